@@ -1,0 +1,88 @@
+# xen-vmport: GNU make, no generated build system.
+#
+#   make            build everything into build/ (programs in build/bin/)
+#   make check      every test, also under ASan+UBSan (build/san/)
+#   make bench      the benchmarks, printing side-by-side ratios
+#   make demo       the main job
+#   make install    honours PREFIX and DESTDIR
+#
+# Each component adds itself through its module.mk: it appends programs to
+# ALL_TARGETS, test runners to CHECK_TARGETS and benchmarks to BENCH_TARGETS.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD ?= build
+BIN := $(BUILD)/bin
+PREFIX ?= /usr/local
+DESTDIR ?=
+SAN ?=
+
+CC ?= gcc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+CLANG ?= clang
+
+WARN := -Wall -Wextra -Werror
+OPT ?= -O2 -g
+CFLAGS_BASE := -std=gnu11 $(WARN) $(OPT) -D_GNU_SOURCE -fno-strict-aliasing
+ifneq ($(SAN),)
+CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -fno-omit-frame-pointer
+LDFLAGS_BASE += -fsanitize=address,undefined
+endif
+
+ALL_TARGETS :=
+CHECK_TARGETS :=
+BENCH_TARGETS :=
+FUZZ_TARGETS :=
+INSTALL_BIN :=
+INSTALL_MAN :=
+
+.PHONY: all check check-build check-run check-san bench demo install clean deps fuzz
+all:
+
+# Dependencies: installed with apt-get when root, otherwise named exactly.
+DEPS_STAMP := $(BUILD)/.deps-ok
+$(DEPS_STAMP): scripts/ensure-deps
+	@bash scripts/ensure-deps
+	@mkdir -p $(BUILD) && touch $@
+deps: $(DEPS_STAMP)
+
+include xen/module.mk
+-include tests/shim/module.mk
+-include tests/unit/module.mk
+-include tools/vmport-state/module.mk
+-include tools/vmport-host/module.mk
+-include tests/migration/module.mk
+-include tests/xen/module.mk
+-include tests/patches/module.mk
+-include tests/fuzz/module.mk
+
+all: $(DEPS_STAMP) $(ALL_TARGETS)
+
+# check: the plain build's tests, then the same tests under ASan+UBSan, then
+# the fuzz smoke runs (clang/libFuzzer).  Each sub-run prints its own summary.
+check: $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory check-run
+	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 OPT="-O1 -g" check-run
+	@$(MAKE) --no-print-directory fuzz-smoke
+	@echo "make check: all suites passed"
+
+check-run: $(DEPS_STAMP) $(ALL_TARGETS) $(CHECK_TARGETS)
+
+bench: $(DEPS_STAMP) $(ALL_TARGETS) $(BENCH_TARGETS)
+
+demo: $(DEPS_STAMP) all
+	@bash scripts/demo
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	$(if $(INSTALL_BIN),install -m 0755 $(INSTALL_BIN) $(DESTDIR)$(PREFIX)/bin/)
+	$(if $(INSTALL_MAN),install -m 0644 $(INSTALL_MAN) $(DESTDIR)$(PREFIX)/share/man/man1/)
+
+clean:
+	rm -rf build
+
+# Automatic header dependencies for every object.
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,239 @@
+/*
+ * private.h: state shared by the files of the vmport device model.
+ *
+ * Everything here is per domain and lives behind d->arch.hvm.vmport, under
+ * vd->lock.  The save record (save.c) serialises exactly this state, so a
+ * field added here needs a matching change in the record and its spec
+ * (docs/vmport-record.md).
+ */
+
+#ifndef __X86_HVM_VMWARE_PRIVATE_H__
+#define __X86_HVM_VMWARE_PRIVATE_H__
+
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/time.h>
+#include <xen/types.h>
+
+#include <asm/hvm/vmport.h>
+
+/* Backdoor commands (ECX[15:0]) answered by backdoor.c. */
+#define BDOOR_CMD_GETMHZ                1
+#define BDOOR_CMD_GETVERSION            10
+#define BDOOR_CMD_GETHWVERSION          17
+#define BDOOR_CMD_GETUUID               19
+#define BDOOR_CMD_GETMEMSIZE            20
+#define BDOOR_CMD_GETTIME               23
+#define BDOOR_CMD_MESSAGE               30
+#define BDOOR_CMD_GETHZ                 45
+#define BDOOR_CMD_GETTIMEFULL           46
+#define BDOOR_CMD_GETTIMEFULL_WITH_LAG  55
+#define BDOOR_CMD_GET_VCPU_INFO         68
+
+#define BDOOR_VERSION_MAGIC             6   /* GETVERSION EAX */
+#define BDOOR_PRODUCT_ESX               2   /* GETVERSION ECX */
+
+/* MESSAGE sub-commands (ECX[31:16]). */
+#define MESSAGE_TYPE_OPEN               0
+#define MESSAGE_TYPE_SENDSIZE           1
+#define MESSAGE_TYPE_SENDPAYLOAD        2
+#define MESSAGE_TYPE_RECVSIZE           3
+#define MESSAGE_TYPE_RECVPAYLOAD        4
+#define MESSAGE_TYPE_RECVSTATUS         5
+#define MESSAGE_TYPE_CLOSE              6
+
+/* Status bits, returned in ECX[31:16] (LB) or EBX[31:16] (HB). */
+#define MESSAGE_STATUS_SUCCESS          0x0001
+#define MESSAGE_STATUS_DORECV           0x0002
+#define MESSAGE_STATUS_CLOSED           0x0004
+#define MESSAGE_STATUS_UNSENT           0x0008
+#define MESSAGE_STATUS_CPT              0x0010
+#define MESSAGE_STATUS_POWEROFF         0x0020
+#define MESSAGE_STATUS_TIMEOUT          0x0040
+#define MESSAGE_STATUS_HB               0x0080
+#define MESSAGE_STATUS_GUEST_MASK       MESSAGE_STATUS_SUCCESS
+
+#define GUESTMSG_FLAG_COOKIE            0x80000000U
+#define VMPORT_PROTO_RPCI               0x49435052U /* "RPCI" */
+#define VMPORT_PROTO_TCLO               0x4f4c4354U /* "TCLO" */
+
+/* HB commands (EBX[15:0] on port 0x5659). */
+#define BDOORHB_CMD_MESSAGE             0
+#define BDOORHB_CMD_VASSERT             1
+
+/* One message in one direction: @size declared, @pos transferred so far. */
+struct vmport_msg {
+    uint8_t *data;              /* vmport_alloc()ed, @size bytes */
+    uint32_t size;
+    uint32_t pos;
+};
+
+enum vmport_recv_state {
+    VMPORT_RECV_NONE,           /* nothing for the guest */
+    VMPORT_RECV_READY,          /* a message waits; RECVSIZE not yet done */
+    VMPORT_RECV_SIZED,          /* RECVSIZE done, payload being fetched */
+    VMPORT_RECV_FETCHED,        /* every byte fetched; RECVSTATUS expected */
+};
+
+enum vmport_send_state {
+    VMPORT_SEND_NONE,           /* no message being sent */
+    VMPORT_SEND_PAYLOAD,        /* SENDSIZE done, payload arriving */
+};
+
+#define VMPORT_APP_NONE         0xff
+
+struct vmport_channel {
+    bool in_use;
+    bool cookie_checked;        /* opened with GUESTMSG_FLAG_COOKIE */
+    bool checkpointed;          /* answer the next payload call with CPT */
+    uint8_t proto;              /* 0 RPCI, 1 TCLO */
+    uint8_t app;                /* TCLO: index into vd->apps, or APP_NONE */
+    uint8_t send_state;         /* enum vmport_send_state */
+    uint8_t recv_state;         /* enum vmport_recv_state */
+    bool recv_is_tclo_cmd;      /* recv holds a queued TCLO command */
+    uint64_t cookie;
+    s_time_t last_active;       /* NOW() of the last call on the channel */
+    struct vmport_msg send;     /* guest -> host */
+    struct vmport_msg recv;     /* host -> guest */
+};
+
+#define VMPORT_CHAN_RPCI        0
+#define VMPORT_CHAN_TCLO        1
+
+/* guestinfo: kept sorted by key (byte order, keys stored lower-cased). */
+struct vmport_gi_entry {
+    char *key;
+    uint8_t *val;
+    uint32_t klen;
+    uint32_t vlen;
+};
+
+/* A host->guest TCLO command waiting in an application's queue. */
+struct vmport_tclo_cmd {
+    uint8_t *data;
+    uint32_t len;
+    uint8_t kind;               /* enum vmport_tclo_kind */
+};
+
+enum vmport_tclo_kind {
+    VMPORT_TCLO_OTHER,
+    VMPORT_TCLO_RESET,
+    VMPORT_TCLO_PING,
+    VMPORT_TCLO_POWER,          /* the outstanding trigger's command */
+};
+
+#define VMPORT_APP_NAME_MAX     31
+#define VMPORT_MAX_APPS         4   /* toolbox, toolbox-dnd, and spares */
+
+struct vmport_tclo_app {
+    bool in_use;
+    char name[VMPORT_APP_NAME_MAX + 1];
+    uint8_t channel;            /* bound channel, or 0xff */
+    uint8_t head;               /* ring of queue[limits.tclo_queue_max] */
+    uint8_t count;
+    struct vmport_tclo_cmd *queue;
+    s_time_t last_ping;
+};
+
+struct vmport_trigger {
+    uint8_t op;                 /* enum vmport_trigger_op */
+    uint8_t state;              /* enum vmport_trigger_state */
+    uint32_t guest_status;
+    s_time_t queued_at;
+};
+
+struct vmport_domain {
+    spinlock_t lock;
+    unsigned int hwver;
+    bool hb_enabled;
+    struct vmport_limits limits;
+
+    /* GETTIME never goes backwards, even after moving to a slower clock. */
+    uint64_t last_time_us;
+
+    struct vmport_channel *channels;    /* limits.max_channels entries */
+
+    struct vmport_gi_entry *gi;         /* sorted, gi_count used */
+    uint32_t gi_count;
+    uint32_t gi_alloc;
+    uint32_t gi_bytes;                  /* sum of klen + vlen */
+
+    struct vmport_tclo_app apps[VMPORT_MAX_APPS];
+    struct vmport_trigger trigger;
+
+    size_t mem_used;                    /* bytes charged by vmport_alloc() */
+    size_t mem_limit;                   /* vmport_mem_limit(&limits) */
+};
+
+static inline struct vmport_domain *vmport_dom(const struct domain *d)
+{
+    return d->arch.hvm.vmport;
+}
+
+/* Charged allocation: fails rather than exceed vd->mem_limit. */
+void *vmport_alloc(struct vmport_domain *vd, size_t size);
+void vmport_free(struct vmport_domain *vd, void *p, size_t size);
+
+/* Register helpers: only the low 32 bits change, as on VMware. */
+#define VMPORT_SET32(regs, r, val) ((regs)->e ## r = (uint32_t)(val))
+
+/* backdoor.c */
+int vmport_lb_dispatch(struct vcpu *v, struct cpu_user_regs *regs,
+                       int dir, unsigned int bytes, uint32_t *eax);
+
+/* message.c: BDOOR_CMD_MESSAGE over the LB port. */
+void vmport_message(struct vcpu *v, struct cpu_user_regs *regs);
+
+/* hb.c: one whole rep insb/outsb transfer on the HB port. */
+void vmport_hb(struct vcpu *v, struct cpu_user_regs *regs,
+               const struct vmport_insn *insn);
+
+/* channel.c */
+struct vmport_channel *vmport_channel_lookup(struct vmport_domain *vd,
+                                             unsigned int id, uint64_t cookie,
+                                             bool check_cookie);
+int vmport_channel_open(struct vmport_domain *vd, uint32_t proto, bool cookie,
+                        unsigned int *id);
+void vmport_channel_close(struct vmport_domain *vd, unsigned int id);
+void vmport_channel_message_done(struct vmport_domain *vd, unsigned int id);
+int vmport_channel_set_reply(struct vmport_domain *vd,
+                             struct vmport_channel *c,
+                             const void *data, uint32_t len);
+
+/* rpci.c: a complete guest->host RPCI request; writes the reply. */
+void vmport_rpci_request(struct vmport_domain *vd, struct vmport_channel *c,
+                         const uint8_t *msg, uint32_t len);
+
+/* guestinfo.c: locked by the caller. */
+int vmport_gi_get(struct vmport_domain *vd, const char *key, uint32_t klen,
+                  const struct vmport_gi_entry **e);
+int vmport_gi_set(struct vmport_domain *vd, const char *key, uint32_t klen,
+                  const uint8_t *val, uint32_t vlen);
+int vmport_gi_unset(struct vmport_domain *vd, const char *key, uint32_t klen);
+void vmport_gi_free_all(struct vmport_domain *vd);
+
+/* tclo.c */
+void vmport_tclo_opened(struct vmport_domain *vd, unsigned int id);
+void vmport_tclo_closed(struct vmport_domain *vd, unsigned int id);
+void vmport_tclo_reply(struct vmport_domain *vd, unsigned int id,
+                       const uint8_t *msg, uint32_t len);
+void vmport_tclo_poll(struct vmport_domain *vd, unsigned int id);
+void vmport_tclo_fetched(struct vmport_domain *vd, unsigned int id, bool ok);
+void vmport_tclo_statechange(struct vmport_domain *vd, uint32_t success,
+                             uint32_t state);
+void vmport_tclo_free_all(struct vmport_domain *vd);
+
+/* time.c */
+uint64_t vmport_time_us(struct domain *d, struct vmport_domain *vd);
+
+#endif /* __X86_HVM_VMWARE_PRIVATE_H__ */
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * tab-width: 4
+ * indent-tabs-mode: nil
+ * End:
+ */
