@@ -57,6 +57,13 @@ include xen/module.mk
 -include tests/migration/module.mk
 -include tests/xen/module.mk
 -include tests/patches/module.mk
+-include tests/bench/module.mk
+-include tests/record/module.mk
+-include tests/state/module.mk
+-include tests/host/module.mk
+-include tests/fuzz/backdoor.mk
+-include tests/fuzz/record.mk
+-include tests/fuzz/state.mk
 -include tests/fuzz/module.mk
 
 all: $(DEPS_STAMP) $(ALL_TARGETS)
