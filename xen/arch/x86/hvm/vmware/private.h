@@ -13,6 +13,7 @@
 #include <xen/sched.h>
 #include <xen/spinlock.h>
 #include <xen/time.h>
+#include <xen/trace.h>
 #include <xen/types.h>
 
 #include <asm/hvm/vmport.h>
@@ -177,6 +178,28 @@ void vmport_free(struct vmport_domain *vd, void *p, size_t size);
 /* Register helpers: only the low 32 bits change, as on VMware. */
 #define VMPORT_SET32(regs, r, val) ((regs)->e ## r = (uint32_t)(val))
 
+/*
+ * Trace events, added to public/trace.h by the patch series (hence the
+ * #ifndef guards, so this still builds against a tree that has them).
+ * TRC_HVM_HANDLER + 0x30 .. 0x37 are the backdoor exits (backdoor.c);
+ * 0x38 .. 0x3f are left for the GuestRPC events.
+ *   VMPORT_LB     d1 = ECX in (command), d2 = EAX out, d3 = dir << 8 | bytes,
+ *                 d4 = CPL
+ *   VMPORT_HB     d1 = EBX in, d2 = EBX out, d3 = dir << 8 | rep,
+ *                 d4 = ECX in (count)
+ *   VMPORT_EMPTY  d1 = port, d2 = EAX in, d3 = dir << 8 | bytes
+ *                 (wrong magic: the port behaved as an empty port)
+ */
+#ifndef TRC_HVM_VMPORT_LB
+#define TRC_HVM_VMPORT_LB               (TRC_HVM_HANDLER + 0x30)
+#endif
+#ifndef TRC_HVM_VMPORT_HB
+#define TRC_HVM_VMPORT_HB               (TRC_HVM_HANDLER + 0x31)
+#endif
+#ifndef TRC_HVM_VMPORT_EMPTY
+#define TRC_HVM_VMPORT_EMPTY            (TRC_HVM_HANDLER + 0x32)
+#endif
+
 /* backdoor.c */
 int vmport_lb_dispatch(struct vcpu *v, struct cpu_user_regs *regs,
                        int dir, unsigned int bytes, uint32_t *eax);
@@ -199,6 +222,49 @@ void vmport_channel_message_done(struct vmport_domain *vd, unsigned int id);
 int vmport_channel_set_reply(struct vmport_domain *vd,
                              struct vmport_channel *c,
                              const void *data, uint32_t len);
+
+/* channel.c: message buffers and transfer state (vd->lock held). */
+int vmport_msg_alloc(struct vmport_domain *vd, struct vmport_msg *m,
+                     uint32_t size);
+void vmport_msg_free(struct vmport_domain *vd, struct vmport_msg *m);
+void vmport_channel_send_reset(struct vmport_domain *vd,
+                               struct vmport_channel *c);
+void vmport_channel_recv_reset(struct vmport_domain *vd,
+                               struct vmport_channel *c);
+void vmport_channel_recv_done(struct vmport_domain *vd, unsigned int id,
+                              bool ok);
+void vmport_channel_rewind(struct vmport_domain *vd, struct vmport_channel *c);
+void vmport_channel_free_all(struct vmport_domain *vd);
+
+/*
+ * RPC trace: one event per GuestRPC step, d0 = step << 16 | channel (or
+ * app / trigger op), d1 and d2 step-specific (see each caller).
+ */
+#ifndef TRC_HVM_VMPORT_RPC
+#define TRC_HVM_VMPORT_RPC      (TRC_HVM_HANDLER + 0x38)
+#endif
+
+enum vmport_trc_rpc {
+    VMPORT_TRC_OPEN,            /* d1 = EBX (proto | flags), d2 = ok */
+    VMPORT_TRC_SENDSIZE,        /* d1 = size, d2 = ok */
+    VMPORT_TRC_REQUEST,         /* whole message in: d1 = proto, d2 = len */
+    VMPORT_TRC_RECVSIZE,        /* d1 = size, d2 = message waiting */
+    VMPORT_TRC_RECV_DONE,       /* d1 = delivered, d2 = len */
+    VMPORT_TRC_CLOSE,
+    VMPORT_TRC_BAD,             /* refused: d1 = sub-command, d2 = open */
+    VMPORT_TRC_CPT,             /* checkpoint status returned */
+    VMPORT_TRC_HB,              /* d1 = bit 31 out | count, d2 = ok */
+    VMPORT_TRC_RECLAIM,         /* idle channel taken back */
+    VMPORT_TRC_TCLO_QUEUE,      /* d0 = app, d1 = kind, d2 = len */
+    VMPORT_TRC_TCLO_FETCHED,    /* d1 = ok, d2 = len */
+    VMPORT_TRC_TCLO_BIND,       /* d1 = app */
+    VMPORT_TRC_TRIGGER,         /* d0 = op, d1 = state, d2 = guest status */
+};
+
+#define vmport_trace_rpc(step, chan, a, b)                              \
+    TRACE_3D(TRC_HVM_VMPORT_RPC,                                        \
+             ((uint32_t)(step) << 16) | ((uint32_t)(chan) & 0xffff),    \
+             (uint32_t)(a), (uint32_t)(b))
 
 /* rpci.c: a complete guest->host RPCI request; writes the reply. */
 void vmport_rpci_request(struct vmport_domain *vd, struct vmport_channel *c,
@@ -223,7 +289,7 @@ void vmport_tclo_statechange(struct vmport_domain *vd, uint32_t success,
                              uint32_t state);
 void vmport_tclo_free_all(struct vmport_domain *vd);
 
-/* time.c */
+/* time.c: the domain's wall clock, never behind vd->last_time_us. */
 uint64_t vmport_time_us(struct domain *d, struct vmport_domain *vd);
 
 #endif /* __X86_HVM_VMWARE_PRIVATE_H__ */
