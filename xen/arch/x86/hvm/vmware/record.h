@@ -1,0 +1,137 @@
+/*
+ * record.h: reading and writing the VMPORT save record.
+ *
+ * The walker validates a whole record against the bounds table of
+ * public/arch-x86/hvm/vmporttype.h and the rules of docs/vmport-record.md,
+ * and hands each valid item to a visitor; the writer lays items out.  Like
+ * xen/lib/x86/, this file and record.c build both inside Xen and in the
+ * tools (tools/vmport-state/lib), so the hypervisor loader, the offline
+ * verifier and the fuzzers share one implementation of every check.
+ */
+
+#ifndef __X86_HVM_VMWARE_RECORD_H__
+#define __X86_HVM_VMWARE_RECORD_H__
+
+#ifdef __XEN__
+# include <xen/errno.h>
+# include <xen/lib.h>
+# include <xen/string.h>
+# include <xen/types.h>
+# include <public/hvm/save.h>
+uint32_t vmport_crc32(uint32_t crc, const void *buf, size_t len);
+#else
+# ifndef __XEN_TOOLS__
+#  define __XEN_TOOLS__ 1
+# endif
+# include <errno.h>
+# include <stdbool.h>
+# include <stdint.h>
+# include <stdio.h>
+# include <string.h>
+# include <zlib.h>
+# include <xen/xen.h>
+# include <xen/hvm/save.h>
+static inline uint32_t vmport_crc32(uint32_t crc, const void *buf,
+                                    size_t len)
+{
+    return crc32(crc, buf, len);
+}
+#endif
+#include <public/arch-x86/hvm/vmporttype.h>
+
+/* The bounds table, expanded once (record.c). */
+extern const struct hvm_vmport_bound vmport_rec_bounds[HVM_VMPORT_B_NR];
+
+#define VMPORT_REC_PAD8(n)  (((n) + 7U) & ~7U)
+
+/*
+ * Visitor.  problem() is told about every defect (err is -EINVAL, or
+ * -ENODATA for a record cut short); the item callbacks see only items that
+ * passed their checks, in record order.  Any may be NULL.  A non-zero
+ * return from an item callback stops the walk with that value.
+ */
+struct vmport_rec_ops {
+    void (*problem)(void *opaque, int err, uint32_t off, const char *field,
+                    const char *msg);
+    int (*header)(void *opaque, const struct hvm_vmport_header *h);
+    int (*config)(void *opaque, const struct hvm_vmport_config *c);
+    int (*time)(void *opaque, const struct hvm_vmport_time *t);
+    int (*channel)(void *opaque, const struct hvm_vmport_channel *c,
+                   const uint8_t *send, const uint8_t *recv);
+    int (*gi)(void *opaque, const uint8_t *key, uint32_t klen,
+              const uint8_t *val, uint32_t vlen);
+    int (*app)(void *opaque, const struct hvm_vmport_tclo_app *a);
+    int (*cmd)(void *opaque, const struct hvm_vmport_tclo_app *a,
+               const struct hvm_vmport_tclo_cmd *c, const uint8_t *data);
+    int (*trigger)(void *opaque, const struct hvm_vmport_trigger *t);
+    int (*extra)(void *opaque, const struct hvm_vmport_section *s,
+                 const uint8_t *data);
+};
+
+struct vmport_rec_walk {
+    /* In. */
+    const uint8_t *buf;         /* the record, from its header */
+    uint32_t len;
+    /* Limits the state must fit; NULL means the record's own CONFIG. */
+    const struct hvm_vmport_config *limits;
+    bool all;                   /* go on after a problem (verify) */
+    const struct vmport_rec_ops *ops;
+    void *opaque;
+
+    /* Out. */
+    unsigned int problems;
+    int rc;                     /* first error, 0 if none */
+    uint16_t version;
+
+    /* Private to record.c. */
+    uint64_t refs[HVM_VMPORT_REF_NR];
+    bool have_config, have_gi, have_trigger;
+    int last_chan, last_app;
+    uint8_t chan_app[HVM_VMPORT_CHANNELS_MAX];  /* 0xfe: not open */
+    uint8_t chan_proto[HVM_VMPORT_CHANNELS_MAX];
+    uint8_t app_chan[HVM_VMPORT_APPS_MAX];      /* 0xfe: no such app */
+    unsigned int power_cmds;
+    uint8_t trigger_state;
+};
+
+/* 0, or the first error (-EINVAL, -ENODATA, or a visitor's). */
+int vmport_rec_walk(struct vmport_rec_walk *w);
+
+/*
+ * Writer.  With buf NULL it only measures.  Errors stick: the first one
+ * (-ENOSPC) is returned by vmport_rec_w_finish().
+ */
+struct vmport_rec_writer {
+    uint8_t *buf;
+    uint32_t cap;
+    uint32_t off;
+    uint32_t sect;              /* offset of the open section's header */
+    int rc;
+};
+
+void vmport_rec_w_init(struct vmport_rec_writer *w, void *buf, uint32_t cap,
+                       uint16_t version, uint32_t flags);
+void vmport_rec_w_section(struct vmport_rec_writer *w, uint16_t type,
+                          uint16_t flags);
+void vmport_rec_w_put(struct vmport_rec_writer *w, const void *p,
+                      uint32_t len);
+/* Zero bytes up to the next multiple of 8. */
+void vmport_rec_w_pad(struct vmport_rec_writer *w);
+void vmport_rec_w_end_section(struct vmport_rec_writer *w);
+/* Fill in body_len and body_crc; the record's length in *len. */
+int vmport_rec_w_finish(struct vmport_rec_writer *w, uint32_t *len);
+
+/* The flags a known section type carries (HVM_VMPORT_SF_MUST or 0). */
+uint16_t vmport_rec_sect_flags(uint16_t type);
+
+#endif /* __X86_HVM_VMWARE_RECORD_H__ */
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * tab-width: 4
+ * indent-tabs-mode: nil
+ * End:
+ */
