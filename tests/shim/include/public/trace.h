@@ -1,0 +1,10 @@
+/* Shim of Xen's <public/trace.h>: the classes the device model uses. */
+#ifndef __SHIM_PUBLIC_TRACE_H__
+#define __SHIM_PUBLIC_TRACE_H__
+
+#define TRC_HVM             0x00080000
+#define TRC_HVM_ENTRYEXIT   0x00081000
+#define TRC_HVM_HANDLER     0x00082000
+#define TRC_HVM_EMUL        0x00084000
+
+#endif /* __SHIM_PUBLIC_TRACE_H__ */

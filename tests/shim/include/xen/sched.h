@@ -1,0 +1,68 @@
+/*
+ * Shim of Xen's <xen/sched.h>: struct domain and struct vcpu with exactly
+ * the members the device model uses, under their Xen 4.17 names, plus
+ * shim-private members (prefixed shim_) that stand in for state real Xen
+ * keeps elsewhere (segment registers, guest memory).
+ */
+#ifndef __SHIM_XEN_SCHED_H__
+#define __SHIM_XEN_SCHED_H__
+
+#include <xen/types.h>
+#include <xen/spinlock.h>
+#include <asm/regs.h>
+#include <asm/x86_emulate.h>
+
+struct vmport_domain;
+struct shim_domain;
+
+struct hvm_domain {
+    /* Added by the patch series: NULL until vmport_enable(). */
+    struct vmport_domain *vmport;
+};
+
+struct arch_domain {
+    struct hvm_domain hvm;
+    uint32_t tsc_khz;               /* the domain's (virtual) TSC kHz */
+};
+
+struct domain {
+    domid_t domain_id;
+    xen_domain_handle_t handle;     /* the toolstack's UUID */
+    unsigned int max_vcpus;
+    struct vcpu **vcpu;
+    unsigned int tot_pages;
+    struct {
+        int64_t seconds;            /* RTC offset from the host clock */
+        bool set;
+    } time_offset;
+    struct arch_domain arch;
+
+    struct shim_domain *shim;       /* guest memory, list linkage */
+};
+
+struct arch_vcpu {
+    struct cpu_user_regs user_regs;
+};
+
+struct vcpu {
+    unsigned int vcpu_id;
+    struct domain *domain;
+    struct arch_vcpu arch;
+
+    /* What hvm_get_segment_register() reads: flat ring 0 by default. */
+    struct segment_register shim_seg[x86_seg_none];
+};
+
+#define for_each_vcpu(_d, _v)                                   \
+    for ( unsigned int _i_ = 0;                                 \
+          _i_ < (_d)->max_vcpus && ((_v) = (_d)->vcpu[_i_], 1); \
+          _i_++ )
+
+static inline unsigned int domain_tot_pages(const struct domain *d)
+{
+    return d->tot_pages;
+}
+
+#include <asm/current.h>
+
+#endif /* __SHIM_XEN_SCHED_H__ */

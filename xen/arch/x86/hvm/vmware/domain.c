@@ -1,0 +1,229 @@
+/*
+ * domain.c: the per-domain lifecycle of the device model and the budget
+ * every guest-caused allocation is charged against.
+ *
+ * The toolstack enables vmport once, before the guest runs, with a VMware
+ * hardware version and limits; nothing exists for the domain before that.
+ * All guest-driven allocations go through vmport_alloc(), which refuses
+ * rather than exceed vd->mem_limit, a bound derived from the limits alone,
+ * so no sequence of backdoor calls can make Xen allocate beyond it.
+ */
+
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <xen/xmalloc.h>
+
+#include "private.h"
+
+/* Room for the "1 " / "0 ..." framing around a reply's payload. */
+#define VMPORT_REPLY_SLACK      64
+/* A host->guest TCLO command ("OS_Halt", "Set_Option ...") at most. */
+#define VMPORT_TCLO_CMD_BUDGET  256
+#define VMPORT_MEM_SLACK        4096
+
+#define VMPORT_TIMEOUT_MIN_MS   1000
+#define VMPORT_TIMEOUT_MAX_MS   (24U * 3600 * 1000)
+#define VMPORT_TCLO_QUEUE_MIN   2       /* "reset" and a power command */
+
+void vmport_limits_default(struct vmport_limits *l)
+{
+    l->max_channels = VMPORT_MAX_CHANNELS_DEFAULT;
+    l->gi_key_max = VMPORT_GI_KEY_MAX_DEFAULT;
+    l->gi_value_max = VMPORT_GI_VALUE_MAX_DEFAULT;
+    l->gi_max_keys = VMPORT_GI_MAX_KEYS_DEFAULT;
+    l->gi_total_max = VMPORT_GI_TOTAL_MAX_DEFAULT;
+    l->tclo_queue_max = VMPORT_TCLO_QUEUE_DEFAULT;
+    l->idle_timeout_ms = VMPORT_IDLE_TIMEOUT_DEFAULT;
+    l->trigger_timeout_ms = VMPORT_TRIGGER_TIMEOUT_DEFAULT;
+}
+
+static int limit_in_range(const char *name, uint32_t val, uint32_t min,
+                          uint32_t max)
+{
+    if ( val >= min && val <= max )
+        return 0;
+    gdprintk(XENLOG_WARNING, "vmport: limit %s = %u outside %u .. %u\n",
+             name, val, min, max);
+    return -EINVAL;
+}
+
+int vmport_limits_check(const struct vmport_limits *l)
+{
+#define CHECK(f, min, max) \
+    do { if ( limit_in_range(#f, l->f, min, max) ) return -EINVAL; } \
+    while ( 0 )
+    CHECK(max_channels, 1, VMPORT_MAX_CHANNELS_LIMIT);
+    CHECK(gi_key_max, 1, VMPORT_GI_KEY_MAX_LIMIT);
+    CHECK(gi_value_max, 0, VMPORT_GI_VALUE_MAX_LIMIT);
+    CHECK(gi_max_keys, 0, VMPORT_GI_MAX_KEYS_LIMIT);
+    CHECK(gi_total_max, 0, VMPORT_GI_TOTAL_MAX_LIMIT);
+    CHECK(tclo_queue_max, VMPORT_TCLO_QUEUE_MIN, VMPORT_TCLO_QUEUE_LIMIT);
+    CHECK(idle_timeout_ms, VMPORT_TIMEOUT_MIN_MS, VMPORT_TIMEOUT_MAX_MS);
+    CHECK(trigger_timeout_ms, VMPORT_TIMEOUT_MIN_MS, VMPORT_TIMEOUT_MAX_MS);
+#undef CHECK
+    return 0;
+}
+
+/*
+ * The most the model can legitimately hold at once for these limits:
+ * per channel an inbound message (64 KiB cap) and a reply (the largest
+ * being a guestinfo value); guestinfo keys, values and their sorted array
+ * (twice over, for the moment an update holds old and new); the TCLO
+ * queues.  Everything is 64-bit arithmetic on 32-bit limits: no overflow.
+ */
+size_t vmport_mem_limit(const struct vmport_limits *l)
+{
+    uint64_t chan = sizeof(struct vmport_channel) + VMPORT_MSG_IN_MAX +
+                    l->gi_value_max + VMPORT_REPLY_SLACK;
+    uint64_t gi = (uint64_t)l->gi_total_max + l->gi_value_max +
+                  (uint64_t)l->gi_max_keys *
+                  (1 + 2 * sizeof(struct vmport_gi_entry));
+    uint64_t tclo = (uint64_t)VMPORT_MAX_APPS * l->tclo_queue_max *
+                    (sizeof(struct vmport_tclo_cmd) + VMPORT_TCLO_CMD_BUDGET);
+
+    return l->max_channels * chan + gi + tclo + VMPORT_MEM_SLACK;
+}
+
+void *vmport_alloc(struct vmport_domain *vd, size_t size)
+{
+    void *p;
+
+    if ( !size || size > vd->mem_limit - vd->mem_used )
+        return NULL;
+    p = xzalloc_bytes(size);
+    if ( p )
+        vd->mem_used += size;
+    return p;
+}
+
+void vmport_free(struct vmport_domain *vd, void *p, size_t size)
+{
+    if ( !p )
+        return;
+    ASSERT(vd->mem_used >= size);
+    vd->mem_used -= size;
+    xfree(p);
+}
+
+int vmport_enable(struct domain *d, unsigned int hwver,
+                  const struct vmport_limits *limits)
+{
+    struct vmport_domain *vd;
+    struct vmport_limits l;
+    unsigned int i;
+
+    if ( vmport_dom(d) )
+        return -EEXIST;                 /* write-once */
+    if ( hwver < VMPORT_HWVER_MIN || hwver > VMPORT_HWVER_MAX )
+    {
+        gdprintk(XENLOG_WARNING, "vmport: d%u hardware version %u outside "
+                 "%u .. %u\n", d->domain_id, hwver, VMPORT_HWVER_MIN,
+                 VMPORT_HWVER_MAX);
+        return -EINVAL;
+    }
+    if ( limits )
+        l = *limits;
+    else
+        vmport_limits_default(&l);
+    if ( vmport_limits_check(&l) )
+        return -EINVAL;
+
+    vd = xzalloc(struct vmport_domain);
+    if ( !vd )
+        return -ENOMEM;
+    spin_lock_init(&vd->lock);
+    vd->hwver = hwver;
+    vd->hb_enabled = true;
+    vd->limits = l;
+    vd->mem_limit = vmport_mem_limit(&l);
+    for ( i = 0; i < VMPORT_MAX_APPS; i++ )
+        vd->apps[i].channel = 0xff;
+
+    vd->channels = vmport_alloc(vd, l.max_channels * sizeof(*vd->channels));
+    if ( !vd->channels )
+    {
+        xfree(vd);
+        return -ENOMEM;
+    }
+
+    d->arch.hvm.vmport = vd;
+    return 0;
+}
+
+void vmport_domain_destroy(struct domain *d)
+{
+    struct vmport_domain *vd = vmport_dom(d);
+    unsigned int i;
+
+    if ( !vd )
+        return;
+
+    vmport_tclo_free_all(vd);
+    vmport_gi_free_all(vd);
+    for ( i = 0; i < vd->limits.max_channels; i++ )
+    {
+        struct vmport_channel *c = &vd->channels[i];
+
+        vmport_free(vd, c->send.data, c->send.size);
+        vmport_free(vd, c->recv.data, c->recv.size);
+    }
+    vmport_free(vd, vd->channels,
+                vd->limits.max_channels * sizeof(*vd->channels));
+    ASSERT(vd->mem_used == 0);
+
+    d->arch.hvm.vmport = NULL;
+    xfree(vd);
+}
+
+bool vmport_enabled(const struct domain *d)
+{
+    return vmport_dom(d) != NULL;
+}
+
+unsigned int vmport_hwver(const struct domain *d)
+{
+    const struct vmport_domain *vd = vmport_dom(d);
+
+    return vd ? vd->hwver : 0;
+}
+
+int vmport_get_limits(const struct domain *d, struct vmport_limits *l)
+{
+    const struct vmport_domain *vd = vmport_dom(d);
+
+    if ( !vd )
+        return -ENODEV;
+    *l = vd->limits;
+    return 0;
+}
+
+int vmport_set_hb(struct domain *d, bool enabled)
+{
+    struct vmport_domain *vd = vmport_dom(d);
+
+    if ( !vd )
+        return -ENODEV;
+    spin_lock(&vd->lock);
+    vd->hb_enabled = enabled;
+    spin_unlock(&vd->lock);
+    return 0;
+}
+
+size_t vmport_mem_used(const struct domain *d)
+{
+    const struct vmport_domain *vd = vmport_dom(d);
+
+    return vd ? vd->mem_used : 0;
+}
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * tab-width: 4
+ * indent-tabs-mode: nil
+ * End:
+ */
