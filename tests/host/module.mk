@@ -1,0 +1,28 @@
+# Tests of vmport-host: guest programs of our own, the engine against a
+# stand-in device model, and real open-vm-tools clients against the real
+# device model (tests/host/run-tests.sh).
+
+HOST_TEST_DIR := $(BUILD)/tests/host
+HOST_GUESTS := $(patsubst tests/host/%.c,$(HOST_TEST_DIR)/%,\
+                 $(sort $(wildcard tests/host/guest_*.c)))
+HOST_STANDIN := $(HOST_TEST_DIR)/vmport-host-standin
+HOST_ENGINE_OBJS := $(filter-out %/dm_xen.o %/state_file.o,$(HOST_OBJS))
+
+$(HOST_TEST_DIR)/guest_%: tests/host/guest_%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $< $(LDFLAGS_BASE) -o $@
+
+$(BUILD)/obj/tests/host/standin_dm.o: tests/host/standin_dm.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(HOST_STANDIN): $(HOST_ENGINE_OBJS) $(BUILD)/obj/tests/host/standin_dm.o
+	@mkdir -p $(dir $@)
+	$(CC) $^ $(LDFLAGS_BASE) -lcapstone -o $@
+
+.PHONY: check-host
+check-host: $(HOST_BIN) $(HOST_STANDIN) $(HOST_GUESTS)
+	@bash tests/host/run-tests.sh $(BUILD)
+
+ALL_TARGETS += $(HOST_GUESTS) $(HOST_STANDIN)
+CHECK_TARGETS += check-host

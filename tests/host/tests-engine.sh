@@ -1,0 +1,23 @@
+# The ptrace engine on its own, against the trivial stand-in device model.
+
+test_engine_answers_cpuid_and_getversion_through_standin() {
+    expect_out engine_standin 0 "sig=VMwareVMware version=6 magic=0x564d5868" \
+        -- "$STANDIN" -- "$GUESTS/guest_getversion" 100
+}
+
+test_engine_passes_unrelated_segfault_through() {
+    # No host: the guest's `in` is a plain SIGSEGV; under the stand-in a
+    # wrong port is "not ours" and must reach the guest the same way.
+    "$STANDIN" -- "$GUESTS/guest_badport" >/dev/null 2>&1
+    local rc=$?
+    if [ "$rc" = 139 ]; then
+        ok engine_passthrough
+    else
+        ko engine_passthrough "expected exit 139 (SIGSEGV), seen $rc"
+    fi
+}
+
+test_engine_follows_fork_and_exec() {
+    expect_out engine_fork_exec 0 "sig=VMwareVMware version=6 magic=0x564d5868" \
+        -- "$STANDIN" -- /bin/sh -c "$GUESTS/guest_getversion 5 | cat"
+}

@@ -1,0 +1,256 @@
+/*
+ * engine.c: the ptrace loop that plays the hypervisor for a traced program.
+ *
+ * Every stop is one of: an exit the device model answers (a #GP at an I/O
+ * instruction, a CPUID breakpoint), a seccomp stop the host answers (vsock,
+ * new executable mappings), a ptrace event that changes the task set
+ * (fork, vfork, clone, exec), or something that is not ours and is passed
+ * through unchanged.
+ */
+
+#include <errno.h>
+#include <linux/sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+
+#include "cpuid_bp.h"
+#include "host.h"
+#include "seccomp_filter.h"
+
+static void resume(pid_t pid, int sig)
+{
+    if ( ptrace(PTRACE_CONT, pid, 0, (long)sig) && errno != ESRCH )
+        fprintf(stderr, "vmport-host: PTRACE_CONT %d: %s\n", (int)pid,
+                strerror(errno));
+}
+
+/* Scan @t's space now that it may hold new code; complain, don't fail. */
+static void rescan(struct host *h, struct task *t)
+{
+    int n = cpuid_bp_scan(t->space, t->pid);
+
+    if ( n < 0 )
+        fprintf(stderr, "vmport-host: scanning %d for CPUID failed\n",
+                (int)t->pid);
+    else if ( n )
+        trace_event(h, t->pid, "cpuid-bp planted=%d", n);
+}
+
+/* Does the clone the stopped @parent is making share its address space? */
+static bool clone_shares_vm(pid_t parent)
+{
+    struct user_regs_struct r;
+    uint64_t flags = 0;
+
+    if ( ptrace(PTRACE_GETREGS, parent, 0, &r) )
+        return true;
+    if ( r.orig_rax == SYS_clone )
+        flags = r.rdi;
+    else if ( r.orig_rax == SYS_clone3 )
+    {
+        struct iovec local = { &flags, sizeof(flags) };
+        struct iovec remote = { (void *)r.rdi, sizeof(flags) };
+
+        /* clone_args.flags is the first field. */
+        if ( process_vm_readv(parent, &local, 1, &remote, 1, 0) !=
+             sizeof(flags) )
+            return true;
+    }
+    return flags & CLONE_VM;
+}
+
+static void new_child(struct host *h, struct task *parent, int event)
+{
+    unsigned long msg;
+    struct task *child;
+    bool shared;
+
+    if ( ptrace(PTRACE_GETEVENTMSG, parent->pid, 0, &msg) )
+        return;
+    shared = event == PTRACE_EVENT_VFORK ||
+             (event == PTRACE_EVENT_CLONE && clone_shares_vm(parent->pid));
+    child = task_add(&h->tasks, (pid_t)msg);
+    if ( !child || child->space )
+        return;
+    child->space = shared ? space_get(parent->space)
+                          : space_copy(parent->space, child->pid);
+    if ( !child->space )
+    {
+        fprintf(stderr, "vmport-host: cannot track child %lu\n", msg);
+        return;
+    }
+    trace_event(h, child->pid, "%s parent=%d",
+                event == PTRACE_EVENT_FORK ? "fork" :
+                event == PTRACE_EVENT_VFORK ? "vfork" : "clone",
+                (int)parent->pid);
+    if ( child->held )
+    {
+        child->held = false;
+        child->fresh = false;
+        resume(child->pid, 0);
+    }
+    else
+        child->fresh = true;
+}
+
+static void exec_done(struct host *h, struct task *t)
+{
+    unsigned long former;
+    struct space *s;
+
+    /* A non-leader thread that execs takes over the leader's pid. */
+    if ( !ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &former) &&
+         (pid_t)former != t->pid )
+        task_remove(&h->tasks, (pid_t)former);
+    t = task_find(&h->tasks, t->pid);
+    s = space_open(t->pid);
+    if ( !s )
+        return;
+    if ( t->space )
+        space_put(t->space);
+    t->space = s;
+    trace_event(h, t->pid, "exec");
+    rescan(h, t);
+}
+
+static void seccomp_stop(struct host *h, struct task *t)
+{
+    struct user_regs_struct r;
+    unsigned long tag;
+
+    if ( ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &tag) )
+        return;
+    if ( tag == SECCOMP_TAG_EXEC_MAP )
+    {
+        /* Scan once the mapping exists: at the syscall's exit stop. */
+        t->exec_map_pending = true;
+        if ( ptrace(PTRACE_SYSCALL, t->pid, 0, 0) && errno != ESRCH )
+            perror("vmport-host: PTRACE_SYSCALL");
+        return;
+    }
+    if ( tag == SECCOMP_TAG_VSOCK &&
+         !ptrace(PTRACE_GETREGS, t->pid, 0, &r) )
+    {
+        r.orig_rax = -1;                /* skip the syscall */
+        r.rax = -EAFNOSUPPORT;
+        ptrace(PTRACE_SETREGS, t->pid, 0, &r);
+        trace_event(h, t->pid, "seccomp socket(AF_VSOCK) -> EAFNOSUPPORT");
+    }
+    resume(t->pid, 0);
+}
+
+static void event_stop(struct host *h, struct task *t, int event, int sig)
+{
+    switch ( event )
+    {
+    case PTRACE_EVENT_FORK:
+    case PTRACE_EVENT_VFORK:
+    case PTRACE_EVENT_CLONE:
+        new_child(h, t, event);
+        break;
+    case PTRACE_EVENT_EXEC:
+        exec_done(h, t);
+        break;
+    case PTRACE_EVENT_SECCOMP:
+        seccomp_stop(h, t);
+        return;
+    case PTRACE_EVENT_STOP:
+        if ( t->fresh || sig == SIGTRAP )
+        {
+            /* A new task's first stop, or our own interrupt. */
+            t->fresh = false;
+            break;
+        }
+        /* Group-stop: stay stopped until SIGCONT, as without a tracer. */
+        if ( ptrace(PTRACE_LISTEN, t->pid, 0, 0) && errno != ESRCH )
+            perror("vmport-host: PTRACE_LISTEN");
+        return;
+    }
+    resume(t->pid, 0);
+}
+
+static void signal_stop(struct host *h, struct task *t, int sig)
+{
+    if ( sig == SIGSEGV && exit_gp(h, t) )
+        return;
+    if ( sig == SIGTRAP && exit_cpuid_bp(h, t) )
+        return;
+    resume(t->pid, sig);
+}
+
+static void task_ended(struct host *h, pid_t pid, int status)
+{
+    if ( pid == h->main_pid )
+    {
+        h->main_status = status;
+        h->main_done = true;
+    }
+    task_remove(&h->tasks, pid);
+}
+
+/* One wait status from @pid. */
+static void dispatch(struct host *h, pid_t pid, int status)
+{
+    struct task *t;
+    int sig, event;
+
+    if ( WIFEXITED(status) || WIFSIGNALED(status) )
+    {
+        task_ended(h, pid, status);
+        return;
+    }
+    if ( !WIFSTOPPED(status) )
+        return;
+    t = task_find(&h->tasks, pid);
+    if ( !t )
+    {
+        /* A new task reporting before its parent's event: hold it. */
+        t = task_add(&h->tasks, pid);
+        if ( !t )
+            return;
+        t->held = true;
+        return;
+    }
+    sig = WSTOPSIG(status);
+    event = status >> 16;
+    if ( sig == (SIGTRAP | 0x80) )
+    {
+        if ( t->exec_map_pending )
+        {
+            t->exec_map_pending = false;
+            rescan(h, t);
+        }
+        resume(pid, 0);
+    }
+    else if ( event )
+        event_stop(h, t, event, sig);
+    else
+        signal_stop(h, t, sig);
+}
+
+int engine_run(struct host *h)
+{
+    while ( h->tasks.nr && !h->handed_off )
+    {
+        int status;
+        pid_t pid = waitpid(-1, &status, __WALL);
+
+        if ( pid < 0 )
+        {
+            if ( errno == EINTR )
+                continue;
+            if ( errno == ECHILD )
+                break;
+            perror("vmport-host: waitpid");
+            return -1;
+        }
+        dispatch(h, pid, status);
+    }
+    return 0;
+}

@@ -1,0 +1,87 @@
+/*
+ * host.h: one simulated host serving one domain to a traced program.
+ */
+
+#ifndef VMPORT_HOST_HOST_H
+#define VMPORT_HOST_HOST_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "host_dm.h"
+#include "personality.h"
+#include "task.h"
+
+struct host_guestinfo {
+    const char *key;
+    char *val;
+    uint32_t vlen;
+};
+
+struct host_options {
+    struct host_personality pers;
+    unsigned int hwver;
+    bool hb;
+    const char *state_in;
+    const char *state_out;
+    const char *trace_path;
+    const char *pid_file;
+    uint64_t handoff_after;     /* backdoor exits before handoff; 0 never */
+    pid_t attach_pid;           /* --attach: adopt this stopped guest */
+    uint32_t tsc_khz;           /* --tsc-khz, 0: the personality's */
+    int64_t clock_skew_ms;      /* --clock-skew-ms ... */
+    bool clock_skew_set;        /* ... if given */
+    char **argv;                /* the program to run */
+    struct host_guestinfo *gi;
+    size_t nr_gi;
+};
+
+struct host {
+    struct host_options opt;
+    struct host_dm *dm;
+    FILE *trace;
+    struct task_table tasks;
+    pid_t main_pid;
+    int main_status;            /* wait status of main_pid, once it ends */
+    bool main_done;
+    bool handed_off;
+    uint64_t nr_exits;          /* backdoor exits emulated */
+    uint64_t nr_events;         /* every exit and event traced */
+};
+
+/* Set from the SIGUSR1 handler: hand off at the next exit boundary. */
+extern volatile sig_atomic_t host_handoff_requested;
+
+/* The options the traced tasks get (fork/exec/seccomp/exit-kill). */
+#define HOST_PTRACE_OPTIONS                                             \
+    (PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |   \
+     PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACESYSGOOD | \
+     PTRACE_O_EXITKILL)
+
+/* engine.c: serve until every traced task is gone or handed off. */
+int engine_run(struct host *h);
+
+/* exits.c: the exits the device model answers. */
+bool exit_gp(struct host *h, struct task *t);
+bool exit_cpuid_bp(struct host *h, struct task *t);
+
+/* handoff.c */
+bool handoff_due(const struct host *h);
+int handoff_freeze(struct host *h, pid_t boundary);
+int handoff_adopt(struct host *h, pid_t pid);
+
+/* state_file.c: the domain's state in a libxc-format stream file. */
+int state_file_write(struct host *h, const char *path);
+int state_file_read(struct host *h, const char *path);
+
+/* trace_log.c */
+void trace_exit(struct host *h, pid_t pid, const char *kind,
+                const void *regs_in, const void *regs_out,
+                unsigned int len);
+void trace_event(struct host *h, pid_t pid, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif /* VMPORT_HOST_HOST_H */

@@ -1,0 +1,70 @@
+/*
+ * host_dm.h: what the simulated host needs from the device model.
+ *
+ * The ptrace engine knows nothing about Xen; it hands every #GP exit and
+ * every CPUID breakpoint hit to this interface.  dm_xen.c implements it on
+ * the real device model (libvmport-dm.a, compiled against the shim of Xen
+ * internals); tests may link a stand-in instead.
+ */
+
+#ifndef VMPORT_HOST_DM_H
+#define VMPORT_HOST_DM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+struct host_personality;
+
+struct host_dm_config {
+    unsigned int hwver;
+    bool hb;                                /* advertise the HB port */
+    const struct host_personality *pers;    /* this host's clocks */
+};
+
+/* The vCPU mode the #GP was taken in (CS default size, CPL, IOPL). */
+struct host_dm_mode {
+    uint8_t cs_bits;
+    uint8_t cpl;
+    uint8_t iopl;
+};
+
+struct host_dm;
+
+struct host_dm *host_dm_create(const struct host_dm_config *cfg);
+void host_dm_destroy(struct host_dm *dm);
+
+/* Guest memory for HB copies is this process's address space. */
+void host_dm_set_guest(struct host_dm *dm, pid_t pid);
+
+/*
+ * A #GP at an I/O instruction: @insn holds the @nr bytes fetched once at
+ * RIP.  Returns the instruction length with @regs updated (RIP not moved),
+ * or 0 if the access is not the backdoor's.
+ */
+unsigned int host_dm_gp_exit(struct host_dm *dm,
+                             struct user_regs_struct *regs,
+                             const uint8_t *insn, unsigned int nr,
+                             const struct host_dm_mode *mode);
+
+/* true and @res filled if the device model owns @leaf. */
+bool host_dm_cpuid(struct host_dm *dm, uint32_t leaf, uint32_t subleaf,
+                   uint32_t res[4]);
+
+int host_dm_guestinfo_set(struct host_dm *dm, const char *key,
+                          const void *val, uint32_t vlen);
+
+/*
+ * The domain's vmport state as a VMPORT save record body (malloc()ed), and
+ * back.  Negative errno on failure, with a message on stderr.
+ */
+int host_dm_save(struct host_dm *dm, void **rec, size_t *len);
+int host_dm_load(struct host_dm *dm, const void *rec, size_t len);
+
+/* The domain's virtual TSC (kHz): saved in the HVM header, not per host. */
+uint32_t host_dm_tsc_khz(const struct host_dm *dm);
+void host_dm_set_tsc_khz(struct host_dm *dm, uint32_t khz);
+
+#endif /* VMPORT_HOST_DM_H */

@@ -1,0 +1,172 @@
+/*
+ * state_file.c: the domain's state as a libxc-format stream.
+ *
+ * --state-out writes a real libxc stream (through libvmport-state) whose
+ * HVM_CONTEXT holds HEADER (with the domain's TSC kHz in gtsc_khz), the
+ * VMPORT record and END; --state-in reads any image the library reads
+ * (xl save file, libxl or libxc stream, raw HVM context, gzip of those)
+ * and loads the first VMPORT record it finds.
+ */
+
+#define __XEN_TOOLS__ 1
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <xen/xen.h>
+#include <xen/hvm/save.h>
+
+#include <vmport-state.h>
+
+#include "host.h"
+
+#define HVM_SAVE_CODE_VMPORT    64
+#define DESC_LEN                8   /* u16 typecode, u16 instance, u32 len */
+
+static int build_blob(struct host *h, struct vs_buf *b)
+{
+    struct hvm_save_header hdr = {
+        .magic = HVM_FILE_MAGIC,
+        .version = HVM_FILE_VERSION,
+        .gtsc_khz = host_dm_tsc_khz(h->dm),
+    };
+    void *rec = NULL;
+    size_t len;
+    int rc;
+
+    rc = host_dm_save(h->dm, &rec, &len);
+    if ( rc )
+        return rc;
+    if ( vs_hvm_append(b, HVM_SAVE_CODE(HEADER), 0, &hdr, sizeof(hdr)) ||
+         vs_hvm_append(b, HVM_SAVE_CODE_VMPORT, 0, rec, len) ||
+         vs_hvm_append(b, HVM_SAVE_CODE(END), 0, NULL, 0) )
+        rc = -ENOMEM;
+    free(rec);
+    return rc;
+}
+
+int state_file_write(struct host *h, const char *path)
+{
+    struct vs_buf b = { 0 };
+    char tmp[4096];
+    int fd, rc = -1;
+
+    if ( build_blob(h, &b) )
+    {
+        fprintf(stderr, "vmport-host: --state-out %s: cannot save the "
+                "domain's state\n", path);
+        goto out;
+    }
+    snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if ( fd < 0 )
+    {
+        fprintf(stderr, "vmport-host: --state-out %s: %s\n", tmp,
+                strerror(errno));
+        goto out;
+    }
+    if ( vs_write_hvm_state(fd, b.p, b.len) || fsync(fd) )
+    {
+        fprintf(stderr, "vmport-host: --state-out %s: write failed\n", tmp);
+        close(fd);
+        unlink(tmp);
+        goto out;
+    }
+    close(fd);
+    if ( rename(tmp, path) )
+    {
+        fprintf(stderr, "vmport-host: --state-out %s: %s\n", path,
+                strerror(errno));
+        unlink(tmp);
+        goto out;
+    }
+    rc = 0;
+ out:
+    vs_buf_free(&b);
+    return rc;
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+    return p[0] | p[1] << 8;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Walk the HVM descriptors: the HEADER's gtsc_khz, then the VMPORT. */
+static int load_blob(struct host *h, const char *path, const uint8_t *blob,
+                     uint32_t len)
+{
+    uint32_t off = 0;
+    bool found = false;
+
+    while ( off + DESC_LEN <= len )
+    {
+        uint16_t type = get16(blob + off);
+        uint32_t blen = get32(blob + off + 4);
+        const uint8_t *body = blob + off + DESC_LEN;
+
+        if ( blen > len - off - DESC_LEN )
+        {
+            fprintf(stderr, "vmport-host: --state-in %s: HVM record %u at "
+                    "blob offset %u: length %u overruns the blob\n", path,
+                    type, off, blen);
+            return -1;
+        }
+        if ( type == HVM_SAVE_CODE(HEADER) &&
+             blen >= sizeof(struct hvm_save_header) )
+        {
+            const struct hvm_save_header *hdr = (const void *)body;
+
+            if ( hdr->gtsc_khz )
+                host_dm_set_tsc_khz(h->dm, hdr->gtsc_khz);
+        }
+        else if ( type == HVM_SAVE_CODE_VMPORT && !found )
+        {
+            if ( host_dm_load(h->dm, body, blen) )
+            {
+                fprintf(stderr, "vmport-host: --state-in %s: the VMPORT "
+                        "record at blob offset %u was refused\n", path, off);
+                return -1;
+            }
+            found = true;
+        }
+        else if ( type == HVM_SAVE_CODE(END) )
+            break;
+        off += DESC_LEN + blen;
+    }
+    if ( !found )
+    {
+        fprintf(stderr, "vmport-host: --state-in %s: no VMPORT record\n",
+                path);
+        return -1;
+    }
+    return 0;
+}
+
+int state_file_read(struct host *h, const char *path)
+{
+    uint8_t *blob = NULL;
+    uint32_t len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+    if ( fd < 0 )
+    {
+        fprintf(stderr, "vmport-host: --state-in %s: %s\n", path,
+                strerror(errno));
+        return -1;
+    }
+    rc = vs_read_hvm_context(fd, path, &blob, &len, stderr);
+    close(fd);
+    if ( !rc )
+        rc = load_blob(h, path, blob, len);
+    free(blob);
+    return rc;
+}

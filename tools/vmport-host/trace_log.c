@@ -1,0 +1,65 @@
+/*
+ * trace_log.c: --trace FILE, one line per exit or event, like xentrace.
+ *
+ * Exit lines carry the registers the backdoor uses, before and after:
+ *   SEQ NS PID gp|cpuid rip=.. in: rax=.. rbx=.. ... out: ... len=N
+ */
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <sys/user.h>
+#include <time.h>
+
+#include "host.h"
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static void regs(FILE *f, const struct user_regs_struct *r)
+{
+    fprintf(f, "rax=%08llx rbx=%08llx rcx=%08llx rdx=%08llx rsi=%08llx "
+            "rdi=%08llx rbp=%08llx", r->rax & 0xffffffffULL,
+            r->rbx & 0xffffffffULL, r->rcx & 0xffffffffULL,
+            r->rdx & 0xffffffffULL, r->rsi & 0xffffffffULL,
+            r->rdi & 0xffffffffULL, r->rbp & 0xffffffffULL);
+}
+
+void trace_exit(struct host *h, pid_t pid, const char *kind,
+                const void *regs_in, const void *regs_out, unsigned int len)
+{
+    const struct user_regs_struct *in = regs_in;
+
+    h->nr_events++;
+    if ( !h->trace )
+        return;
+    fprintf(h->trace, "%" PRIu64 " %" PRIu64 " %d %s %s rip=%llx in: ",
+            h->nr_events, now_ns(), (int)pid, h->opt.pers.name, kind,
+            in->rip);
+    regs(h->trace, in);
+    fprintf(h->trace, " out: ");
+    regs(h->trace, regs_out);
+    fprintf(h->trace, " len=%u exit=%" PRIu64 "\n", len,
+            h->nr_exits + (len && kind[0] == 'g'));
+    fflush(h->trace);
+}
+
+void trace_event(struct host *h, pid_t pid, const char *fmt, ...)
+{
+    va_list ap;
+
+    h->nr_events++;
+    if ( !h->trace )
+        return;
+    fprintf(h->trace, "%" PRIu64 " %" PRIu64 " %d %s event ", h->nr_events,
+            now_ns(), (int)pid, h->opt.pers.name);
+    va_start(ap, fmt);
+    vfprintf(h->trace, fmt, ap);
+    va_end(ap);
+    fputc('\n', h->trace);
+    fflush(h->trace);
+}
