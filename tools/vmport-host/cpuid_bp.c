@@ -120,12 +120,55 @@ static void unpatch(const struct space *s, uint8_t *buf, uint64_t start,
             buf[s->bps[i].addr - start] = s->bps[i].orig;
 }
 
+/*
+ * Is there a CPUID instruction at @x in @buf?  Capstone decides, decoding
+ * from up to SYNC_WINDOW bytes before it: x86 decoding falls into step with
+ * the real instruction stream within a few instructions, so a 0F A2 that
+ * is really the tail of another instruction (an immediate, a displacement)
+ * is not where decoding lands.  Decoding whole mappings linearly gives the
+ * same answers and is far slower on big binaries (the python that
+ * vmtoolsd's lsb_release runs).
+ */
+#define SYNC_WINDOW 64
+
+static bool is_cpuid_at(csh cs, cs_insn *insn, const uint8_t *buf,
+                        size_t len, size_t x)
+{
+    size_t from = x > SYNC_WINDOW ? x - SYNC_WINDOW : 0;
+    const uint8_t *code = buf + from;
+    size_t size = len - from;
+    uint64_t addr = from;
+
+    while ( addr < x )
+    {
+        if ( !cs_disasm_iter(cs, &code, &size, &addr, insn) )
+        {
+            /* Undecodable byte: step over it and resynchronise. */
+            code++;
+            size--;
+            addr++;
+        }
+    }
+    if ( addr != x || !cs_disasm_iter(cs, &code, &size, &addr, insn) )
+        return false;
+    return insn->id == X86_INS_CPUID;
+}
+
+static int plant(struct space *s, uint64_t addr, uint8_t orig)
+{
+    if ( pwrite(s->mem_fd, &(uint8_t){ INT3 }, 1, addr) != 1 ||
+         add_bp(s, addr, orig) )
+        return -1;
+    /* Keep the table sorted for cpuid_bp_find() during the scan. */
+    qsort(s->bps, s->nr_bps, sizeof(*s->bps), bp_cmp);
+    return 0;
+}
+
 static int scan_map(struct space *s, csh cs, const struct exec_map *m)
 {
-    size_t len = m->end - m->start, size;
+    size_t len = m->end - m->start, x;
     uint8_t *buf = malloc(len);
-    const uint8_t *code;
-    uint64_t addr;
+    const uint8_t *p;
     cs_insn *insn;
     int planted = 0;
     ssize_t got;
@@ -148,29 +191,17 @@ static int scan_map(struct space *s, csh cs, const struct exec_map *m)
         free(buf);
         return -1;
     }
-    code = buf;
-    size = len;
-    addr = m->start;
-    while ( size )
+    for ( p = buf; (p = memmem(p, buf + len - p, "\x0f\xa2", 2)); p++ )
     {
-        if ( !cs_disasm_iter(cs, &code, &size, &addr, insn) )
-        {
-            /* Undecodable byte: step over it and resynchronise. */
-            code++;
-            size--;
-            addr++;
+        x = p - buf;
+        if ( !is_cpuid_at(cs, insn, buf, len, x) ||
+             cpuid_bp_find(s, m->start + x) )
             continue;
-        }
-        if ( insn->id != X86_INS_CPUID || cpuid_bp_find(s, insn->address) )
-            continue;
-        if ( pwrite(s->mem_fd, &(uint8_t){ INT3 }, 1, insn->address) != 1 ||
-             add_bp(s, insn->address, insn->bytes[0]) )
+        if ( plant(s, m->start + x, buf[x]) )
         {
             planted = -1;
             break;
         }
-        /* Keep the table sorted for cpuid_bp_find() during the scan. */
-        qsort(s->bps, s->nr_bps, sizeof(*s->bps), bp_cmp);
         planted++;
     }
     cs_free(insn, 1);

@@ -18,7 +18,7 @@ HOST_VS_SRCS := $(sort $(wildcard tools/vmport-state/lib/*.c))
 HOST_VS_OBJS := $(patsubst %.c,$(BUILD)/obj/host-vs/%.o,$(HOST_VS_SRCS))
 $(BUILD)/obj/host-vs/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -MMD -MP -Itools/vmport-state/lib -c $< -o $@
+	$(CC) $(CFLAGS_BASE) -MMD -MP -Itools/vmport-state/lib -Ixen/include -c $< -o $@
 HOST_VS := $(HOST_VS_OBJS)
 else
 HOST_VS := $(VS_LIB)
