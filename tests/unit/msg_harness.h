@@ -12,15 +12,9 @@
 #ifndef MSG_HARNESS_H
 #define MSG_HARNESS_H
 
-#include <check.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include <shim.h>
-#include <asm/hvm/vmport.h>
-
-#include "../../xen/arch/x86/hvm/vmware/private.h"
+#include "harness.h"
 
 #define MAGIC           VMPORT_MAGIC
 #define LB_PORT         VMPORT_LB_PORT
@@ -34,8 +28,6 @@
 #define GUEST_BUF       0x10000000UL
 #define GUEST_BUF_LEN   (2UL << 20)
 
-/* Registers nobody sets: a clobbered one shows up in comparisons. */
-#define POISON64        0xdead0000beef0000ULL
 
 struct chan {
     unsigned int id;
@@ -43,59 +35,56 @@ struct chan {
 };
 
 /* The vCPU mode the helpers use; tests may change it. */
-static struct vmport_insn_mode h_mode = { .cs_bits = 64, .cpl = 3 };
+static struct vmport_insn_mode m_mode = { .cs_bits = 64, .cpl = 3 };
 
-static inline void h_poison(struct cpu_user_regs *r)
-{
-    memset(r, 0, sizeof(*r));
-    r->rax = r->rbx = r->rcx = r->rdx = POISON64;
-    r->rsi = r->rdi = r->rbp = POISON64;
-    r->rflags = 0x2;
-}
+/* Tests that set their own segment registers keep them with this. */
+static bool m_keep_segs;
 
 /* Run one backdoor instruction (@insn bytes) on @v; returns its length. */
-static inline unsigned int h_exec(struct vcpu *v, struct cpu_user_regs *r,
+static inline unsigned int m_exec(struct vcpu *v, struct cpu_user_regs *r,
                                   const uint8_t *insn, unsigned int len)
 {
+    if ( !m_keep_segs )
+        return h_run_mode(v, r, insn, len, m_mode.cs_bits, m_mode.cpl,
+                          m_mode.iopl);
     shim_set_current(v);
-    return vmport_intercept(v, r, insn, len, &h_mode);
+    return vmport_intercept(v, r, insn, len, &m_mode);
 }
 
 /* `in eax, dx` */
-static inline void h_in(struct vcpu *v, struct cpu_user_regs *r)
+static inline void m_in(struct vcpu *v, struct cpu_user_regs *r)
 {
-    static const uint8_t in_eax_dx[] = { 0xed };
-    unsigned int n = h_exec(v, r, in_eax_dx, sizeof(in_eax_dx));
+    unsigned int n = m_exec(v, r, H_IN_EAX_DX, sizeof(H_IN_EAX_DX));
 
     ck_assert_msg(n == 1, "in eax,dx: expected length 1, seen %u", n);
 }
 
 /*
  * One MESSAGE call: the registers as open-vm-tools' Message_* fill them.
- * Bits 63:32 of every register carry a pattern: they must survive.
+ * Bits 63:32 of every register carry H_HIGH: they must survive.
  */
-static inline void h_msg(struct vcpu *v, struct cpu_user_regs *r,
+static inline void m_msg(struct vcpu *v, struct cpu_user_regs *r,
                          unsigned int sub, const struct chan *c, uint32_t ebx)
 {
-    h_poison(r);
+    h_regs_init(r);
     r->eax = MAGIC;
     r->ebx = ebx;
     r->ecx = (sub << 16) | CMD_MSG;
     r->edx = ((c ? c->id : 0) << 16) | LB_PORT;
     r->esi = c ? c->cookie >> 32 : 0;
     r->edi = c ? (uint32_t)c->cookie : 0;
-    h_in(v, r);
-    ck_assert_msg(r->rax == ((POISON64 & ~0xffffffffULL) | MAGIC),
+    m_in(v, r);
+    ck_assert_msg(r->rax == (H_HIGH | MAGIC),
                   "MESSAGE %u: EAX/RAX changed to %#llx", sub,
                   (unsigned long long)r->rax);
 }
 
 /* OPEN; returns ECX and fills @c on success. */
-static inline uint32_t h_open(struct vcpu *v, uint32_t ebx, struct chan *c)
+static inline uint32_t m_open(struct vcpu *v, uint32_t ebx, struct chan *c)
 {
     struct cpu_user_regs r;
 
-    h_msg(v, &r, MESSAGE_TYPE_OPEN, NULL, ebx);
+    m_msg(v, &r, MESSAGE_TYPE_OPEN, NULL, ebx);
     if ( r.ecx == 0x00010000 )
     {
         c->id = r.edx >> 16;
@@ -104,31 +93,31 @@ static inline uint32_t h_open(struct vcpu *v, uint32_t ebx, struct chan *c)
     return r.ecx;
 }
 
-static inline void h_open_ok(struct vcpu *v, uint32_t ebx, struct chan *c)
+static inline void m_open_ok(struct vcpu *v, uint32_t ebx, struct chan *c)
 {
-    uint32_t ecx = h_open(v, ebx, c);
+    uint32_t ecx = m_open(v, ebx, c);
 
     ck_assert_msg(ecx == 0x00010000, "OPEN %#x: expected ECX 0x00010000, "
                   "seen %#x", ebx, ecx);
 }
 
-static inline uint32_t h_close(struct vcpu *v, const struct chan *c)
+static inline uint32_t m_close(struct vcpu *v, const struct chan *c)
 {
     struct cpu_user_regs r;
 
-    h_msg(v, &r, MESSAGE_TYPE_CLOSE, c, 0);
+    m_msg(v, &r, MESSAGE_TYPE_CLOSE, c, 0);
     return r.ecx;
 }
 
 /* Send @len bytes 4 at a time (zero-padded last word): last ECX. */
-static inline uint32_t h_send_lb(struct vcpu *v, const struct chan *c,
+static inline uint32_t m_send_lb(struct vcpu *v, const struct chan *c,
                                  const void *data, uint32_t len)
 {
     struct cpu_user_regs r;
     const uint8_t *p = data;
     uint32_t i;
 
-    h_msg(v, &r, MESSAGE_TYPE_SENDSIZE, c, len);
+    m_msg(v, &r, MESSAGE_TYPE_SENDSIZE, c, len);
     if ( !(r.ecx & 0x00010000) )
         return r.ecx;
 
@@ -137,7 +126,7 @@ static inline uint32_t h_send_lb(struct vcpu *v, const struct chan *c,
         uint32_t w = 0, n = len - i < 4 ? len - i : 4;
 
         memcpy(&w, p + i, n);
-        h_msg(v, &r, MESSAGE_TYPE_SENDPAYLOAD, c, w);
+        m_msg(v, &r, MESSAGE_TYPE_SENDPAYLOAD, c, w);
         if ( r.ecx != 0x00010000 )
             return r.ecx;
     }
@@ -148,14 +137,14 @@ static inline uint32_t h_send_lb(struct vcpu *v, const struct chan *c,
  * Receive a reply over LB into @buf (at most @max bytes): its length, or
  * -1 on a failed step (with *ecx the failing ECX), or -2 with no message.
  */
-static inline long h_recv_lb(struct vcpu *v, const struct chan *c,
+static inline long m_recv_lb(struct vcpu *v, const struct chan *c,
                              void *buf, uint32_t max, uint32_t *ecx)
 {
     struct cpu_user_regs r;
     uint8_t *p = buf;
     uint32_t len, i;
 
-    h_msg(v, &r, MESSAGE_TYPE_RECVSIZE, c, 0);
+    m_msg(v, &r, MESSAGE_TYPE_RECVSIZE, c, 0);
     *ecx = r.ecx;
     if ( !(r.ecx & 0x00010000) )
         return -1;
@@ -170,7 +159,7 @@ static inline long h_recv_lb(struct vcpu *v, const struct chan *c,
     {
         uint32_t n = len - i < 4 ? len - i : 4;
 
-        h_msg(v, &r, MESSAGE_TYPE_RECVPAYLOAD, c, MESSAGE_STATUS_SUCCESS);
+        m_msg(v, &r, MESSAGE_TYPE_RECVPAYLOAD, c, MESSAGE_STATUS_SUCCESS);
         *ecx = r.ecx;
         if ( r.ecx != 0x00010000 )
             return -1;
@@ -179,58 +168,55 @@ static inline long h_recv_lb(struct vcpu *v, const struct chan *c,
         memcpy(p + i, &r.ebx, n);
     }
 
-    h_msg(v, &r, MESSAGE_TYPE_RECVSTATUS, c, MESSAGE_STATUS_SUCCESS);
+    m_msg(v, &r, MESSAGE_TYPE_RECVSTATUS, c, MESSAGE_STATUS_SUCCESS);
     *ecx = r.ecx;
     return r.ecx == 0x00010000 ? (long)len : -1;
 }
 
 /* A whole RPCI request/reply over LB; the reply NUL-terminated. */
-static inline long h_rpc_lb(struct vcpu *v, const struct chan *c,
+static inline long m_rpc_lb(struct vcpu *v, const struct chan *c,
                             const void *req, uint32_t len,
                             char *reply, uint32_t max)
 {
-    uint32_t ecx = h_send_lb(v, c, req, len);
+    uint32_t ecx = m_send_lb(v, c, req, len);
     long n;
 
     ck_assert_msg(ecx == 0x00010000 || (len == 0 && ecx == 0x00810000),
                   "send of %u bytes: expected ECX 0x00010000, seen %#x",
                   len, ecx);
-    n = h_recv_lb(v, c, reply, max - 1, &ecx);
+    n = m_recv_lb(v, c, reply, max - 1, &ecx);
     ck_assert_msg(n >= 0, "receive failed (%ld), ECX %#x", n, ecx);
     reply[n] = '\0';
     return n;
 }
 
 /* One-shot: open a channel, run @req (a C string), close. */
-static inline long h_rpc_str(struct vcpu *v, const char *req, char *reply,
+static inline long m_rpc_str(struct vcpu *v, const char *req, char *reply,
                              uint32_t max)
 {
     struct chan c;
     long n;
 
-    h_open_ok(v, PROTO_RPCI | FLAG_COOKIE, &c);
-    n = h_rpc_lb(v, &c, req, strlen(req), reply, max);
-    ck_assert_msg(h_close(v, &c) == 0x00010000, "CLOSE failed");
+    m_open_ok(v, PROTO_RPCI | FLAG_COOKIE, &c);
+    n = m_rpc_lb(v, &c, req, strlen(req), reply, max);
+    ck_assert_msg(m_close(v, &c) == 0x00010000, "CLOSE failed");
     return n;
 }
 
 /* ---- HB ---------------------------------------------------------------- */
 
-static const uint8_t rep_outsb[] = { 0xf3, 0x6e };
-static const uint8_t rep_insb[] = { 0xf3, 0x6c };
-
-static inline void h_map_guest_buf(struct domain *d)
+static inline void m_map_guest_buf(struct domain *d)
 {
     ck_assert_int_eq(shim_mem_map(d, GUEST_BUF, GUEST_BUF_LEN,
                                   SHIM_MEM_ALL), 0);
 }
 
 /* `rep outsb` of @count bytes at @src: the registers after the call. */
-static inline void h_hb_out(struct vcpu *v, struct cpu_user_regs *r,
+static inline void m_hb_out(struct vcpu *v, struct cpu_user_regs *r,
                             const struct chan *c, unsigned long src,
                             uint32_t count)
 {
-    h_poison(r);
+    h_regs_init(r);
     r->eax = MAGIC;
     r->ebx = (MESSAGE_STATUS_SUCCESS << 16) | BDOORHB_CMD_MESSAGE;
     r->ecx = count;
@@ -238,15 +224,15 @@ static inline void h_hb_out(struct vcpu *v, struct cpu_user_regs *r,
     r->rsi = src;
     r->edi = (uint32_t)c->cookie;
     r->ebp = c->cookie >> 32;
-    h_exec(v, r, rep_outsb, sizeof(rep_outsb));
+    m_exec(v, r, H_REP_OUTSB, sizeof(H_REP_OUTSB));
 }
 
 /* `rep insb` of @count bytes to @dst. */
-static inline void h_hb_in(struct vcpu *v, struct cpu_user_regs *r,
+static inline void m_hb_in(struct vcpu *v, struct cpu_user_regs *r,
                            const struct chan *c, unsigned long dst,
                            uint32_t count)
 {
-    h_poison(r);
+    h_regs_init(r);
     r->eax = MAGIC;
     r->ebx = (MESSAGE_STATUS_SUCCESS << 16) | BDOORHB_CMD_MESSAGE;
     r->ecx = count;
@@ -254,11 +240,11 @@ static inline void h_hb_in(struct vcpu *v, struct cpu_user_regs *r,
     r->esi = c->cookie >> 32;
     r->rdi = dst;
     r->ebp = (uint32_t)c->cookie;
-    h_exec(v, r, rep_insb, sizeof(rep_insb));
+    m_exec(v, r, H_REP_INSB, sizeof(H_REP_INSB));
 }
 
 /* A whole request/reply over HB, buffers in guest memory. */
-static inline long h_rpc_hb(struct vcpu *v, const struct chan *c,
+static inline long m_rpc_hb(struct vcpu *v, const struct chan *c,
                             const void *req, uint32_t len,
                             char *reply, uint32_t max)
 {
@@ -266,25 +252,25 @@ static inline long h_rpc_hb(struct vcpu *v, const struct chan *c,
     struct cpu_user_regs r;
     uint32_t rlen;
 
-    h_msg(v, &r, MESSAGE_TYPE_SENDSIZE, c, len);
+    m_msg(v, &r, MESSAGE_TYPE_SENDSIZE, c, len);
     ck_assert_msg(r.ecx == 0x00810000, "SENDSIZE: expected 0x00810000, "
                   "seen %#x", r.ecx);
     if ( len )
     {
         ck_assert_int_eq(shim_mem_write(d, GUEST_BUF, req, len), 0);
-        h_hb_out(v, &r, c, GUEST_BUF, len);
+        m_hb_out(v, &r, c, GUEST_BUF, len);
         ck_assert_msg(r.ebx == 0x00010000, "HB out: expected EBX "
                       "0x00010000, seen %#x", r.ebx);
     }
 
-    h_msg(v, &r, MESSAGE_TYPE_RECVSIZE, c, 0);
+    m_msg(v, &r, MESSAGE_TYPE_RECVSIZE, c, 0);
     ck_assert_msg(r.ecx == 0x00830000, "RECVSIZE: expected 0x00830000, "
                   "seen %#x", r.ecx);
     rlen = r.ebx;
     ck_assert_msg(rlen < max, "reply of %u bytes, buffer %u", rlen, max);
     if ( rlen )
     {
-        h_hb_in(v, &r, c, GUEST_BUF + GUEST_BUF_LEN / 2, rlen);
+        m_hb_in(v, &r, c, GUEST_BUF + GUEST_BUF_LEN / 2, rlen);
         ck_assert_msg(r.ebx == 0x00010000, "HB in: expected EBX "
                       "0x00010000, seen %#x", r.ebx);
         ck_assert_int_eq(shim_mem_read(d, GUEST_BUF + GUEST_BUF_LEN / 2,
@@ -292,62 +278,48 @@ static inline long h_rpc_hb(struct vcpu *v, const struct chan *c,
     }
     reply[rlen] = '\0';
 
-    h_msg(v, &r, MESSAGE_TYPE_RECVSTATUS, c, MESSAGE_STATUS_SUCCESS);
+    m_msg(v, &r, MESSAGE_TYPE_RECVSTATUS, c, MESSAGE_STATUS_SUCCESS);
     ck_assert_msg(r.ecx == 0x00010000, "RECVSTATUS: seen %#x", r.ecx);
     return rlen;
 }
 
 /* ---- Fixture ------------------------------------------------------------ */
 
-static struct domain *h_d;
-static struct vcpu *h_v;
+static struct domain *m_d;
+static struct vcpu *m_v;
 
 /* A domain with vmport enabled, optionally with non-default limits. */
-static inline void h_setup_limits(const struct vmport_limits *l)
+static inline void m_setup_limits(const struct vmport_limits *l)
 {
-    h_mode.cs_bits = 64;
-    h_mode.cpl = 3;
-    h_mode.iopl = 0;
+    m_mode.cs_bits = 64;
+    m_mode.cpl = 3;
+    m_mode.iopl = 0;
+    m_keep_segs = false;
     shim_seed_random(1234);
-    h_d = shim_domain_create(1, 2);
-    h_v = shim_vcpu(h_d, 0);
-    shim_vcpu_set_mode(h_v, 64, 3, 0);
-    shim_set_current(h_v);
-    ck_assert_int_eq(vmport_enable(h_d, 7, l), 0);
-    h_map_guest_buf(h_d);
+    m_d = h_domain(1, 2, VMPORT_HWVER_DEFAULT, l);
+    m_v = shim_vcpu(m_d, 0);
+    m_map_guest_buf(m_d);
     shim_trace_clear();
     shim_log_clear();
 }
 
-static inline void h_setup(void)
+static inline void m_setup(void)
 {
-    h_setup_limits(NULL);
+    m_setup_limits(NULL);
 }
 
-static inline void h_teardown(void)
+static inline void m_teardown(void)
 {
-    shim_domain_destroy(h_d);
-    h_d = NULL;
-    h_v = NULL;
+    shim_domain_destroy(m_d);
+    m_d = NULL;
+    m_v = NULL;
     ck_assert_msg(shim_alloc_live() == 0, "%lu blocks leaked",
                   shim_alloc_live());
 }
 
-static inline struct vmport_domain *h_vd(void)
+static inline struct vmport_domain *m_vd(void)
 {
-    return vmport_dom(h_d);
-}
-
-/* Run the suite: the summary line is what CI reads. */
-static inline int h_run(Suite *s)
-{
-    SRunner *sr = srunner_create(s);
-    int failed;
-
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return vmport_dom(m_d);
 }
 
 #endif /* MSG_HARNESS_H */

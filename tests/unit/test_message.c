@@ -15,22 +15,22 @@
 static void assert_untouched(const struct cpu_user_regs *r, const char *regs)
 {
     if ( strchr(regs, 'b') )
-        ck_assert_msg(r->rbx == POISON64 || HI(r->rbx) == HI(POISON64),
-                      "RBX high half changed: %#llx",
+        ck_assert_msg(HI(r->rbx) == H_HIGH, "RBX high half changed: %#llx",
                       (unsigned long long)r->rbx);
-    ck_assert_msg(HI(r->rcx) == HI(POISON64), "RCX high half changed");
-    ck_assert_msg(HI(r->rdx) == HI(POISON64), "RDX high half changed");
-    ck_assert_msg(HI(r->rsi) == HI(POISON64), "RSI high half changed");
-    ck_assert_msg(HI(r->rdi) == HI(POISON64), "RDI high half changed");
-    ck_assert_msg(r->rbp == POISON64, "RBP changed: %#llx",
+    ck_assert_msg(HI(r->rcx) == H_HIGH, "RCX high half changed");
+    ck_assert_msg(HI(r->rdx) == H_HIGH, "RDX high half changed");
+    ck_assert_msg(HI(r->rsi) == H_HIGH, "RSI high half changed");
+    ck_assert_msg(HI(r->rdi) == H_HIGH, "RDI high half changed");
+    ck_assert_msg(r->rbp == (H_HIGH | 0x77777777), "RBP changed: %#llx",
                   (unsigned long long)r->rbp);
+    ck_assert_msg(r->r8 == (H_HIGH | 0x88888888), "R8 changed");
 }
 
 START_TEST(open_with_cookie_flag_sets_exact_registers)
 {
     struct cpu_user_regs r;
 
-    h_msg(h_v, &r, MESSAGE_TYPE_OPEN, NULL, PROTO_RPCI | FLAG_COOKIE);
+    m_msg(m_v, &r, MESSAGE_TYPE_OPEN, NULL, PROTO_RPCI | FLAG_COOKIE);
     ck_assert_msg(r.ecx == 0x00010000, "ECX: expected 0x00010000, seen %#x",
                   r.ecx);
     ck_assert_msg((r.edx & 0xffff) == 0, "EDX low half: expected 0 "
@@ -48,9 +48,9 @@ START_TEST(open_without_cookie_flag_is_accepted_and_not_checked)
     char reply[64];
 
     /* iPXE never sets the flag and never echoes a cookie. */
-    h_open_ok(h_v, PROTO_RPCI, &c);
+    m_open_ok(m_v, PROTO_RPCI, &c);
     c.cookie = 0;
-    ck_assert_int_eq(h_rpc_lb(h_v, &c, "log x", 5, reply, sizeof(reply)),
+    ck_assert_int_eq(m_rpc_lb(m_v, &c, "log x", 5, reply, sizeof(reply)),
                      2);
     ck_assert_str_eq(reply, "1 ");
 }
@@ -60,9 +60,9 @@ START_TEST(open_refuses_unknown_protocol)
 {
     struct chan c;
 
-    ck_assert_uint_eq(h_open(h_v, 0x12345678 | FLAG_COOKIE, &c), 0);
-    ck_assert_uint_eq(h_open(h_v, 0, &c), 0);
-    ck_assert_uint_eq(h_vd()->channels[0].in_use, false);
+    ck_assert_uint_eq(m_open(m_v, 0x12345678 | FLAG_COOKIE, &c), 0);
+    ck_assert_uint_eq(m_open(m_v, 0, &c), 0);
+    ck_assert_uint_eq(m_vd()->channels[0].in_use, false);
 }
 END_TEST
 
@@ -75,9 +75,9 @@ START_TEST(ipxe_sequence_gets_exact_ecx_values)
     uint32_t i, len, w;
     char reply[64] = "";
 
-    h_open_ok(h_v, PROTO_RPCI, &c);
+    m_open_ok(m_v, PROTO_RPCI, &c);
 
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &c, sizeof(req) - 1);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &c, sizeof(req) - 1);
     ck_assert_msg(r.ecx == 0x00810000, "SENDSIZE ECX %#x", r.ecx);
     assert_untouched(&r, "b");
     ck_assert_uint_eq(r.ebx, sizeof(req) - 1);
@@ -87,13 +87,13 @@ START_TEST(ipxe_sequence_gets_exact_ecx_values)
         w = 0;
         memcpy(&w, req + i, sizeof(req) - 1 - i < 4 ? sizeof(req) - 1 - i
                                                      : 4);
-        h_msg(h_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, w);
+        m_msg(m_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, w);
         ck_assert_msg(r.ecx == 0x00010000, "SENDPAYLOAD ECX %#x", r.ecx);
         ck_assert_uint_eq(r.ebx, w);
         ck_assert_uint_eq(r.edx, (c.id << 16) | LB_PORT);
     }
 
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
     ck_assert_msg(r.ecx == 0x00830000, "RECVSIZE ECX %#x", r.ecx);
     ck_assert_msg(r.edx == ((1U << 16) | LB_PORT), "RECVSIZE EDX %#x",
                   r.edx);
@@ -102,18 +102,18 @@ START_TEST(ipxe_sequence_gets_exact_ecx_values)
 
     for ( i = 0; i < len; i += 4 )
     {
-        h_msg(h_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, MESSAGE_STATUS_SUCCESS);
+        m_msg(m_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, MESSAGE_STATUS_SUCCESS);
         ck_assert_msg(r.ecx == 0x00010000, "RECVPAYLOAD ECX %#x", r.ecx);
         ck_assert_msg(r.edx >> 16 == 2, "RECVPAYLOAD EDX %#x", r.edx);
         memcpy(reply + i, &r.ebx, len - i < 4 ? len - i : 4);
     }
     ck_assert_str_eq(reply, "0 No value found");
 
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, MESSAGE_STATUS_SUCCESS);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, MESSAGE_STATUS_SUCCESS);
     ck_assert_msg(r.ecx == 0x00010000, "RECVSTATUS ECX %#x", r.ecx);
     assert_untouched(&r, "b");
 
-    h_msg(h_v, &r, MESSAGE_TYPE_CLOSE, &c, 0);
+    m_msg(m_v, &r, MESSAGE_TYPE_CLOSE, &c, 0);
     ck_assert_msg(r.ecx == 0x00010000, "CLOSE ECX %#x", r.ecx);
 }
 END_TEST
@@ -123,8 +123,8 @@ START_TEST(close_leaves_ecx_low_half_zero_and_other_registers_alone)
     struct cpu_user_regs r;
     struct chan c;
 
-    h_open_ok(h_v, PROTO_TCLO | FLAG_COOKIE, &c);
-    h_msg(h_v, &r, MESSAGE_TYPE_CLOSE, &c, 0x1234);
+    m_open_ok(m_v, PROTO_TCLO | FLAG_COOKIE, &c);
+    m_msg(m_v, &r, MESSAGE_TYPE_CLOSE, &c, 0x1234);
     ck_assert_msg((r.ecx & 0xffff) == 0, "CLOSE ECX[15:0]: seen %#x", r.ecx);
     ck_assert_uint_eq(r.ecx, 0x00010000);
     ck_assert_uint_eq(r.ebx, 0x1234);
@@ -132,7 +132,7 @@ START_TEST(close_leaves_ecx_low_half_zero_and_other_registers_alone)
     ck_assert_uint_eq(r.esi, (uint32_t)(c.cookie >> 32));
     ck_assert_uint_eq(r.edi, (uint32_t)c.cookie);
     assert_untouched(&r, "b");
-    ck_assert(!h_vd()->channels[c.id].in_use);
+    ck_assert(!m_vd()->channels[c.id].in_use);
 }
 END_TEST
 
@@ -141,8 +141,8 @@ START_TEST(recvsize_without_message_touches_only_ecx)
     struct cpu_user_regs r;
     struct chan c;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0x77);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0x77);
     ck_assert_msg(r.ecx == 0x00810000, "ECX %#x", r.ecx);
     ck_assert_uint_eq(r.ebx, 0x77);
     ck_assert_uint_eq(r.edx, (c.id << 16) | LB_PORT);
@@ -154,13 +154,13 @@ START_TEST(hb_bit_follows_the_domain_setting)
     struct cpu_user_regs r;
     struct chan c;
 
-    ck_assert_int_eq(vmport_set_hb(h_d, false), 0);
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 5);
+    ck_assert_int_eq(vmport_set_hb(m_d, false), 0);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 5);
     ck_assert_msg(r.ecx == 0x00010000, "SENDSIZE without HB: ECX %#x",
                   r.ecx);
-    ck_assert_uint_eq(h_send_lb(h_v, &c, "log a", 5), 0x00010000);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
+    ck_assert_uint_eq(m_send_lb(m_v, &c, "log a", 5), 0x00010000);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
     ck_assert_msg(r.ecx == 0x00030000, "RECVSIZE without HB: ECX %#x",
                   r.ecx);
 }
@@ -170,12 +170,12 @@ START_TEST(every_open_gets_a_fresh_cookie)
 {
     struct chan a, b, a2;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &a);
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &b);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &a);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &b);
     ck_assert_uint_ne(a.id, b.id);
     ck_assert(a.cookie != b.cookie);
-    ck_assert_uint_eq(h_close(h_v, &a), 0x00010000);
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &a2);
+    ck_assert_uint_eq(m_close(m_v, &a), 0x00010000);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &a2);
     ck_assert_uint_eq(a2.id, a.id);
     ck_assert_msg(a2.cookie != a.cookie, "reopened channel reused cookie");
 }
@@ -186,18 +186,18 @@ START_TEST(wrong_cookie_is_refused_and_logged)
     struct cpu_user_regs r;
     struct chan c, bad;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
     bad = c;
     bad.cookie ^= 1ULL << 40;
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &bad, 4);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &bad, 4);
     ck_assert_msg(r.ecx == 0, "wrong cookie: ECX %#x", r.ecx);
     ck_assert_int_ge(shim_log_find("wrong cookie"), 0);
     bad.cookie = c.cookie ^ 1;
-    h_msg(h_v, &r, MESSAGE_TYPE_CLOSE, &bad, 0);
+    m_msg(m_v, &r, MESSAGE_TYPE_CLOSE, &bad, 0);
     ck_assert_uint_eq(r.ecx, 0);
-    ck_assert(h_vd()->channels[c.id].in_use);
+    ck_assert(m_vd()->channels[c.id].in_use);
     /* The real owner is unaffected. */
-    ck_assert_uint_eq(h_send_lb(h_v, &c, "log", 3), 0x00010000);
+    ck_assert_uint_eq(m_send_lb(m_v, &c, "log", 3), 0x00010000);
 }
 END_TEST
 
@@ -207,16 +207,16 @@ START_TEST(closed_and_unknown_channels_are_refused)
     struct chan c, far = { .id = 200 }, edge = { .id = 8 };
     unsigned int sub;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    ck_assert_uint_eq(h_close(h_v, &c), 0x00010000);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    ck_assert_uint_eq(m_close(m_v, &c), 0x00010000);
     for ( sub = MESSAGE_TYPE_SENDSIZE; sub <= MESSAGE_TYPE_CLOSE; sub++ )
     {
-        h_msg(h_v, &r, sub, &c, 1);
+        m_msg(m_v, &r, sub, &c, 1);
         ck_assert_msg(r.ecx == 0, "sub %u on closed channel: ECX %#x", sub,
                       r.ecx);
-        h_msg(h_v, &r, sub, &far, 1);
+        m_msg(m_v, &r, sub, &far, 1);
         ck_assert_uint_eq(r.ecx, 0);
-        h_msg(h_v, &r, sub, &edge, 1);
+        m_msg(m_v, &r, sub, &edge, 1);
         ck_assert_uint_eq(r.ecx, 0);
     }
 }
@@ -227,10 +227,10 @@ START_TEST(unknown_subcommand_fails)
     struct cpu_user_regs r;
     struct chan c;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    h_msg(h_v, &r, 7, &c, 0);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    m_msg(m_v, &r, 7, &c, 0);
     ck_assert_uint_eq(r.ecx, 0);
-    h_msg(h_v, &r, 0xffff, &c, 0);
+    m_msg(m_v, &r, 0xffff, &c, 0);
     ck_assert_uint_eq(r.ecx, 0);
 }
 END_TEST
@@ -242,16 +242,16 @@ static void exhaust(unsigned int n)
 
     for ( i = 0; i < n; i++ )
     {
-        h_open_ok(h_v, (i & 1 ? PROTO_TCLO : PROTO_RPCI) | FLAG_COOKIE,
+        m_open_ok(m_v, (i & 1 ? PROTO_TCLO : PROTO_RPCI) | FLAG_COOKIE,
                   &c[i]);
         for ( j = 0; j < i; j++ )
             ck_assert_uint_ne(c[i].id, c[j].id);
     }
-    ck_assert_msg(h_open(h_v, PROTO_RPCI | FLAG_COOKIE, &extra) == 0,
+    ck_assert_msg(m_open(m_v, PROTO_RPCI | FLAG_COOKIE, &extra) == 0,
                   "OPEN number %u succeeded", n + 1);
 
-    ck_assert_uint_eq(h_close(h_v, &c[n / 2]), 0x00010000);
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &extra);
+    ck_assert_uint_eq(m_close(m_v, &c[n / 2]), 0x00010000);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &extra);
     ck_assert_uint_eq(extra.id, c[n / 2].id);
 }
 
@@ -275,21 +275,21 @@ START_TEST(idle_channel_is_reclaimed_when_table_is_full)
 
     for ( i = 0; i < 8; i++ )
     {
-        h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c[i]);
+        m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c[i]);
         shim_clock_advance(MILLISECS(10));
     }
     /* Everyone but channel 3 stays busy. */
     shim_clock_advance(MILLISECS(VMPORT_IDLE_TIMEOUT_DEFAULT - 50));
     for ( i = 0; i < 8; i++ )
         if ( i != 3 )
-            h_msg(h_v, &r, MESSAGE_TYPE_RECVSIZE, &c[i], 0);
-    ck_assert_uint_eq(h_open(h_v, PROTO_RPCI | FLAG_COOKIE, &extra), 0);
+            m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, &c[i], 0);
+    ck_assert_uint_eq(m_open(m_v, PROTO_RPCI | FLAG_COOKIE, &extra), 0);
 
     shim_clock_advance(MILLISECS(100));
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &extra);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &extra);
     ck_assert_uint_eq(extra.id, c[3].id);
     /* The old owner's calls now fail on the cookie. */
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &c[3], 1);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &c[3], 1);
     ck_assert_uint_eq(r.ecx, 0);
 }
 END_TEST
@@ -303,31 +303,31 @@ START_TEST(interleaved_channels_keep_their_own_messages)
     char reply[64];
     uint32_t i, w;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &a);
-    h_open_ok(h_v, PROTO_RPCI, &b);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &a, sizeof(ra) - 1);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &b, sizeof(rb) - 1);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &a);
+    m_open_ok(m_v, PROTO_RPCI, &b);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &a, sizeof(ra) - 1);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &b, sizeof(rb) - 1);
     for ( i = 0; i < sizeof(rb) - 1; i += 4 )
     {
         if ( i < sizeof(ra) - 1 )
         {
             w = 0;
             memcpy(&w, ra + i, 4);
-            h_msg(h_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &a, w);
+            m_msg(m_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &a, w);
             ck_assert_uint_eq(r.ecx, 0x00010000);
         }
         w = 0;
         memcpy(&w, rb + i, 4);
-        h_msg(h_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &b, w);
+        m_msg(m_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &b, w);
         ck_assert_uint_eq(r.ecx, 0x00010000);
     }
-    ck_assert_int_eq(h_recv_lb(h_v, &b, reply, sizeof(reply), &w), 2);
-    ck_assert_int_eq(h_recv_lb(h_v, &a, reply, sizeof(reply), &w), 2);
+    ck_assert_int_eq(m_recv_lb(m_v, &b, reply, sizeof(reply), &w), 2);
+    ck_assert_int_eq(m_recv_lb(m_v, &a, reply, sizeof(reply), &w), 2);
 
-    ck_assert_int_eq(h_rpc_str(h_v, "info-get guestinfo.a", reply,
+    ck_assert_int_eq(m_rpc_str(m_v, "info-get guestinfo.a", reply,
                                sizeof(reply)), 7);
     ck_assert_str_eq(reply, "1 alpha");
-    h_rpc_str(h_v, "info-get guestinfo.b", reply, sizeof(reply));
+    m_rpc_str(m_v, "info-get guestinfo.b", reply, sizeof(reply));
     ck_assert_str_eq(reply, "1 bravo!");
 }
 END_TEST
@@ -337,14 +337,14 @@ START_TEST(sendsize_caps_inbound_messages_at_64k)
     struct cpu_user_regs r;
     struct chan c;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &c, VMPORT_MSG_IN_MAX + 1);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &c, VMPORT_MSG_IN_MAX + 1);
     ck_assert_msg(r.ecx == 0, "65537 bytes: ECX %#x", r.ecx);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 0xffffffff);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 0xffffffff);
     ck_assert_uint_eq(r.ecx, 0);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &c, VMPORT_MSG_IN_MAX);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &c, VMPORT_MSG_IN_MAX);
     ck_assert_msg(r.ecx == 0x00810000, "65536 bytes: ECX %#x", r.ecx);
-    ck_assert_uint_le(vmport_mem_used(h_d), h_vd()->mem_limit);
+    ck_assert_uint_le(vmport_mem_used(m_d), m_vd()->mem_limit);
 }
 END_TEST
 
@@ -355,13 +355,13 @@ START_TEST(zero_length_send_is_a_complete_message)
     char reply[64];
     uint32_t ecx;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 0);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 0);
     ck_assert_uint_eq(r.ecx, 0x00810000);
     /* Nothing more to send: a payload word is refused. */
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 0x41414141);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 0x41414141);
     ck_assert_uint_eq(r.ecx, 0);
-    ck_assert_int_eq(h_recv_lb(h_v, &c, reply, sizeof(reply) - 1, &ecx),
+    ck_assert_int_eq(m_recv_lb(m_v, &c, reply, sizeof(reply) - 1, &ecx),
                      17);
     reply[17] = '\0';
     ck_assert_str_eq(reply, "0 Unknown command");
@@ -376,12 +376,12 @@ START_TEST(garbage_in_the_last_word_is_ignored)
     uint32_t ecx;
 
     /* "log ab" then a last word whose padding bytes are not zero. */
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 6);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 0x20676f6c);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 0xa5ff6261);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 6);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 0x20676f6c);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 0xa5ff6261);
     ck_assert_uint_eq(r.ecx, 0x00010000);
-    ck_assert_int_eq(h_recv_lb(h_v, &c, reply, sizeof(reply), &ecx), 2);
+    ck_assert_int_eq(m_recv_lb(m_v, &c, reply, sizeof(reply), &ecx), 2);
 }
 END_TEST
 
@@ -390,30 +390,30 @@ START_TEST(hostile_sequences_fail_without_success)
     struct cpu_user_regs r;
     struct chan c;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
     /* Payload before size. */
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 1);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 1);
     ck_assert_uint_eq(r.ecx, 0);
     /* Receive steps with nothing to receive. */
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 1);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 1);
     ck_assert_uint_eq(r.ecx, 0);
     ck_assert_uint_eq(r.ebx, 1);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, 1);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, 1);
     ck_assert_uint_eq(r.ecx, 0);
     /* Payload past the declared size. */
-    ck_assert_uint_eq(h_send_lb(h_v, &c, "log", 3), 0x00010000);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 1);
+    ck_assert_uint_eq(m_send_lb(m_v, &c, "log", 3), 0x00010000);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 1);
     ck_assert_uint_eq(r.ecx, 0);
     /* Status before the payload was fetched, then payload after it. */
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, 1);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, 1);
     ck_assert_uint_eq(r.ecx, 0);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
     ck_assert_uint_eq(r.ecx, 0x00830000);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, 1);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, 1);
     ck_assert_uint_eq(r.ecx, 0x00010000);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 1);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 1);
     ck_assert_uint_eq(r.ecx, 0);
-    ck_assert_uint_le(vmport_mem_used(h_d), h_vd()->mem_limit);
+    ck_assert_uint_le(vmport_mem_used(m_d), m_vd()->mem_limit);
 }
 END_TEST
 
@@ -422,14 +422,14 @@ START_TEST(recvpayload_past_the_end_fails)
     struct cpu_user_regs r;
     struct chan c;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    ck_assert_uint_eq(h_send_lb(h_v, &c, "log", 3), 0x00010000);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    ck_assert_uint_eq(m_send_lb(m_v, &c, "log", 3), 0x00010000);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
     ck_assert_uint_eq(r.ebx, 2);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 1);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 1);
     ck_assert_uint_eq(r.ecx, 0x00010000);
     ck_assert_uint_eq(r.ebx, 0x2031);        /* "1 " zero-padded */
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 1);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 1);
     ck_assert_uint_eq(r.ecx, 0);
 }
 END_TEST
@@ -439,17 +439,17 @@ START_TEST(guest_status_is_masked_to_bit_0)
     struct cpu_user_regs r;
     struct chan c;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    ck_assert_uint_eq(h_send_lb(h_v, &c, "log", 3), 0x00010000);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    ck_assert_uint_eq(m_send_lb(m_v, &c, "log", 3), 0x00010000);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
     /* Garbage above bit 0 reads as success. */
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 0xffff0001);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 0xffff0001);
     ck_assert_uint_eq(r.ecx, 0x00010000);
     ck_assert_uint_eq(r.ebx, 0x2031);
     /* Bit 0 clear with garbage above reads as failure: reply dropped. */
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, 0xfffffffe);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, 0xfffffffe);
     ck_assert_uint_eq(r.ecx, 0x00010000);
-    ck_assert_uint_eq(h_vd()->channels[c.id].recv_state, VMPORT_RECV_NONE);
+    ck_assert_uint_eq(m_vd()->channels[c.id].recv_state, VMPORT_RECV_NONE);
 }
 END_TEST
 
@@ -458,12 +458,12 @@ START_TEST(recvpayload_with_failed_previous_step_aborts_the_reply)
     struct cpu_user_regs r;
     struct chan c;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    ck_assert_uint_eq(h_send_lb(h_v, &c, "log", 3), 0x00010000);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 0);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    ck_assert_uint_eq(m_send_lb(m_v, &c, "log", 3), 0x00010000);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 0);
     ck_assert_uint_eq(r.ecx, 0x00010000);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
     ck_assert_uint_eq(r.ecx, 0x00810000);
 }
 END_TEST
@@ -476,15 +476,15 @@ START_TEST(cpt_on_sendpayload_then_sendsize_restarts_cleanly)
     struct chan c;
     char reply[64];
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 5);
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 0x20676f6c);
-    h_vd()->channels[c.id].checkpointed = true;
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 0x41);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 5);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 0x20676f6c);
+    m_vd()->channels[c.id].checkpointed = true;
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &c, 0x41);
     ck_assert_msg(r.ecx == 0x00100000, "expected CPT without SUCCESS, "
                   "seen %#x", r.ecx);
     /* The retry from SENDSIZE gets no CPT and completes. */
-    ck_assert_int_eq(h_rpc_lb(h_v, &c, "log A", 5, reply, sizeof(reply)),
+    ck_assert_int_eq(m_rpc_lb(m_v, &c, "log A", 5, reply, sizeof(reply)),
                      2);
     ck_assert_int_ge(shim_trace_count_event(TRC_HVM_VMPORT_RPC), 1);
 }
@@ -495,15 +495,15 @@ START_TEST(cpt_is_never_returned_on_size_calls)
     struct cpu_user_regs r;
     struct chan c;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    h_vd()->channels[c.id].checkpointed = true;
-    h_msg(h_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 3);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    m_vd()->channels[c.id].checkpointed = true;
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 3);
     ck_assert_uint_eq(r.ecx, 0x00810000);
-    ck_assert(!h_vd()->channels[c.id].checkpointed);
-    h_vd()->channels[c.id].checkpointed = true;
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
+    ck_assert(!m_vd()->channels[c.id].checkpointed);
+    m_vd()->channels[c.id].checkpointed = true;
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
     ck_assert_uint_eq(r.ecx, 0x00810000);
-    ck_assert(!h_vd()->channels[c.id].checkpointed);
+    ck_assert(!m_vd()->channels[c.id].checkpointed);
 }
 END_TEST
 
@@ -514,18 +514,18 @@ START_TEST(cpt_mid_receive_keeps_the_finished_reply)
     char reply[64];
     uint32_t ecx;
 
-    ck_assert_int_eq(vmport_guestinfo_set(h_d, "guestinfo.k", 11,
+    ck_assert_int_eq(vmport_guestinfo_set(m_d, "guestinfo.k", 11,
                                           "value-123", 9), 0);
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    ck_assert_uint_eq(h_send_lb(h_v, &c, "info-get guestinfo.k", 20),
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    ck_assert_uint_eq(m_send_lb(m_v, &c, "info-get guestinfo.k", 20),
                       0x00010000);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 1);
-    h_vd()->channels[c.id].checkpointed = true;
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 1);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 1);
+    m_vd()->channels[c.id].checkpointed = true;
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVPAYLOAD, &c, 1);
     ck_assert_uint_eq(r.ecx, 0x00100000);
     /* As open-vm-tools does: RECVSIZE again and fetch from byte 0. */
-    ck_assert_int_eq(h_recv_lb(h_v, &c, reply, sizeof(reply) - 1, &ecx),
+    ck_assert_int_eq(m_recv_lb(m_v, &c, reply, sizeof(reply) - 1, &ecx),
                      11);
     reply[11] = '\0';
     ck_assert_str_eq(reply, "1 value-123");
@@ -539,13 +539,13 @@ START_TEST(cpt_on_recvstatus_then_retry_gets_the_reply)
     char reply[64];
     uint32_t ecx;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    ck_assert_uint_eq(h_send_lb(h_v, &c, "bogus", 5), 0x00010000);
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
-    h_vd()->channels[c.id].checkpointed = true;
-    h_msg(h_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, 1);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    ck_assert_uint_eq(m_send_lb(m_v, &c, "bogus", 5), 0x00010000);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, &c, 0);
+    m_vd()->channels[c.id].checkpointed = true;
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, 1);
     ck_assert_uint_eq(r.ecx, 0x00100000);
-    ck_assert_int_eq(h_recv_lb(h_v, &c, reply, sizeof(reply) - 1, &ecx),
+    ck_assert_int_eq(m_recv_lb(m_v, &c, reply, sizeof(reply) - 1, &ecx),
                      17);
 }
 END_TEST
@@ -554,9 +554,9 @@ START_TEST(open_and_close_ignore_the_checkpoint_flag)
 {
     struct chan c;
 
-    h_open_ok(h_v, PROTO_RPCI | FLAG_COOKIE, &c);
-    h_vd()->channels[c.id].checkpointed = true;
-    ck_assert_uint_eq(h_close(h_v, &c), 0x00010000);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    m_vd()->channels[c.id].checkpointed = true;
+    ck_assert_uint_eq(m_close(m_v, &c), 0x00010000);
 }
 END_TEST
 
@@ -565,7 +565,7 @@ START_TEST(every_rpc_step_is_traced)
     char reply[64];
     const struct shim_trace_rec *t;
 
-    h_rpc_str(h_v, "log hello", reply, sizeof(reply));
+    m_rpc_str(m_v, "log hello", reply, sizeof(reply));
     t = shim_trace_find(TRC_HVM_VMPORT_RPC, 0);
     ck_assert_ptr_nonnull(t);
     ck_assert_uint_eq(t->data[0] >> 16, VMPORT_TRC_OPEN);
@@ -579,7 +579,7 @@ static void setup_128(void)
 
     vmport_limits_default(&l);
     l.max_channels = VMPORT_MAX_CHANNELS_LIMIT;
-    h_setup_limits(&l);
+    m_setup_limits(&l);
 }
 
 static Suite *message_suite(void)
@@ -587,7 +587,7 @@ static Suite *message_suite(void)
     Suite *s = suite_create("message");
     TCase *t = tcase_create("lb");
 
-    tcase_add_checked_fixture(t, h_setup, h_teardown);
+    tcase_add_checked_fixture(t, m_setup, m_teardown);
     tcase_add_test(t, open_with_cookie_flag_sets_exact_registers);
     tcase_add_test(t, open_without_cookie_flag_is_accepted_and_not_checked);
     tcase_add_test(t, open_refuses_unknown_protocol);
@@ -618,7 +618,7 @@ static Suite *message_suite(void)
     suite_add_tcase(s, t);
 
     t = tcase_create("limits128");
-    tcase_add_checked_fixture(t, setup_128, h_teardown);
+    tcase_add_checked_fixture(t, setup_128, m_teardown);
     tcase_add_test(t, configured_128_channels_then_open_fails);
     suite_add_tcase(s, t);
 
@@ -627,5 +627,5 @@ static Suite *message_suite(void)
 
 int main(void)
 {
-    return h_run(message_suite());
+    return h_run_suite(message_suite());
 }

@@ -118,7 +118,9 @@ static uint32_t hb_transfer(struct vcpu *v, struct cpu_user_regs *regs,
     struct vmport_domain *vd = vmport_dom(v->domain);
     bool out = insn->kind == VMPORT_INSN_OUTS;
     unsigned int id = regs->edx >> 16;
-    unsigned long count = hb_reg(regs->rcx, insn->addr_bits);
+    /* The protocol's count is ECX (CX with 16-bit addressing). */
+    unsigned long count = hb_reg(regs->rcx, min_t(unsigned int,
+                                                  insn->addr_bits, 32));
     uint64_t cookie;
     struct vmport_channel *c;
     uint32_t st;

@@ -1,0 +1,501 @@
+/*
+ * test_hb.c: high-bandwidth transfers on port 0x5659.
+ *
+ * The whole buffer moves in one exit; EBX is the only register written
+ * (0x00010000 exactly on success, as OpenBSD demands); ECX/ESI/EDI/EBP
+ * keep their values rather than the architectural side effects of rep
+ * ins/outs; every error (fault, bad length, wrong cookie, nothing pending,
+ * DF=1, wrong form) is a status without SUCCESS and moves nothing.
+ */
+
+#include <asm/hvm/hvm.h>
+
+#include "msg_harness.h"
+
+#define SRC     GUEST_BUF
+#define DST     (GUEST_BUF + GUEST_BUF_LEN / 2)
+
+/* SENDSIZE @len on @c, asserting the HB offer. */
+static void sendsize(const struct chan *c, uint32_t len)
+{
+    struct cpu_user_regs r;
+
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, c, len);
+    ck_assert_msg(r.ecx == 0x00810000, "SENDSIZE: ECX %#x", r.ecx);
+}
+
+/* RECVSIZE on @c: the reply length (DORECV asserted). */
+static uint32_t recvsize(const struct chan *c)
+{
+    struct cpu_user_regs r;
+
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSIZE, c, 0);
+    ck_assert_msg(r.ecx == 0x00830000, "RECVSIZE: ECX %#x", r.ecx);
+    return r.ebx;
+}
+
+static void put(unsigned long addr, const char *s)
+{
+    ck_assert_int_eq(shim_mem_write(m_d, addr, s, strlen(s)), 0);
+}
+
+/* The registers after an HB call are the input ones with EBX = @ebx. */
+static void expect_only_ebx(const struct cpu_user_regs *in,
+                            const struct cpu_user_regs *out, uint32_t ebx)
+{
+    struct cpu_user_regs exp = *in;
+
+    exp.ebx = ebx;
+    h_regs_expect(&exp, out);
+}
+
+START_TEST(hb_round_trip_of_20000_bytes_is_byte_exact)
+{
+    static char req[20100], reply[20100];
+    struct chan c;
+    uint32_t i;
+    long n;
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    n = snprintf(req, sizeof(req), "info-set guestinfo.big ");
+    for ( i = 0; i < 20000; i++ )
+        req[n + i] = 'A' + i % 26;
+    ck_assert_int_eq(m_rpc_hb(m_v, &c, req, n + 20000, reply,
+                              sizeof(reply)), 2);
+    ck_assert_str_eq(reply, "1 ");
+
+    n = m_rpc_hb(m_v, &c, "info-get guestinfo.big", 22, reply,
+                 sizeof(reply));
+    ck_assert_int_eq(n, 20002);
+    ck_assert_int_eq(memcmp(reply + 2, req + 23, 20000), 0);
+    /* One copy each way, not one per byte or per page. */
+    ck_assert_uint_le(shim_mem_copies(m_d), 4);
+}
+END_TEST
+
+START_TEST(hb_out_writes_only_ebx_exactly)
+{
+    struct cpu_user_regs r, in;
+    struct chan c;
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 9);
+    put(SRC, "log hello");
+    m_hb_out(m_v, &r, &c, SRC, 9);
+    h_regs_init(&in);
+    in.eax = MAGIC;
+    in.ebx = 0x00010000;
+    in.ecx = 9;
+    in.edx = (c.id << 16) | HB_PORT;
+    in.rsi = SRC;
+    in.edi = (uint32_t)c.cookie;
+    in.ebp = c.cookie >> 32;
+    expect_only_ebx(&in, &r, 0x00010000);
+
+    /* Failure too writes EBX alone: nothing is pending any more. */
+    m_hb_out(m_v, &r, &c, SRC, 9);
+    expect_only_ebx(&in, &r, 0);
+}
+END_TEST
+
+START_TEST(hb_in_writes_only_ebx_exactly)
+{
+    struct cpu_user_regs r, in;
+    struct chan c;
+    char buf[8] = "";
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    ck_assert_uint_eq(m_send_lb(m_v, &c, "log x", 5), 0x00010000);
+    ck_assert_uint_eq(recvsize(&c), 2);
+    m_hb_in(m_v, &r, &c, DST, 2);
+    h_regs_init(&in);
+    in.eax = MAGIC;
+    in.ebx = 0x00010000;
+    in.ecx = 2;
+    in.edx = (c.id << 16) | HB_PORT;
+    in.esi = c.cookie >> 32;
+    in.rdi = DST;
+    in.ebp = (uint32_t)c.cookie;
+    expect_only_ebx(&in, &r, 0x00010000);
+    ck_assert_int_eq(shim_mem_read(m_d, DST, buf, 2), 0);
+    ck_assert_str_eq(buf, "1 ");
+}
+END_TEST
+
+START_TEST(hb_without_pending_transfer_fails)
+{
+    struct cpu_user_regs r;
+    struct chan c;
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    m_hb_out(m_v, &r, &c, SRC, 4);
+    ck_assert_msg(r.ebx == 0, "out before SENDSIZE: EBX %#x", r.ebx);
+    m_hb_in(m_v, &r, &c, DST, 4);
+    ck_assert_msg(r.ebx == 0, "in before RECVSIZE: EBX %#x", r.ebx);
+    /* A reply waiting but RECVSIZE not done yet. */
+    ck_assert_uint_eq(m_send_lb(m_v, &c, "log x", 5), 0x00010000);
+    m_hb_in(m_v, &r, &c, DST, 2);
+    ck_assert_uint_eq(r.ebx, 0);
+}
+END_TEST
+
+START_TEST(hb_wrong_cookie_or_channel_fails)
+{
+    struct cpu_user_regs r;
+    struct chan c, bad;
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 5);
+    put(SRC, "log x");
+    /* LB order (ESI high, EDI low) used on HB is a wrong cookie. */
+    bad = c;
+    bad.cookie = (c.cookie << 32) | (c.cookie >> 32);
+    m_hb_out(m_v, &r, &bad, SRC, 5);
+    ck_assert_uint_eq(r.ebx, 0);
+    bad = c;
+    bad.id = 99;
+    m_hb_out(m_v, &r, &bad, SRC, 5);
+    ck_assert_uint_eq(r.ebx, 0);
+    m_hb_out(m_v, &r, &c, SRC, 5);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+}
+END_TEST
+
+START_TEST(hb_bad_lengths_fail_and_move_nothing)
+{
+    struct cpu_user_regs r;
+    struct chan c;
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 5);
+    put(SRC, "log x");
+    m_hb_out(m_v, &r, &c, SRC, 0);
+    ck_assert_uint_eq(r.ebx, 0);
+    m_hb_out(m_v, &r, &c, SRC, 6);
+    ck_assert_uint_eq(r.ebx, 0);
+    m_hb_out(m_v, &r, &c, SRC, 0xffffffff);
+    ck_assert_uint_eq(r.ebx, 0);
+    ck_assert_uint_eq(shim_mem_copies(m_d), 0);
+    /* Two partial transfers make the whole message. */
+    m_hb_out(m_v, &r, &c, SRC, 3);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+    m_hb_out(m_v, &r, &c, SRC + 3, 2);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+
+    ck_assert_uint_eq(recvsize(&c), 2);
+    m_hb_in(m_v, &r, &c, DST, 3);
+    ck_assert_uint_eq(r.ebx, 0);
+    m_hb_in(m_v, &r, &c, DST, 2);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+}
+END_TEST
+
+START_TEST(hb_guest_memory_faults_fail_without_host_damage)
+{
+    struct cpu_user_regs r;
+    struct chan c;
+    char reply[64];
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 5);
+    /* Unmapped source. */
+    m_hb_out(m_v, &r, &c, 0x7000000000UL, 5);
+    ck_assert_uint_eq(r.ebx, 0);
+    /* A buffer running into an unmapped page. */
+    m_hb_out(m_v, &r, &c, GUEST_BUF + GUEST_BUF_LEN - 2, 5);
+    ck_assert_uint_eq(r.ebx, 0);
+    /* Injected translation failure. */
+    put(SRC, "log x");
+    shim_mem_inject(m_d, HVMTRANS_gfn_paged_out, 1);
+    m_hb_out(m_v, &r, &c, SRC, 5);
+    ck_assert_uint_eq(r.ebx, 0);
+    /* The same transfer retried now succeeds. */
+    m_hb_out(m_v, &r, &c, SRC, 5);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+
+    ck_assert_uint_eq(recvsize(&c), 2);
+    m_hb_in(m_v, &r, &c, 0x7000000000UL, 2);
+    ck_assert_uint_eq(r.ebx, 0);
+    shim_mem_inject(m_d, HVMTRANS_bad_linear_to_gfn, 1);
+    m_hb_in(m_v, &r, &c, DST, 2);
+    ck_assert_uint_eq(r.ebx, 0);
+    /* The reply survives and LB still delivers it. */
+    ck_assert_int_eq(m_recv_lb(m_v, &c, reply, sizeof(reply), &r.ecx), 2);
+}
+END_TEST
+
+START_TEST(hb_respects_user_mode_page_permissions)
+{
+    struct cpu_user_regs r;
+    struct chan c;
+
+    ck_assert_int_eq(shim_mem_map(m_d, 0x20000000UL, 4096, SHIM_MEM_RW), 0);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 5);
+    /* CPL 3 may not read a supervisor page... */
+    m_hb_out(m_v, &r, &c, 0x20000000UL, 5);
+    ck_assert_uint_eq(r.ebx, 0);
+    /* ...CPL 0 may. */
+    ck_assert_int_eq(shim_mem_write(m_d, 0x20000000UL, "log x", 5), 0);
+    m_mode.cpl = 0;
+    m_hb_out(m_v, &r, &c, 0x20000000UL, 5);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+}
+END_TEST
+
+START_TEST(hb_with_df_set_is_refused)
+{
+    struct cpu_user_regs r;
+    struct chan c;
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 5);
+    put(SRC, "log x");
+    h_regs_init(&r);
+    r.eax = MAGIC;
+    r.ebx = 0x00010000;
+    r.ecx = 5;
+    r.edx = (c.id << 16) | HB_PORT;
+    r.rsi = SRC;
+    r.edi = (uint32_t)c.cookie;
+    r.ebp = c.cookie >> 32;
+    r.rflags |= X86_EFLAGS_DF;
+    ck_assert_uint_eq(m_exec(m_v, &r, H_REP_OUTSB, sizeof(H_REP_OUTSB)), 2);
+    ck_assert_uint_eq(r.ebx, 0);
+    ck_assert_uint_eq(shim_mem_copies(m_d), 0);
+}
+END_TEST
+
+START_TEST(hb_wrong_forms_are_refused)
+{
+    static const uint8_t outsb[] = { 0x6e };
+    static const uint8_t rep_outsw[] = { 0xf3, 0x66, 0x6f };
+    static const uint8_t rep_outsd[] = { 0xf3, 0x6f };
+    const uint8_t *forms[] = { outsb, rep_outsw, rep_outsd };
+    const unsigned int lens[] = { 1, 3, 2 };
+    struct cpu_user_regs r;
+    struct chan c;
+    unsigned int i;
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 4);
+    put(SRC, "logx");
+    for ( i = 0; i < 3; i++ )
+    {
+        h_regs_init(&r);
+        r.eax = MAGIC;
+        r.ebx = 0x00010000;
+        r.ecx = 4;
+        r.edx = (c.id << 16) | HB_PORT;
+        r.rsi = SRC;
+        r.edi = (uint32_t)c.cookie;
+        r.ebp = c.cookie >> 32;
+        m_exec(m_v, &r, forms[i], lens[i]);
+        ck_assert_msg(r.ebx == 0, "form %u: EBX %#x", i, r.ebx);
+    }
+    /* A non-MESSAGE HB command (VASSERT). */
+    h_regs_init(&r);
+    r.eax = MAGIC;
+    r.ebx = 0x00010000 | BDOORHB_CMD_VASSERT;
+    r.ecx = 4;
+    r.edx = (c.id << 16) | HB_PORT;
+    r.rsi = SRC;
+    r.edi = (uint32_t)c.cookie;
+    r.ebp = c.cookie >> 32;
+    m_exec(m_v, &r, H_REP_OUTSB, sizeof(H_REP_OUTSB));
+    ck_assert_uint_eq(r.ebx, 0);
+    ck_assert_uint_eq(shim_mem_copies(m_d), 0);
+}
+END_TEST
+
+START_TEST(hb_disabled_domain_refuses_transfers)
+{
+    struct cpu_user_regs r;
+    struct chan c;
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    ck_assert_int_eq(vmport_set_hb(m_d, false), 0);
+    m_msg(m_v, &r, MESSAGE_TYPE_SENDSIZE, &c, 5);
+    ck_assert_uint_eq(r.ecx, 0x00010000);
+    put(SRC, "log x");
+    m_hb_out(m_v, &r, &c, SRC, 5);
+    ck_assert_uint_eq(r.ebx, 0);
+}
+END_TEST
+
+/* 0x67 in 64-bit code: ESI/ECX, not RSI/RCX, give address and count. */
+START_TEST(hb_address_size_prefix_uses_32_bit_registers)
+{
+    static const uint8_t a32_rep_outsb[] = { 0x67, 0xf3, 0x6e };
+    struct cpu_user_regs r;
+    struct chan c;
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 5);
+    put(SRC, "log x");
+    h_regs_init(&r);
+    r.eax = MAGIC;
+    r.ebx = 0x00010000;
+    r.ecx = 5;
+    r.edx = (c.id << 16) | HB_PORT;
+    r.rsi = 0xffff000000000000ULL | SRC;
+    r.edi = (uint32_t)c.cookie;
+    r.ebp = c.cookie >> 32;
+    /* Without the prefix the high bits make it non-canonical: refused. */
+    m_exec(m_v, &r, H_REP_OUTSB, sizeof(H_REP_OUTSB));
+    ck_assert_uint_eq(r.ebx, 0);
+    r.ebx = 0x00010000;
+    ck_assert_uint_eq(m_exec(m_v, &r, a32_rep_outsb, 3), 3);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+    ck_assert_uint_eq(r.rsi, 0xffff000000000000ULL | SRC);
+}
+END_TEST
+
+/* 16-bit code: SI with the DS base, ES:DI for insb. */
+START_TEST(hb_in_16_bit_mode_uses_segment_bases)
+{
+    struct segment_register seg;
+    struct cpu_user_regs r;
+    struct chan c;
+    char buf[4] = "";
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 5);
+    put(SRC + 0x100, "log x");
+
+    shim_vcpu_set_mode(m_v, 16, 0, 0);
+    hvm_get_segment_register(m_v, x86_seg_ds, &seg);
+    seg.base = SRC;
+    seg.limit = 0xffff;
+    shim_set_segment(m_v, x86_seg_ds, &seg);
+    seg.base = DST;
+    shim_set_segment(m_v, x86_seg_es, &seg);
+    m_mode.cs_bits = 16;
+    m_mode.cpl = 0;
+    m_keep_segs = true;
+
+    m_hb_out(m_v, &r, &c, 0xabcd0100, 5);    /* only SI counts */
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+    ck_assert_uint_eq(recvsize(&c), 2);
+    m_hb_in(m_v, &r, &c, 0x20, 2);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+    ck_assert_int_eq(shim_mem_read(m_d, DST + 0x20, buf, 2), 0);
+    ck_assert_str_eq(buf, "1 ");
+    /* Past the 64 KiB segment limit. */
+    sendsize(&c, 5);
+    m_hb_out(m_v, &r, &c, 0xfffe, 5);
+    ck_assert_uint_eq(r.ebx, 0);
+}
+END_TEST
+
+START_TEST(hb_segment_override_is_honoured_for_outsb)
+{
+    static const uint8_t fs_rep_outsb[] = { 0x64, 0xf3, 0x6e };
+    struct segment_register seg;
+    struct cpu_user_regs r;
+    struct chan c;
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 5);
+    put(SRC + 0x40, "log x");
+    shim_vcpu_set_mode(m_v, 64, 3, 0);
+    hvm_get_segment_register(m_v, x86_seg_fs, &seg);
+    seg.base = SRC;
+    shim_set_segment(m_v, x86_seg_fs, &seg);
+    m_keep_segs = true;
+
+    h_regs_init(&r);
+    r.eax = MAGIC;
+    r.ebx = 0x00010000;
+    r.ecx = 5;
+    r.edx = (c.id << 16) | HB_PORT;
+    r.rsi = 0x40;
+    r.edi = (uint32_t)c.cookie;
+    r.ebp = c.cookie >> 32;
+    ck_assert_uint_eq(m_exec(m_v, &r, fs_rep_outsb, 3), 3);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+}
+END_TEST
+
+START_TEST(hb_checkpoint_answers_cpt_then_retry_succeeds)
+{
+    struct cpu_user_regs r;
+    struct chan c;
+    char reply[16];
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 5);
+    put(SRC, "log x");
+    m_vd()->channels[c.id].checkpointed = true;
+    m_hb_out(m_v, &r, &c, SRC, 5);
+    ck_assert_msg(r.ebx == 0x00100000, "expected CPT alone, seen %#x",
+                  r.ebx);
+    ck_assert_int_eq(m_rpc_hb(m_v, &c, "log x", 5, reply, sizeof(reply)),
+                     2);
+
+    ck_assert_uint_eq(m_send_lb(m_v, &c, "log y", 5), 0x00010000);
+    ck_assert_uint_eq(recvsize(&c), 2);
+    m_vd()->channels[c.id].checkpointed = true;
+    m_hb_in(m_v, &r, &c, DST, 2);
+    ck_assert_uint_eq(r.ebx, 0x00100000);
+    /* The finished reply is kept for the retry. */
+    ck_assert_uint_eq(recvsize(&c), 2);
+    m_hb_in(m_v, &r, &c, DST, 2);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+}
+END_TEST
+
+/* OpenBSD truncates long replies: a short insb then RECVSTATUS succeed. */
+START_TEST(openbsd_truncated_receive_completes)
+{
+    static char value[5000];
+    struct cpu_user_regs r;
+    struct chan c;
+
+    memset(value, 'v', sizeof(value));
+    ck_assert_int_eq(vmport_guestinfo_set(m_d, "guestinfo.long", 14, value,
+                                          sizeof(value)), 0);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 23);
+    put(SRC, "info-get guestinfo.long");
+    m_hb_out(m_v, &r, &c, SRC, 23);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+    ck_assert_uint_eq(recvsize(&c), 5002);
+    m_hb_in(m_v, &r, &c, DST, 4095);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+    m_msg(m_v, &r, MESSAGE_TYPE_RECVSTATUS, &c, 1);
+    ck_assert_uint_eq(r.ecx, 0x00010000);
+    ck_assert_uint_eq(m_close(m_v, &c), 0x00010000);
+}
+END_TEST
+
+static Suite *hb_suite(void)
+{
+    Suite *s = suite_create("hb");
+    TCase *t = tcase_create("hb");
+
+    tcase_add_checked_fixture(t, m_setup, m_teardown);
+    tcase_add_test(t, hb_round_trip_of_20000_bytes_is_byte_exact);
+    tcase_add_test(t, hb_out_writes_only_ebx_exactly);
+    tcase_add_test(t, hb_in_writes_only_ebx_exactly);
+    tcase_add_test(t, hb_without_pending_transfer_fails);
+    tcase_add_test(t, hb_wrong_cookie_or_channel_fails);
+    tcase_add_test(t, hb_bad_lengths_fail_and_move_nothing);
+    tcase_add_test(t, hb_guest_memory_faults_fail_without_host_damage);
+    tcase_add_test(t, hb_respects_user_mode_page_permissions);
+    tcase_add_test(t, hb_with_df_set_is_refused);
+    tcase_add_test(t, hb_wrong_forms_are_refused);
+    tcase_add_test(t, hb_disabled_domain_refuses_transfers);
+    tcase_add_test(t, hb_address_size_prefix_uses_32_bit_registers);
+    tcase_add_test(t, hb_in_16_bit_mode_uses_segment_bases);
+    tcase_add_test(t, hb_segment_override_is_honoured_for_outsb);
+    tcase_add_test(t, hb_checkpoint_answers_cpt_then_retry_succeeds);
+    tcase_add_test(t, openbsd_truncated_receive_completes);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    return h_run_suite(hb_suite());
+}
