@@ -22,6 +22,10 @@
 
 #include "../../xen/arch/x86/hvm/vmware/private.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
+#endif
+
 /* Instruction bytes every test uses. */
 static const uint8_t H_IN_EAX_DX[] = { 0xed };
 static const uint8_t H_IN_AX_DX[] = { 0x66, 0xed };

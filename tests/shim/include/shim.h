@@ -15,8 +15,9 @@
 
 #include <xen/types.h>
 #include <xen/sched.h>
-#include <asm/hvm/support.h>
+#include <asm/hvm/hvm.h>
 #include <asm/hvm/io.h>
+#include <asm/hvm/support.h>
 
 /* ---- Domains and vCPUs ------------------------------------------------ */
 
