@@ -165,12 +165,13 @@ static void rpci_statechange(struct vmport_domain *vd,
 
         while ( i < len && r->args[i] == ' ' )
             i++;
+        /* Saturate rather than overflow on absurdly long numbers. */
         while ( i < len && r->args[i] >= '0' && r->args[i] <= '9' )
         {
-            val[n] = val[n] * 10 + (r->args[i++] - '0');
+            if ( val[n] < 0x10000 )
+                val[n] = val[n] * 10 + (r->args[i] - '0');
+            i++;
             digits = true;
-            if ( val[n] > 0xffff )
-                break;
         }
         if ( !digits )
         {
