@@ -145,7 +145,8 @@ static void run_case(const struct op *o, const uint8_t *pfx, unsigned int npfx,
         n += snprintf(what + n, sizeof(what) - n, "%02x ", pfx[i]);
     snprintf(what + n, sizeof(what) - n, "%02x in %u-bit", o->op, bits);
 
-    memcpy(buf, pfx, npfx);
+    if ( npfx )
+        memcpy(buf, pfx, npfx);
     buf[npfx] = o->op;
     buf[npfx + 1] = 0x58;
     expect(o, pfx, npfx, bits, &e);
