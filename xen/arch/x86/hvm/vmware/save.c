@@ -355,6 +355,19 @@ static int cf_check vmport_save(struct vcpu *v, hvm_domain_context_t *h)
 
 /* ---- Check ------------------------------------------------------------ */
 
+/* The guestinfo array as guestinfo.c grows it (8, doubling), so a loaded
+ * domain is charged exactly what the same state costs when reached live. */
+static uint32_t gi_alloc_for(uint32_t count)
+{
+    uint32_t n = 8;
+
+    if ( !count )
+        return 0;
+    while ( n < count )
+        n *= 2;
+    return n;
+}
+
 /* What checking learns on the way: the configuration and the memory the
  * state will be charged, counted as the device model charges it. */
 struct load_check {
@@ -400,7 +413,7 @@ static int cf_check chk_gi(void *opaque, const uint8_t *key, uint32_t klen,
 {
     struct load_check *l = opaque;
 
-    l->bytes += (uint64_t)klen + 1 + vlen + sizeof(struct vmport_gi_entry);
+    l->bytes += (uint64_t)klen + 1 + vlen;
     l->gi_count++;
     return 0;
 }
@@ -472,7 +485,8 @@ static int record_check(struct domain *d, const struct vmport_domain *vd,
         }
     }
 
-    need = l->bytes +
+    need = l->bytes + (uint64_t)gi_alloc_for(l->gi_count) *
+                      sizeof(struct vmport_gi_entry) +
            (uint64_t)limits->max_channels * sizeof(struct vmport_channel);
     budget = vmport_mem_limit(limits);
     if ( need > budget )
@@ -719,10 +733,10 @@ static int stage_build(struct stage *s, struct load_check *l,
         s->chan[i].app = VMPORT_APP_NONE;
     if ( l->gi_count )
     {
-        s->gi = stage_alloc(s, NULL, 0, l->gi_count * sizeof(*s->gi));
+        s->gi_alloc = gi_alloc_for(l->gi_count);
+        s->gi = stage_alloc(s, NULL, 0, s->gi_alloc * sizeof(*s->gi));
         if ( !s->gi )
             return -ENOMEM;
-        s->gi_alloc = l->gi_count;
     }
     return vmport_rec_walk(&w);
 }
