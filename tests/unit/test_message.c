@@ -312,12 +312,12 @@ START_TEST(interleaved_channels_keep_their_own_messages)
         if ( i < sizeof(ra) - 1 )
         {
             w = 0;
-            memcpy(&w, ra + i, 4);
+            memcpy(&w, ra + i, sizeof(ra) - i < 4 ? sizeof(ra) - i : 4);
             m_msg(m_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &a, w);
             ck_assert_uint_eq(r.ecx, 0x00010000);
         }
         w = 0;
-        memcpy(&w, rb + i, 4);
+        memcpy(&w, rb + i, sizeof(rb) - i < 4 ? sizeof(rb) - i : 4);
         m_msg(m_v, &r, MESSAGE_TYPE_SENDPAYLOAD, &b, w);
         ck_assert_uint_eq(r.ecx, 0x00010000);
     }
