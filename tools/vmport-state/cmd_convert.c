@@ -1,0 +1,36 @@
+/* vmport-state convert --record-version N [--policy P] IN OUT */
+#include "convert.h"
+
+static int run(int argc, char **argv)
+{
+    struct convert_opts o;
+    int rc;
+
+    if ( convert_parse_opts(&argc, argv, &o) )
+        return cli_usage_error(&cmd_convert, "bad --record-version or "
+                               "--policy");
+    if ( !o.version || argc != 3 )
+        return cli_usage_error(&cmd_convert, "expected --record-version N, "
+                               "IN and OUT");
+    rc = cli_copy(argv[1], argv[2], convert_visitor, &o, 0);
+    if ( o.refused )
+        return EXIT_REFUSED;
+    if ( !rc && !o.records )
+        fprintf(stderr, "vmport-state convert: %s has no VMPORT record; "
+                "copied unchanged\n", argv[1]);
+    return rc;
+}
+
+const struct cmd cmd_convert = {
+    .name = "convert",
+    .summary = "rewrite the VMPORT record for another record version",
+    .usage = "convert --record-version N [--policy refuse|checkpoint] IN "
+             "OUT\n\n"
+             "Copies IN to OUT (- for stdout; a file is written through a\n"
+             "temporary and renamed) with the VMPORT record converted to\n"
+             "version N.  Going down to 1, state version 1 cannot carry\n"
+             "(partial transfers, a trigger) is refused (exit 7) or, with\n"
+             "--policy checkpoint, dropped and the channels marked so the\n"
+             "guest retries.  Everything else is copied byte for byte.",
+    .run = run,
+};

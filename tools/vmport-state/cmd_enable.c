@@ -1,0 +1,69 @@
+/*
+ * vmport-state enable --domain D [--hwver N]
+ *
+ * Turns vmport on for a domain created paused (xl create -p), without a
+ * toolstack change: it adds a VMPORT record holding only the CONFIG
+ * section to the domain's HVM context (get, modify, set while paused).
+ * A vmport-capable hypervisor's VMPORT load handler enables the device
+ * from that record; a stock one rejects the set (exit 5).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lib/vmport-record.h"
+
+static int edit(struct vmport_rec *r, void *opaque, char *err,
+                size_t errlen)
+{
+    unsigned int hwver = *(unsigned int *)opaque;
+
+    (void)err;
+    (void)errlen;
+    if ( r->config.hwver )
+    {
+        printf("vmport already enabled (hwver %u); unchanged\n",
+               r->config.hwver);
+        return EXIT_OK;
+    }
+    vmport_default_config(r, hwver);
+    printf("vmport enabled, hwver %u\n", hwver);
+    return EXIT_OK;
+}
+
+static int run(int argc, char **argv)
+{
+    const char *domain = NULL;
+    unsigned int hwver = 7;
+    int i;
+
+    for ( i = 1; i < argc; i++ )
+    {
+        char *end;
+
+        if ( !strcmp(argv[i], "--domain") && i + 1 < argc )
+            domain = argv[++i];
+        else if ( !strcmp(argv[i], "--hwver") && i + 1 < argc )
+        {
+            hwver = strtoul(argv[++i], &end, 0);
+            if ( *end || hwver < 1 || hwver > 255 )
+                return cli_usage_error(&cmd_enable, "--hwver is 1..255");
+        }
+        else
+            return cli_usage_error(&cmd_enable, "unexpected '%s'", argv[i]);
+    }
+    if ( !domain )
+        return cli_usage_error(&cmd_enable, "expected --domain D");
+    return vmport_create_domain(domain, edit, &hwver);
+}
+
+const struct cmd cmd_enable = {
+    .name = "enable",
+    .summary = "turn vmport on for a paused domain (works with stock xl)",
+    .usage = "enable --domain D [--hwver N]\n\n"
+             "For a domain created with `xl create -p`: adds a VMPORT record\n"
+             "with hardware version N (default 7) and default limits to its\n"
+             "HVM context, then `xl unpause`.  Exit 5 if the hypervisor has\n"
+             "no vmport support.",
+    .run = run,
+};

@@ -1,0 +1,84 @@
+/* vmport-state encode [JSON|-] [-o OUT]: dump --json back to binary. */
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "lib/vmport-record.h"
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+    while ( n )
+    {
+        ssize_t r = write(fd, p, n);
+
+        if ( r <= 0 )
+            return -1;
+        p += r;
+        n -= r;
+    }
+    return 0;
+}
+
+static int run(int argc, char **argv)
+{
+    const char *in = "-", *out = "-";
+    struct json_object *j;
+    struct vmport_rec r;
+    char err[256];
+    uint8_t *buf;
+    size_t len;
+    int i, fd, rc = EXIT_OK;
+
+    for ( i = 1; i < argc; i++ )
+        if ( !strcmp(argv[i], "-o") && i + 1 < argc )
+            out = argv[++i];
+        else if ( i == argc - 1 )
+            in = argv[i];
+        else
+            return cli_usage_error(&cmd_encode, "unexpected '%s'", argv[i]);
+
+    j = strcmp(in, "-") ? json_object_from_file(in) :
+        json_object_from_fd(STDIN_FILENO);
+    if ( !j )
+    {
+        fprintf(stderr, "vmport-state encode: %s: not JSON: %s\n", in,
+                json_util_get_last_err());
+        return EXIT_PROBLEMS;
+    }
+    rc = vmport_rec_from_json(j, &r, err, sizeof(err));
+    json_object_put(j);
+    if ( rc )
+    {
+        fprintf(stderr, "vmport-state encode: %s: %s\n", in, err);
+        return EXIT_PROBLEMS;
+    }
+    rc = vmport_rec_emit(&r, &buf, &len, err, sizeof(err));
+    vmport_rec_free(&r);
+    if ( rc )
+    {
+        fprintf(stderr, "vmport-state encode: %s: %s\n", in, err);
+        return EXIT_PROBLEMS;
+    }
+    fd = strcmp(out, "-") ? open(out, O_WRONLY | O_CREAT | O_TRUNC |
+                                 O_CLOEXEC, 0644) : STDOUT_FILENO;
+    rc = fd < 0 || write_all(fd, buf, len) ? EXIT_IO : EXIT_OK;
+    if ( rc )
+        perror(out);
+    if ( fd > STDOUT_FILENO )
+        close(fd);
+    free(buf);
+    return rc;
+}
+
+const struct cmd cmd_encode = {
+    .name = "encode",
+    .summary = "turn `dump --json` output back into a binary VMPORT record",
+    .usage = "encode [JSON|-] [-o OUT]\n\n"
+             "Writes the record body (what follows the HVM descriptor).\n"
+             "`dump --json FILE | encode` reproduces the record byte for\n"
+             "byte.",
+    .run = run,
+};

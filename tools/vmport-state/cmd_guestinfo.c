@@ -1,0 +1,129 @@
+/*
+ * vmport-state guestinfo list|get|set|unset FILE | --domain D [KEY [VAL]]
+ * A file is rewritten through a temporary, fsync and rename; a domain is
+ * paused, its context read, edited and set, and unpaused.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "lib/vmport-record.h"
+
+struct gi_op {
+    const char *action;
+    char *key;
+    const char *value;
+};
+
+static int edit(struct vmport_rec *r, void *opaque, char *err,
+                size_t errlen)
+{
+    struct gi_op *op = opaque;
+    int rc;
+
+    if ( !strcmp(op->action, "set") )
+        rc = vmport_rec_gi_set(r, op->key, op->value, strlen(op->value),
+                               err, errlen);
+    else
+    {
+        rc = vmport_rec_gi_unset(r, op->key);
+        if ( rc == -ENOENT )
+            snprintf(err, errlen, "%s: no such key", op->key);
+    }
+    return rc ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+static int show(const struct vmport_rec *r, struct gi_op *op)
+{
+    const struct vmport_rec_gi *g;
+    unsigned int i;
+
+    if ( !strcmp(op->action, "list") )
+    {
+        for ( i = 0; i < r->nr_gi; i++ )
+        {
+            printf("%s=", r->gi[i].key);
+            fwrite(r->gi[i].val, 1, r->gi[i].vlen, stdout);
+            putchar('\n');
+        }
+        return EXIT_OK;
+    }
+    g = vmport_rec_gi_get(r, op->key);
+    if ( !g )
+    {
+        fprintf(stderr, "vmport-state guestinfo: %s: no such key\n",
+                op->key);
+        return EXIT_PROBLEMS;
+    }
+    fwrite(g->val, 1, g->vlen, stdout);
+    putchar('\n');
+    return EXIT_OK;
+}
+
+static int run(int argc, char **argv)
+{
+    struct gi_op op = { 0 };
+    const char *file = NULL, *domain = NULL, *pos[3];
+    unsigned int npos = 0, need;
+    struct vmport_rec r;
+    int i, rc;
+
+    if ( argc < 2 )
+        return cli_usage_error(&cmd_guestinfo, "expected an action");
+    op.action = argv[1];
+    if ( strcmp(op.action, "list") && strcmp(op.action, "get") &&
+         strcmp(op.action, "set") && strcmp(op.action, "unset") )
+        return cli_usage_error(&cmd_guestinfo, "unknown action '%s'",
+                               op.action);
+    for ( i = 2; i < argc; i++ )
+        if ( !strcmp(argv[i], "--domain") && i + 1 < argc )
+            domain = argv[++i];
+        else if ( npos < 3 )
+            pos[npos++] = argv[i];
+        else
+            return cli_usage_error(&cmd_guestinfo, "too many arguments");
+    need = (domain ? 0 : 1) + (!strcmp(op.action, "list") ? 0 :
+                               !strcmp(op.action, "set") ? 2 : 1);
+    if ( npos != need )
+        return cli_usage_error(&cmd_guestinfo, "wrong number of arguments");
+    i = 0;
+    if ( !domain )
+        file = pos[i++];
+    if ( strcmp(op.action, "list") &&
+         !(op.key = vmport_gi_key(pos[i++])) )
+        return EXIT_IO;
+    if ( !strcmp(op.action, "set") )
+        op.value = pos[i];
+
+    if ( !strcmp(op.action, "list") || !strcmp(op.action, "get") )
+    {
+        rc = vmport_load(file, domain, &r);
+        if ( !rc )
+        {
+            rc = show(&r, &op);
+            vmport_rec_free(&r);
+        }
+    }
+    else if ( domain )
+        rc = vmport_edit_domain(domain, edit, &op);
+    else
+        rc = vmport_edit_file(file, edit, &op);
+    free(op.key);
+    return rc;
+}
+
+const struct cmd cmd_guestinfo = {
+    .name = "guestinfo",
+    .summary = "list, get, set or unset guestinfo in an image or a domain",
+    .usage = "guestinfo list FILE | --domain D\n"
+             "       vmport-state guestinfo get FILE | --domain D KEY\n"
+             "       vmport-state guestinfo set FILE | --domain D KEY VALUE\n"
+             "       vmport-state guestinfo unset FILE | --domain D KEY\n\n"
+             "KEY is guestinfo.NAME or NAME.  A FILE is rewritten through a\n"
+             "temporary in its directory, fsync and rename; on any error it\n"
+             "is left untouched.  Unchanged bulk data is copied by the\n"
+             "kernel (copy_file_range), holes stay holes.  A live domain is\n"
+             "paused while its HVM context is read, edited and set.",
+    .run = run,
+};

@@ -1,0 +1,98 @@
+/*
+ * vmport-state trigger poweroff|reboot FILE | --domain D [--wait S]
+ * Queues a TCLO OS_Halt/OS_Reboot.  In an image it fires after restore;
+ * on a live domain the record's trigger state is polled and reported.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "lib/vmport-record.h"
+
+static const char *const state_names[] = {
+    "none", "queued", "sent", "acknowledged", "done", "failed", "timed out",
+};
+
+static int edit(struct vmport_rec *r, void *opaque, char *err,
+                size_t errlen)
+{
+    unsigned int op = *(unsigned int *)opaque;
+    int rc = vmport_rec_trigger(r, op, err, errlen);
+
+    if ( rc == -EOPNOTSUPP )
+        return EXIT_REFUSED;
+    return rc ? EXIT_PROBLEMS : EXIT_OK;
+}
+
+/* Poll a live domain's record until the trigger settles or wait ends. */
+static int follow(const char *domain, unsigned int wait)
+{
+    unsigned int last = ~0U, t;
+
+    for ( t = 0; t <= wait; t++ )
+    {
+        struct vmport_rec r;
+        unsigned int st;
+        int rc = vmport_load(NULL, domain, &r);
+
+        if ( rc )
+        {
+            /* A powered-off domain is gone: that is the outcome. */
+            printf("trigger: domain no longer readable (powered off?)\n");
+            return EXIT_OK;
+        }
+        st = r.has_trigger ? r.trigger.state : 0;
+        vmport_rec_free(&r);
+        if ( st != last )
+            printf("trigger: %s\n", st < 7 ? state_names[st] : "?");
+        last = st;
+        if ( st >= 4 )
+            return st == 4 ? EXIT_OK : EXIT_PROBLEMS;
+        sleep(1);
+    }
+    printf("trigger: still %s after %u s\n",
+           last < 7 ? state_names[last] : "?", wait);
+    return EXIT_PROBLEMS;
+}
+
+static int run(int argc, char **argv)
+{
+    const char *file, *domain;
+    unsigned int op, wait = 30;
+    int i, n = 1, rc;
+
+    if ( argc < 2 )
+        return cli_usage_error(&cmd_trigger, "expected poweroff|reboot");
+    if ( !strcmp(argv[1], "poweroff") )
+        op = 1;
+    else if ( !strcmp(argv[1], "reboot") )
+        op = 2;
+    else
+        return cli_usage_error(&cmd_trigger, "unknown operation '%s'",
+                               argv[1]);
+    for ( i = 2; i < argc; i++ )
+        if ( !strcmp(argv[i], "--wait") && i + 1 < argc )
+            wait = strtoul(argv[++i], NULL, 0);
+        else
+            argv[++n] = argv[i];
+    rc = cli_target(&cmd_trigger, n + 1, argv, 2, &file, &domain);
+    if ( rc )
+        return rc;
+    if ( !domain )
+        return vmport_edit_file(file, edit, &op);
+    rc = vmport_edit_domain(domain, edit, &op);
+    return rc ? rc : follow(domain, wait);
+}
+
+const struct cmd cmd_trigger = {
+    .name = "trigger",
+    .summary = "queue a TCLO power operation (poweroff or reboot)",
+    .usage = "trigger poweroff|reboot FILE | --domain D [--wait SECONDS]\n\n"
+             "Queues OS_Halt or OS_Reboot for the guest's tools.  In a saved\n"
+             "image it fires when the restored guest next polls.  On a live\n"
+             "domain the trigger's progress is reported until it settles\n"
+             "or --wait (default 30) seconds pass.",
+    .run = run,
+};

@@ -1,0 +1,341 @@
+/*
+ * vmport.c: the VMPORT record inside vmport-state.  Parsing, checking,
+ * editing and JSON are the record library's (lib/vmport-record.h, which
+ * runs the hypervisor loader's own walker and bounds table); this file
+ * only plugs it into the stream walker and the HVM printers.
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli.h"
+#include "hvmctx.h"
+#include "lib/vmport-record.h"
+#include "lib/vs_format.h"
+#include "lib/vs_priv.h"
+
+_Static_assert(HVMCTX_VMPORT_CODE == HVM_SAVE_CODE_VMPORT,
+               "hvmctx.h and vmporttype.h agree on the typecode");
+
+struct report_ctx {
+    struct vs_stream *s;
+    uint64_t base;
+};
+
+static void report(void *opaque, uint32_t offset, const char *field,
+                   const char *msg)
+{
+    struct report_ctx *r = opaque;
+
+    vs_report(r->s, r->base + offset, "hvm: VMPORT %s: %s",
+              field ? field : "record", msg);
+}
+
+static void check_vmport(struct vs_stream *s, const uint8_t *body,
+                         uint32_t len, uint64_t off)
+{
+    struct report_ctx r = { s, off };
+
+    vmport_rec_verify(body, len, report, &r);
+}
+
+void vmport_glue_init(void)
+{
+    vs_vmport_check_hook = check_vmport;
+}
+
+int vmport_find(const uint8_t *blob, uint32_t len, uint32_t *desc_off)
+{
+    struct vs_hvm_desc d;
+    uint32_t off = 0;
+
+    while ( len - off >= sizeof(d) )
+    {
+        memcpy(&d, blob + off, sizeof(d));
+        if ( d.length > len - off - sizeof(d) || !d.typecode )
+            break;
+        if ( d.typecode == HVM_SAVE_CODE_VMPORT )
+        {
+            *desc_off = off;
+            return 0;
+        }
+        off += sizeof(d) + d.length;
+    }
+    return -1;
+}
+
+void hvmctx_print_vmport(FILE *f, const uint8_t *body, uint32_t len)
+{
+    struct vmport_rec r;
+    unsigned int i;
+
+    if ( vmport_rec_parse(body, len, &r, NULL, NULL) )
+    {
+        fprintf(f, "    VMPORT: invalid record (see vmport-state verify)\n");
+        return;
+    }
+    fprintf(f, "    VMPORT: version %u, flags %#x, hwver %u, config flags "
+            "%#x\n", r.version, r.flags, r.config.hwver, r.config.flags);
+    fprintf(f, "            channels %u (max %u), guestinfo %u keys, "
+            "tclo apps %u%s\n", r.nr_channels, r.config.max_channels,
+            r.nr_gi, r.nr_apps, r.has_trigger ? ", trigger pending" : "");
+    if ( r.has_time )
+        fprintf(f, "            time: tsc_khz %u, last_time_us %" PRIu64
+                "\n", r.time.tsc_khz, r.time.last_time_us);
+    for ( i = 0; i < r.nr_channels; i++ )
+    {
+        const struct hvm_vmport_channel *c = &r.channels[i].ch;
+
+        fprintf(f, "            channel %u: proto %u, send %u/%u, recv "
+                "%u/%u\n", c->id, c->proto, c->send_pos, c->send_size,
+                c->recv_pos, c->recv_size);
+    }
+    vmport_rec_free(&r);
+}
+
+struct json_object *hvmctx_vmport_json(const uint8_t *body, uint32_t len)
+{
+    struct vmport_rec r;
+    struct json_object *o;
+
+    if ( vmport_rec_parse(body, len, &r, NULL, NULL) )
+        return json_object_new_string("invalid VMPORT record");
+    o = vmport_rec_to_json(&r);
+    vmport_rec_free(&r);
+    return o;
+}
+
+struct file_edit {
+    vmport_edit_fn *fn;
+    void *opaque;
+    int rc;
+    bool found;
+};
+
+/* Rewrite the one VMPORT record of a stream through fn. */
+static int edit_visitor(struct vs_stream *s, const struct vs_rec *rec,
+                        void *opaque)
+{
+    struct file_edit *e = opaque;
+    struct vmport_rec r;
+    char err[256] = "";
+    uint8_t *buf;
+    size_t len;
+
+    if ( rec->level != VS_LEVEL_HVM || rec->type != HVM_SAVE_CODE_VMPORT )
+        return VS_KEEP;
+    if ( e->found )
+    {
+        vs_report(s, rec->offset, "hvm: a second VMPORT record");
+        return -1;
+    }
+    e->found = true;
+    if ( vmport_rec_parse(rec->body, rec->length, &r, NULL, NULL) )
+    {
+        vs_report(s, rec->offset, "hvm: VMPORT record invalid (run "
+                  "vmport-state verify); not editing it");
+        e->rc = EXIT_PROBLEMS;
+        return -1;
+    }
+    e->rc = e->fn(&r, e->opaque, err, sizeof(err));
+    if ( !e->rc && vmport_rec_emit(&r, &buf, &len, err, sizeof(err)) )
+        e->rc = EXIT_PROBLEMS;
+    vmport_rec_free(&r);
+    if ( e->rc )
+    {
+        fprintf(stderr, "vmport-state: %s\n", err[0] ? err : "edit failed");
+        return -1;
+    }
+    if ( vs_replace(s, buf, len) )
+        e->rc = EXIT_IO;
+    free(buf);
+    return e->rc ? -1 : VS_KEEP;
+}
+
+int vmport_edit_file(const char *file, vmport_edit_fn *fn, void *opaque)
+{
+    struct file_edit e = { .fn = fn, .opaque = opaque };
+    int rc = cli_rewrite(file, edit_visitor, &e);
+
+    if ( e.rc )
+        return e.rc;
+    if ( !rc && !e.found )
+    {
+        fprintf(stderr, "vmport-state: %s: no VMPORT record (vmport was "
+                "off for this guest); %s unchanged\n", file, file);
+        return EXIT_PROBLEMS;
+    }
+    return rc;
+}
+
+/* Put a VMPORT record at off in place of the remove bytes there. */
+static int splice_blob(uint8_t **blob, uint32_t *len, uint32_t off,
+                       uint32_t remove, const uint8_t *body,
+                       uint32_t body_len)
+{
+    struct vs_buf b = { 0 };
+    uint32_t tail = off + remove;
+
+    if ( vs_buf_append(&b, *blob, off) ||
+         vs_hvm_append(&b, HVM_SAVE_CODE_VMPORT, 0, body, body_len) ||
+         vs_buf_append(&b, *blob + tail, *len - tail) )
+    {
+        vs_buf_free(&b);
+        return EXIT_IO;
+    }
+    free(*blob);
+    *blob = b.p;
+    *len = b.len;
+    return EXIT_OK;
+}
+
+struct dom_edit {
+    vmport_edit_fn *fn;
+    void *opaque;
+    bool create;        /* no record yet: start from an empty one */
+};
+
+static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
+{
+    struct dom_edit *e = opaque;
+    struct vs_hvm_desc d = { 0 };
+    struct vmport_rec r;
+    uint32_t off;
+    char err[256] = "";
+    uint8_t *buf;
+    size_t blen;
+    int rc;
+
+    if ( vmport_find(*blob, *len, &off) )
+    {
+        if ( !e->create )
+        {
+            fprintf(stderr, "vmport-state: the domain has no VMPORT record "
+                    "(vmport is off; see vmport-state enable)\n");
+            return EXIT_PROBLEMS;
+        }
+        /* Insert before END, the last descriptor. */
+        off = *len - sizeof(d);
+        vmport_rec_init(&r);
+    }
+    else
+    {
+        memcpy(&d, *blob + off, sizeof(d));
+        if ( vmport_rec_parse(*blob + off + sizeof(d), d.length, &r, NULL,
+                              NULL) )
+        {
+            fprintf(stderr, "vmport-state: the domain's VMPORT record does "
+                    "not parse\n");
+            return EXIT_PROBLEMS;
+        }
+    }
+    rc = e->fn(&r, e->opaque, err, sizeof(err));
+    if ( !rc && vmport_rec_emit(&r, &buf, &blen, err, sizeof(err)) )
+        rc = EXIT_PROBLEMS;
+    vmport_rec_free(&r);
+    if ( rc )
+    {
+        fprintf(stderr, "vmport-state: %s\n", err[0] ? err : "edit failed");
+        return rc;
+    }
+    rc = splice_blob(blob, len, off, d.typecode ? sizeof(d) + d.length : 0,
+                     buf, blen);
+    free(buf);
+    return rc;
+}
+
+int vmport_edit_domain(const char *domain, vmport_edit_fn *fn, void *opaque)
+{
+    struct dom_edit e = { fn, opaque, false };
+
+    return live_edit_context(domain, edit_blob, &e);
+}
+
+int vmport_create_domain(const char *domain, vmport_edit_fn *fn,
+                         void *opaque)
+{
+    struct dom_edit e = { fn, opaque, true };
+
+    return live_edit_context(domain, edit_blob, &e);
+}
+
+int vmport_load(const char *file, const char *domain, struct vmport_rec *r)
+{
+    struct vs_hvm_desc d;
+    uint8_t *blob = NULL;
+    uint32_t len, off;
+    char who[256];
+    int rc;
+
+    if ( domain && (rc = live_check_vmport(domain)) )
+        return rc;
+    rc = cli_load_context(file, domain, &blob, &len, who, sizeof(who));
+    if ( rc )
+        return rc;
+    if ( vmport_find(blob, len, &off) )
+    {
+        fprintf(stderr, "vmport-state: %s: no VMPORT record (vmport is off "
+                "for this guest)\n", who);
+        rc = EXIT_PROBLEMS;
+    }
+    else
+    {
+        memcpy(&d, blob + off, sizeof(d));
+        if ( vmport_rec_parse(blob + off + sizeof(d), d.length, r, NULL,
+                              NULL) )
+        {
+            fprintf(stderr, "vmport-state: %s: the VMPORT record at offset "
+                    "%#x does not parse (run vmport-state verify)\n", who,
+                    off);
+            rc = EXIT_PROBLEMS;
+        }
+    }
+    free(blob);
+    return rc;
+}
+
+int cli_target(const struct cmd *c, int argc, char **argv, int first,
+               const char **file, const char **domain)
+{
+    int i;
+
+    *file = *domain = NULL;
+    for ( i = first; i < argc; i++ )
+    {
+        if ( !strcmp(argv[i], "--domain") && i + 1 < argc )
+            *domain = argv[++i];
+        else if ( !*file && (argv[i][0] != '-' || !strcmp(argv[i], "-")) )
+            *file = argv[i];
+        else
+            return cli_usage_error(c, "unexpected '%s'", argv[i]);
+    }
+    if ( !*file == !*domain )
+        return cli_usage_error(c, "give FILE or --domain D");
+    return EXIT_OK;
+}
+
+void vmport_default_config(struct vmport_rec *r, unsigned int hwver)
+{
+    memset(&r->config, 0, sizeof(r->config));
+    r->config.hwver = hwver;
+    r->config.flags = HVM_VMPORT_CFG_HB;
+    r->config.max_channels = 8;
+    r->config.gi_key_max = 128;
+    r->config.gi_value_max = HVM_VMPORT_GI_VALUE_MAX;
+    r->config.gi_max_keys = 256;
+    r->config.gi_total_max = 1U << 20;
+    r->config.tclo_queue_max = 8;
+    r->config.idle_timeout_ms = 60000;
+    r->config.trigger_timeout_ms = 30000;
+}
+
+char *vmport_gi_key(const char *key)
+{
+    char *k;
+
+    if ( !strncmp(key, "guestinfo.", 10) )
+        return strdup(key);
+    return asprintf(&k, "guestinfo.%s", key) < 0 ? NULL : k;
+}
