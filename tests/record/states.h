@@ -7,6 +7,7 @@
 #ifndef RECORD_STATES_H
 #define RECORD_STATES_H
 
+#include <asm/hvm/save.h>
 #include <asm/hvm/vmport-save.h>
 
 #include "msg_harness.h"
