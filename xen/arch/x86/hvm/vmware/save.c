@@ -372,7 +372,8 @@ static uint32_t gi_alloc_for(uint32_t count)
  * state will be charged, counted as the device model charges it. */
 struct load_check {
     struct domain *d;
-    const struct hvm_vmport_config *lim;    /* NULL: the record's own */
+    const struct hvm_vmport_config *lim;    /* NULL or &dom_lim */
+    struct hvm_vmport_config dom_lim;       /* the domain's limits */
     struct hvm_vmport_config cfg;
     uint32_t tclo_queue_max;
     uint32_t gi_count;
@@ -454,7 +455,6 @@ static int record_check(struct domain *d, const struct vmport_domain *vd,
                         const void *buf, uint32_t len, struct load_check *l,
                         struct vmport_limits *limits)
 {
-    struct hvm_vmport_config lim;
     struct vmport_rec_walk w = {
         .buf = buf, .len = len, .ops = &check_ops, .opaque = l,
     };
@@ -465,8 +465,8 @@ static int record_check(struct domain *d, const struct vmport_domain *vd,
     l->d = d;
     if ( vd )
     {
-        limits_to_config(vd, &lim);
-        l->lim = w.limits = &lim;
+        limits_to_config(vd, &l->dom_lim);
+        l->lim = w.limits = &l->dom_lim;
         *limits = vd->limits;
     }
     rc = vmport_rec_walk(&w);
