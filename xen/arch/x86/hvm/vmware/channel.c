@@ -187,23 +187,6 @@ void vmport_channel_close(struct vmport_domain *vd, unsigned int id)
     c->app = VMPORT_APP_NONE;
 }
 
-void vmport_channel_free_all(struct vmport_domain *vd)
-{
-    unsigned int i;
-
-    if ( !vd->channels )
-        return;
-
-    for ( i = 0; i < vd->limits.max_channels; i++ )
-    {
-        struct vmport_channel *c = &vd->channels[i];
-
-        vmport_msg_free(vd, &c->send);
-        vmport_msg_free(vd, &c->recv);
-        c->in_use = false;
-    }
-}
-
 /* The guest->host message on channel @id is complete: act on it. */
 void vmport_channel_message_done(struct vmport_domain *vd, unsigned int id)
 {

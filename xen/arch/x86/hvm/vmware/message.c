@@ -92,6 +92,7 @@ static void msg_sendpayload(struct vmport_domain *vd,
 
     if ( c->send_state != VMPORT_SEND_PAYLOAD || c->send.pos >= c->send.size )
     {
+        vmport_trace_rpc(VMPORT_TRC_BAD, id, MESSAGE_TYPE_SENDPAYLOAD, 1);
         VMPORT_SET32(regs, cx, ECX_FAIL);
         return;
     }
@@ -100,6 +101,7 @@ static void msg_sendpayload(struct vmport_domain *vd,
     for ( i = 0; i < n; i++ )
         c->send.data[c->send.pos + i] = word >> (8 * i);
     c->send.pos += n;
+    vmport_trace_rpc(VMPORT_TRC_SENDPAYLOAD, id, c->send.pos, c->send.size);
 
     if ( c->send.pos == c->send.size )
         vmport_channel_message_done(vd, id);
@@ -143,6 +145,7 @@ static void msg_recvpayload(struct vmport_domain *vd,
 
     if ( c->recv_state != VMPORT_RECV_SIZED )
     {
+        vmport_trace_rpc(VMPORT_TRC_BAD, id, MESSAGE_TYPE_RECVPAYLOAD, 1);
         VMPORT_SET32(regs, cx, ECX_FAIL);
         return;
     }
@@ -161,6 +164,7 @@ static void msg_recvpayload(struct vmport_domain *vd,
     c->recv.pos += n;
     if ( c->recv.pos == c->recv.size )
         c->recv_state = VMPORT_RECV_FETCHED;
+    vmport_trace_rpc(VMPORT_TRC_RECVPAYLOAD, id, c->recv.pos, c->recv.size);
 
     VMPORT_SET32(regs, bx, word);
     VMPORT_SET32(regs, cx, ECX_OK);
@@ -175,11 +179,14 @@ static void msg_recvstatus(struct vmport_domain *vd, struct vmport_channel *c,
     if ( c->recv_state != VMPORT_RECV_SIZED &&
          c->recv_state != VMPORT_RECV_FETCHED )
     {
+        vmport_trace_rpc(VMPORT_TRC_BAD, id, MESSAGE_TYPE_RECVSTATUS, 1);
         VMPORT_SET32(regs, cx, ECX_FAIL);
         return;
     }
 
     /* Delivered only if the guest took every byte and says so. */
+    vmport_trace_rpc(VMPORT_TRC_RECVSTATUS, id, ok,
+                     c->recv_state == VMPORT_RECV_FETCHED);
     vmport_channel_recv_done(vd, id,
                              ok && c->recv_state == VMPORT_RECV_FETCHED);
     VMPORT_SET32(regs, cx, ECX_OK);

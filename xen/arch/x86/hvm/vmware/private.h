@@ -234,7 +234,6 @@ void vmport_channel_recv_reset(struct vmport_domain *vd,
 void vmport_channel_recv_done(struct vmport_domain *vd, unsigned int id,
                               bool ok);
 void vmport_channel_rewind(struct vmport_domain *vd, struct vmport_channel *c);
-void vmport_channel_free_all(struct vmport_domain *vd);
 
 /*
  * RPC trace: one event per GuestRPC step, d0 = step << 16 | channel (or
@@ -259,6 +258,9 @@ enum vmport_trc_rpc {
     VMPORT_TRC_TCLO_FETCHED,    /* d1 = ok, d2 = len */
     VMPORT_TRC_TCLO_BIND,       /* d1 = app */
     VMPORT_TRC_TRIGGER,         /* d0 = op, d1 = state, d2 = guest status */
+    VMPORT_TRC_SENDPAYLOAD,     /* d1 = bytes so far, d2 = size */
+    VMPORT_TRC_RECVPAYLOAD,     /* d1 = bytes so far, d2 = size */
+    VMPORT_TRC_RECVSTATUS,      /* d1 = guest status, d2 = fully fetched */
 };
 
 #define vmport_trace_rpc(step, chan, a, b)                              \

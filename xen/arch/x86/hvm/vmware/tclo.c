@@ -386,6 +386,7 @@ void vmport_tclo_free_all(struct vmport_domain *vd)
         vmport_free(vd, app->queue,
                     vd->limits.tclo_queue_max * sizeof(*app->queue));
         memset(app, 0, sizeof(*app));
+        app->channel = TCLO_NO_CHANNEL;
     }
 }
 
