@@ -115,3 +115,16 @@ test_amd_personality_serves_the_same_transcript() {
          vmtoolsd --cmd 'info-get guestinfo.joejoel'"
     check_client amd_set_get 0 $'\nshort' ""
 }
+
+test_hostile_guest_gets_errors_and_host_keeps_serving() {
+    client hostile "$HOST" -- /bin/sh -c \
+        "$GUESTS/guest_hostile 3000 &&
+         vmware-rpctool 'info-set guestinfo.joejoel short' &&
+         vmware-rpctool 'info-get guestinfo.joejoel'"
+    local first
+    first=$(head -1 "$WORK/hostile.out")
+    case "$first" in
+    *"declined"*"still served") check_client hostile 0 "$first"$'\n\nshort' "" ;;
+    *) ko hostile "expected 'hostile: ... still served', seen '$first'" ;;
+    esac
+}

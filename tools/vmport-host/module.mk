@@ -38,5 +38,3 @@ $(HOST_BIN): $(HOST_OBJS) $(DM_LIB) $(HOST_VS)
 
 ALL_TARGETS += $(HOST_BIN)
 INSTALL_BIN += $(HOST_BIN)
-
--include tests/host/module.mk
