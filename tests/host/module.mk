@@ -21,7 +21,7 @@ $(HOST_STANDIN): $(HOST_ENGINE_OBJS) $(BUILD)/obj/tests/host/standin_dm.o
 	$(CC) $^ $(LDFLAGS_BASE) -lcapstone -o $@
 
 .PHONY: check-host
-check-host: $(HOST_BIN) $(HOST_STANDIN) $(HOST_GUESTS)
+check-host: $(HOST_BIN) $(HOST_STANDIN) $(HOST_GUESTS) $(BIN)/vmport-state
 	@bash tests/host/run-tests.sh $(BUILD)
 
 ALL_TARGETS += $(HOST_GUESTS) $(HOST_STANDIN)

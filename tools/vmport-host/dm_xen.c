@@ -18,6 +18,7 @@
 #include <shim.h>
 #include <asm/processor.h>
 #include <asm/hvm/vmport.h>
+#include <asm/hvm/vmport-save.h>
 #include <xen/lib/x86/cpu-policy.h>
 
 #include "host_dm.h"
@@ -224,26 +225,46 @@ void host_dm_set_tsc_khz(struct host_dm *dm, uint32_t khz)
     dm->d->arch.tsc_khz = khz;
 }
 
-/*
- * The domain's VMPORT record.  The device model's save/load entry points
- * (save.c) are not in the library yet: until they are, refuse loudly.
- */
+/* The domain's VMPORT record, current version, everything carried. */
 int host_dm_save(struct host_dm *dm, void **rec, size_t *len)
 {
-    (void)dm;
+    uint32_t need = 0, got = 0;
+    void *buf;
+    int rc;
+
     *rec = NULL;
     *len = 0;
-    fprintf(stderr, "vmport-host: this device model build cannot save "
-            "vmport state yet\n");
-    return -EOPNOTSUPP;
+    rc = vmport_record_save(dm->d, NULL, 0, 0, VMPORT_SAVE_REFUSE, &need);
+    if ( rc )
+        goto err;
+    buf = malloc(need ? need : 1);
+    if ( !buf )
+        return -ENOMEM;
+    rc = vmport_record_save(dm->d, buf, need, 0, VMPORT_SAVE_REFUSE, &got);
+    if ( rc )
+    {
+        free(buf);
+        goto err;
+    }
+    *rec = buf;
+    *len = got;
+    return 0;
+
+ err:
+    fprintf(stderr, "vmport-host: saving the VMPORT record failed (%d)\n",
+            rc);
+    return rc;
 }
 
 int host_dm_load(struct host_dm *dm, const void *rec, size_t len)
 {
-    (void)dm;
-    (void)rec;
-    (void)len;
-    fprintf(stderr, "vmport-host: this device model build cannot load "
-            "vmport state yet\n");
-    return -EOPNOTSUPP;
+    int rc;
+
+    if ( len > UINT32_MAX )
+        return -EINVAL;
+    rc = vmport_record_load(dm->d, rec, len);
+    if ( rc )
+        fprintf(stderr, "vmport-host: loading the VMPORT record failed "
+                "(%d)\n", rc);
+    return rc;
 }

@@ -9,20 +9,12 @@ HOST_BIN := $(BIN)/vmport-host
 HOST_SRCS := $(filter-out $(HOST_DIR)/dm_xen.c,$(sort $(wildcard $(HOST_DIR)/*.c)))
 HOST_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(HOST_SRCS)) \
              $(BUILD)/obj/$(HOST_DIR)/dm_xen.o
-HOST_CFLAGS := $(CFLAGS_BASE) -MMD -MP -I$(HOST_DIR) -Itools/vmport-state/lib
+HOST_CFLAGS := $(CFLAGS_BASE) -MMD -MP -I$(HOST_DIR) $(VS_CPPFLAGS)
 HOST_LIBS := -lcapstone -lz
 
-# The stream library: its own archive when its module provides one.
-ifeq ($(VS_LIB),)
-HOST_VS_SRCS := $(sort $(wildcard tools/vmport-state/lib/*.c))
-HOST_VS_OBJS := $(patsubst %.c,$(BUILD)/obj/host-vs/%.o,$(HOST_VS_SRCS))
-$(BUILD)/obj/host-vs/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -MMD -MP -Itools/vmport-state/lib -Ixen/include -c $< -o $@
-HOST_VS := $(HOST_VS_OBJS)
-else
+# The stream library (tools/vmport-state/module.mk, included before us).
 HOST_VS := $(VS_LIB)
-endif
+HOST_LIBS += $(VS_LIBS)
 
 $(BUILD)/obj/$(HOST_DIR)/dm_xen.o: $(HOST_DIR)/dm_xen.c
 	@mkdir -p $(dir $@)

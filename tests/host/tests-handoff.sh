@@ -1,0 +1,115 @@
+# Handoff: a live guest moves Intel -> AMD -> Intel at chosen exits and its
+# output must be byte-identical to an undisturbed run.
+
+# The 1-based numbers of the backdoor exits in TRACE whose MESSAGE
+# sub-command (ECX[31:16] with ECX[15:0] = 30) is SUB, or whose port is
+# the HB port when SUB is "hb".
+exits_of() {
+    local trace=$1 sub=$2
+    awk -v sub_="$sub" '
+        / gp / && !/ len=0 / {
+            n++
+            rcx = ""; rdx = ""
+            for (i = 1; i <= NF; i++) {
+                if ($i == "in:") inpart = 1
+                if ($i == "out:") inpart = 0
+                if (inpart && $i ~ /^rcx=/) rcx = substr($i, 5)
+                if (inpart && $i ~ /^rdx=/) rdx = substr($i, 5)
+            }
+            if (sub_ == "hb") {
+                if (rdx ~ /5659$/) print n
+            } else if (substr(rcx, 5) == "001e" &&
+                       substr(rcx, 1, 4) == sprintf("%04x", sub_)) {
+                print n
+            }
+        }' "$trace"
+}
+
+# hop NAME N HOSTOPTS...: run the reference client, hand it off after
+# exit N to an AMD host, which hands it back after one more exit to an
+# Intel host that runs it to the end.
+handoff_chain() {
+    local name=$1 n=$2
+    shift 2
+    local d=$WORK/$name
+    mkdir -p "$d"
+    "$HOST" "$@" --handoff-after "$n" --state-out "$d/s1" \
+        --pid-file "$d/pid" -- vmware-rpctool 'info-get guestinfo.joejoel' \
+        >"$d/out" 2>"$d/err.a"
+    local a=$?
+    local pid
+    pid=$(cat "$d/pid" 2>/dev/null)
+    if [ $a != 0 ] || [ -z "$pid" ]; then
+        ko "$name" "expected the first (intel) host to hand off, exit $a ($(head -c 200 "$d/err.a"))"
+        return
+    fi
+    "$HOST" --attach "$pid" --state-in "$d/s1" --personality amd \
+        --handoff-after 1 --state-out "$d/s2" 2>"$d/err.b"
+    local b=$?
+    "$HOST" --attach "$pid" --state-in "$d/s2" --personality intel \
+        2>"$d/err.c"
+    local c=$?
+    if [ $b != 0 ]; then
+        ko "$name" "expected the amd host to hand back, exit $b ($(head -c 200 "$d/err.b"))"
+    elif [ $c != 0 ]; then
+        ko "$name" "expected the client to exit 0 on the last host, seen $c ($(head -c 200 "$d/err.c"))"
+    elif ! cmp -s "$d/out" "$WORK/$name.ref"; then
+        ko "$name" "expected output '$(cat "$WORK/$name.ref")', seen '$(cat "$d/out")'"
+    else
+        ok "$name"
+    fi
+}
+
+# Reference run with a trace; then a chain at exit N for each point.
+handoff_points() {
+    local label=$1
+    shift
+    local value
+    value=$(printf 'v%.0s' $(seq 1 61))
+    "$HOST" --guestinfo "guestinfo.joejoel=$value" --trace "$WORK/$label.trace" \
+        "$@" -- vmware-rpctool 'info-get guestinfo.joejoel' \
+        >"$WORK/$label.refout" 2>/dev/null
+    local sendsize recvsize mid_send mid_recv
+    sendsize=$(exits_of "$WORK/$label.trace" 1 | head -1)
+    recvsize=$(exits_of "$WORK/$label.trace" 3 | head -1)
+    if [ "$*" = --no-hb ]; then
+        mid_send=$(exits_of "$WORK/$label.trace" 2 | sed -n 3p)
+        mid_recv=$(exits_of "$WORK/$label.trace" 4 | sed -n 8p)
+    else
+        mid_send=$(exits_of "$WORK/$label.trace" hb | sed -n 1p)
+        mid_recv=$(exits_of "$WORK/$label.trace" hb | sed -n 2p)
+    fi
+    local point n
+    for point in after_sendsize:$sendsize mid_send:$mid_send \
+                 after_recvsize:$recvsize mid_reply:$mid_recv; do
+        n=${point#*:}
+        if [ -z "$n" ]; then
+            ko "handoff_${label}_${point%%:*}" "expected the exit in the reference trace, found none"
+            continue
+        fi
+        cp "$WORK/$label.refout" "$WORK/handoff_${label}_${point%%:*}.ref"
+        handoff_chain "handoff_${label}_${point%%:*}" "$n" \
+            --guestinfo "guestinfo.joejoel=$value" "$@"
+    done
+}
+
+test_handoff_intel_amd_intel_without_hb() {
+    handoff_points lb --no-hb
+}
+
+test_handoff_intel_amd_intel_over_hb() {
+    handoff_points hb --hwver 7
+}
+
+test_state_stream_guestinfo_set_offline_is_read_by_client() {
+    local V=$BUILD/bin/vmport-state
+    "$HOST" --state-out "$WORK/gi.xc" -- true >/dev/null 2>&1
+    if ! "$V" guestinfo set "$WORK/gi.xc" guestinfo.joejoel offline \
+         >/dev/null 2>"$WORK/gi.err"; then
+        ko state_gi_set "expected vmport-state guestinfo set to succeed: $(head -c 200 "$WORK/gi.err")"
+        return
+    fi
+    client state_gi "$HOST" --state-in "$WORK/gi.xc" -- \
+        vmware-rpctool 'info-get guestinfo.joejoel'
+    check_client state_gi 0 "offline" ""
+}
