@@ -211,19 +211,39 @@ static inline void m_map_guest_buf(struct domain *d)
                                   SHIM_MEM_ALL), 0);
 }
 
-/* `rep outsb` of @count bytes at @src: the registers after the call. */
-static inline void m_hb_out(struct vcpu *v, struct cpu_user_regs *r,
-                            const struct chan *c, unsigned long src,
-                            uint32_t count)
+/*
+ * Registers for an HB transfer as OpenBSD fills them: `rep outsb` (@out)
+ * takes ESI = source, EDI:EBP = cookie low:high; `rep insb` takes
+ * EDI = destination, ESI:EBP = cookie high:low.
+ */
+static inline void m_hb_regs(struct cpu_user_regs *r, const struct chan *c,
+                             bool out, unsigned long addr, uint32_t count)
 {
     h_regs_init(r);
     r->eax = MAGIC;
     r->ebx = (MESSAGE_STATUS_SUCCESS << 16) | BDOORHB_CMD_MESSAGE;
     r->ecx = count;
     r->edx = (c->id << 16) | HB_PORT;
-    r->rsi = src;
-    r->edi = (uint32_t)c->cookie;
-    r->ebp = c->cookie >> 32;
+    if ( out )
+    {
+        r->rsi = addr;
+        r->edi = (uint32_t)c->cookie;
+        r->ebp = c->cookie >> 32;
+    }
+    else
+    {
+        r->esi = c->cookie >> 32;
+        r->rdi = addr;
+        r->ebp = (uint32_t)c->cookie;
+    }
+}
+
+/* `rep outsb` of @count bytes at @src: the registers after the call. */
+static inline void m_hb_out(struct vcpu *v, struct cpu_user_regs *r,
+                            const struct chan *c, unsigned long src,
+                            uint32_t count)
+{
+    m_hb_regs(r, c, true, src, count);
     m_exec(v, r, H_REP_OUTSB, sizeof(H_REP_OUTSB));
 }
 
@@ -232,14 +252,7 @@ static inline void m_hb_in(struct vcpu *v, struct cpu_user_regs *r,
                            const struct chan *c, unsigned long dst,
                            uint32_t count)
 {
-    h_regs_init(r);
-    r->eax = MAGIC;
-    r->ebx = (MESSAGE_STATUS_SUCCESS << 16) | BDOORHB_CMD_MESSAGE;
-    r->ecx = count;
-    r->edx = (c->id << 16) | HB_PORT;
-    r->esi = c->cookie >> 32;
-    r->rdi = dst;
-    r->ebp = (uint32_t)c->cookie;
+    m_hb_regs(r, c, false, dst, count);
     m_exec(v, r, H_REP_INSB, sizeof(H_REP_INSB));
 }
 

@@ -82,14 +82,7 @@ START_TEST(hb_out_writes_only_ebx_exactly)
     sendsize(&c, 9);
     put(SRC, "log hello");
     m_hb_out(m_v, &r, &c, SRC, 9);
-    h_regs_init(&in);
-    in.eax = MAGIC;
-    in.ebx = 0x00010000;
-    in.ecx = 9;
-    in.edx = (c.id << 16) | HB_PORT;
-    in.rsi = SRC;
-    in.edi = (uint32_t)c.cookie;
-    in.ebp = c.cookie >> 32;
+    m_hb_regs(&in, &c, true, SRC, 9);
     expect_only_ebx(&in, &r, 0x00010000);
 
     /* Failure too writes EBX alone: nothing is pending any more. */
@@ -108,14 +101,7 @@ START_TEST(hb_in_writes_only_ebx_exactly)
     ck_assert_uint_eq(m_send_lb(m_v, &c, "log x", 5), 0x00010000);
     ck_assert_uint_eq(recvsize(&c), 2);
     m_hb_in(m_v, &r, &c, DST, 2);
-    h_regs_init(&in);
-    in.eax = MAGIC;
-    in.ebx = 0x00010000;
-    in.ecx = 2;
-    in.edx = (c.id << 16) | HB_PORT;
-    in.esi = c.cookie >> 32;
-    in.rdi = DST;
-    in.ebp = (uint32_t)c.cookie;
+    m_hb_regs(&in, &c, false, DST, 2);
     expect_only_ebx(&in, &r, 0x00010000);
     ck_assert_int_eq(shim_mem_read(m_d, DST, buf, 2), 0);
     ck_assert_str_eq(buf, "1 ");
@@ -251,14 +237,7 @@ START_TEST(hb_with_df_set_is_refused)
     m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
     sendsize(&c, 5);
     put(SRC, "log x");
-    h_regs_init(&r);
-    r.eax = MAGIC;
-    r.ebx = 0x00010000;
-    r.ecx = 5;
-    r.edx = (c.id << 16) | HB_PORT;
-    r.rsi = SRC;
-    r.edi = (uint32_t)c.cookie;
-    r.ebp = c.cookie >> 32;
+    m_hb_regs(&r, &c, true, SRC, 5);
     r.rflags |= X86_EFLAGS_DF;
     ck_assert_uint_eq(m_exec(m_v, &r, H_REP_OUTSB, sizeof(H_REP_OUTSB)), 2);
     ck_assert_uint_eq(r.ebx, 0);
@@ -282,26 +261,13 @@ START_TEST(hb_wrong_forms_are_refused)
     put(SRC, "logx");
     for ( i = 0; i < 3; i++ )
     {
-        h_regs_init(&r);
-        r.eax = MAGIC;
-        r.ebx = 0x00010000;
-        r.ecx = 4;
-        r.edx = (c.id << 16) | HB_PORT;
-        r.rsi = SRC;
-        r.edi = (uint32_t)c.cookie;
-        r.ebp = c.cookie >> 32;
+        m_hb_regs(&r, &c, true, SRC, 4);
         m_exec(m_v, &r, forms[i], lens[i]);
         ck_assert_msg(r.ebx == 0, "form %u: EBX %#x", i, r.ebx);
     }
     /* A non-MESSAGE HB command (VASSERT). */
-    h_regs_init(&r);
-    r.eax = MAGIC;
+    m_hb_regs(&r, &c, true, SRC, 4);
     r.ebx = 0x00010000 | BDOORHB_CMD_VASSERT;
-    r.ecx = 4;
-    r.edx = (c.id << 16) | HB_PORT;
-    r.rsi = SRC;
-    r.edi = (uint32_t)c.cookie;
-    r.ebp = c.cookie >> 32;
     m_exec(m_v, &r, H_REP_OUTSB, sizeof(H_REP_OUTSB));
     ck_assert_uint_eq(r.ebx, 0);
     ck_assert_uint_eq(shim_mem_copies(m_d), 0);
@@ -333,14 +299,7 @@ START_TEST(hb_address_size_prefix_uses_32_bit_registers)
     m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
     sendsize(&c, 5);
     put(SRC, "log x");
-    h_regs_init(&r);
-    r.eax = MAGIC;
-    r.ebx = 0x00010000;
-    r.ecx = 5;
-    r.edx = (c.id << 16) | HB_PORT;
-    r.rsi = 0xffff000000000000ULL | SRC;
-    r.edi = (uint32_t)c.cookie;
-    r.ebp = c.cookie >> 32;
+    m_hb_regs(&r, &c, true, 0xffff000000000000ULL | SRC, 5);
     /* Without the prefix the high bits make it non-canonical: refused. */
     m_exec(m_v, &r, H_REP_OUTSB, sizeof(H_REP_OUTSB));
     ck_assert_uint_eq(r.ebx, 0);
@@ -404,14 +363,7 @@ START_TEST(hb_segment_override_is_honoured_for_outsb)
     shim_set_segment(m_v, x86_seg_fs, &seg);
     m_keep_segs = true;
 
-    h_regs_init(&r);
-    r.eax = MAGIC;
-    r.ebx = 0x00010000;
-    r.ecx = 5;
-    r.edx = (c.id << 16) | HB_PORT;
-    r.rsi = 0x40;
-    r.edi = (uint32_t)c.cookie;
-    r.ebp = c.cookie >> 32;
+    m_hb_regs(&r, &c, true, 0x40, 5);
     ck_assert_uint_eq(m_exec(m_v, &r, fs_rep_outsb, 3), 3);
     ck_assert_uint_eq(r.ebx, 0x00010000);
 }
