@@ -113,3 +113,50 @@ test_state_stream_guestinfo_set_offline_is_read_by_client() {
         vmware-rpctool 'info-get guestinfo.joejoel'
     check_client state_gi 0 "offline" ""
 }
+
+test_domain_clock_survives_moves_between_hosts() {
+    local d=$WORK/clock
+    mkdir -p "$d"
+    # Round 1 and half of round 2 on Intel (2.4 GHz), one round on AMD
+    # (3.1 GHz, clock 1.5 s fast), the rest on Intel again.
+    "$HOST" --handoff-after 4 --state-out "$d/s1" --pid-file "$d/pid" -- \
+        "$GUESTS/guest_clock" 4 >"$d/out" 2>/dev/null
+    "$HOST" --attach "$(cat "$d/pid")" --state-in "$d/s1" \
+        --personality amd --handoff-after 3 --state-out "$d/s2" 2>/dev/null
+    "$HOST" --attach "$(cat "$d/pid")" --state-in "$d/s2" 2>"$d/err"
+    local rc=$?
+    local want="clock: tsc_khz=2400000 gethz=4294967295 getmhz=2400 rounds=4 monotonic"
+    if [ $rc != 0 ] || [ "$(cat "$d/out")" != "$want" ]; then
+        ko clock_moves "expected exit 0 and '$want', seen $rc and '$(cat "$d/out")'"
+    else
+        ok clock_moves
+    fi
+}
+
+test_sigusr1_hands_off_at_the_next_exit() {
+    local d=$WORK/usr1
+    mkdir -p "$d"
+    # The guest spins on GETVERSION; SIGUSR1 freezes it mid-loop.
+    "$HOST" --state-out "$d/s1" --pid-file "$d/pid" -- \
+        "$GUESTS/guest_getversion" 200000 >"$d/out" 2>"$d/err.a" &
+    local host=$!
+    local i
+    for i in $(seq 50); do
+        [ -s "$d/pid" ] && break
+        sleep 0.05
+    done
+    sleep 0.2
+    kill -USR1 "$host"
+    wait "$host"
+    local a=$?
+    "$HOST" --attach "$(cat "$d/pid")" --state-in "$d/s1" \
+        --personality amd 2>"$d/err.b"
+    local b=$?
+    if [ $a != 0 ] || ! grep -q 'handed off' "$d/err.a"; then
+        ko sigusr1_handoff "expected the first host to hand off on SIGUSR1, exit $a ($(head -c 200 "$d/err.a"))"
+    elif [ $b != 0 ] || [ "$(cat "$d/out")" != "sig=VMwareVMware version=6 magic=0x564d5868" ]; then
+        ko sigusr1_handoff "expected the guest to finish on the second host, exit $b, output '$(cat "$d/out")'"
+    else
+        ok sigusr1_handoff
+    fi
+}
