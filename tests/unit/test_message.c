@@ -573,6 +573,26 @@ START_TEST(every_rpc_step_is_traced)
 }
 END_TEST
 
+/* iPXE runs at CPL 0 in 32-bit code, vmtoolsd at CPL 3 in 64-bit code. */
+START_TEST(rpc_works_in_every_mode_and_privilege)
+{
+    static const uint8_t modes[][2] = {
+        { 64, 3 }, { 64, 0 }, { 32, 3 }, { 32, 0 }, { 16, 0 },
+    };
+    char reply[64];
+    unsigned int i;
+
+    for ( i = 0; i < ARRAY_SIZE(modes); i++ )
+    {
+        m_mode.cs_bits = modes[i][0];
+        m_mode.cpl = modes[i][1];
+        ck_assert_int_eq(m_rpc_str(m_v, "info-get guestinfo.x", reply,
+                                   sizeof(reply)), 16);
+        ck_assert_str_eq(reply, "0 No value found");
+    }
+}
+END_TEST
+
 static void setup_128(void)
 {
     struct vmport_limits l;
@@ -615,6 +635,7 @@ static Suite *message_suite(void)
     tcase_add_test(t, cpt_on_recvstatus_then_retry_gets_the_reply);
     tcase_add_test(t, open_and_close_ignore_the_checkpoint_flag);
     tcase_add_test(t, every_rpc_step_is_traced);
+    tcase_add_test(t, rpc_works_in_every_mode_and_privilege);
     suite_add_tcase(s, t);
 
     t = tcase_create("limits128");
