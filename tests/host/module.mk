@@ -26,3 +26,18 @@ check-host: $(HOST_BIN) $(HOST_STANDIN) $(HOST_GUESTS) $(BIN)/vmport-state
 
 ALL_TARGETS += $(HOST_GUESTS) $(HOST_STANDIN)
 CHECK_TARGETS += check-host
+
+# make bench: the ptrace path beside raw ptrace and in-process emulation.
+HOST_BENCH := $(HOST_TEST_DIR)/bench_host
+
+$(HOST_BENCH): tests/host/bench_host.c $(filter-out %/main.o,$(HOST_OBJS)) $(DM_LIB) $(HOST_VS)
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) $< $(filter-out %/main.o,$(HOST_OBJS)) $(DM_LIB) \
+	    $(HOST_VS) $(LDFLAGS_BASE) $(HOST_LIBS) -o $@
+
+.PHONY: bench-host
+bench-host: $(HOST_BENCH) $(HOST_BIN) $(HOST_TEST_DIR)/guest_getversion
+	$(HOST_BENCH) $(HOST_BIN) $(HOST_TEST_DIR)/guest_getversion
+
+ALL_TARGETS += $(HOST_BENCH)
+BENCH_TARGETS += bench-host

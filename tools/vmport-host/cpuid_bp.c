@@ -30,6 +30,16 @@ const struct cpuid_bp *cpuid_bp_find(const struct space *s, uint64_t addr)
     return bsearch(&key, s->bps, s->nr_bps, sizeof(key), bp_cmp);
 }
 
+bool cpuid_bp_code_is_stable(const struct space *s, uint64_t addr)
+{
+    size_t i;
+
+    for ( i = 0; i < s->nr_maps; i++ )
+        if ( addr >= s->maps[i].start && addr + INSN_MAX <= s->maps[i].end )
+            return !s->maps[i].writable;
+    return false;
+}
+
 static bool same_map(const struct exec_map *a, const struct exec_map *b)
 {
     return a->start == b->start && a->end == b->end &&
@@ -68,7 +78,7 @@ static int read_exec_maps(pid_t pid, struct exec_map **out, size_t *nr)
             continue;
         if ( perms[2] != 'x' || strstr(line, "[vsyscall]") )
             continue;
-        m = (struct exec_map){ start, end, off, inode };
+        m = (struct exec_map){ start, end, off, inode, perms[1] == 'w' };
         if ( n == cap )
         {
             struct exec_map *g;
@@ -242,6 +252,7 @@ int cpuid_bp_scan(struct space *s, pid_t pid)
         return -1;
     }
     drop_unmapped(s, maps, nr);
+    memset(s->insn_cache, 0, sizeof(s->insn_cache));
     for ( i = 0; i < nr; i++ )
     {
         if ( map_known(s, &maps[i]) )
@@ -274,6 +285,7 @@ int cpuid_bp_remove_all(struct space *s)
             rc = -1;
         }
     s->nr_bps = 0;
+    memset(s->insn_cache, 0, sizeof(s->insn_cache));
     free(s->maps);
     s->maps = NULL;
     s->nr_maps = 0;

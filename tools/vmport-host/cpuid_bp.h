@@ -9,6 +9,7 @@
 #ifndef VMPORT_HOST_CPUID_BP_H
 #define VMPORT_HOST_CPUID_BP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -22,6 +23,12 @@ int cpuid_bp_scan(struct space *s, pid_t pid);
 
 /* The breakpoint whose INT3 is at @addr, or NULL. */
 const struct cpuid_bp *cpuid_bp_find(const struct space *s, uint64_t addr);
+
+/*
+ * Are the INSN_MAX bytes at @addr in a read-only executable mapping the
+ * last scan saw (so that only a reported mmap/mprotect can change them)?
+ */
+bool cpuid_bp_code_is_stable(const struct space *s, uint64_t addr);
 
 /* Put the original bytes back and forget every breakpoint and scan. */
 int cpuid_bp_remove_all(struct space *s);

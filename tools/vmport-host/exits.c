@@ -20,7 +20,7 @@
 #include "cpuid_bp.h"
 #include "host.h"
 
-#define MAX_INSN_LEN 15
+#define MAX_INSN_LEN INSN_MAX
 #define PAGE_SIZE_4K 4096UL
 #define CS_64BIT 0x33
 
@@ -60,6 +60,56 @@ static unsigned int fetch_insn(pid_t pid, uint64_t rip, uint8_t *buf)
     return got > 0 ? got : 0;
 }
 
+/* The instruction bytes at @rip, from the cache when they cannot change. */
+static unsigned int insn_at(struct task *t, uint64_t rip, uint8_t *buf)
+{
+    struct insn_cache_slot *slot = NULL;
+    unsigned int nr;
+
+    if ( t->space && cpuid_bp_code_is_stable(t->space, rip) )
+    {
+        slot = &t->space->insn_cache[(rip ^ (rip >> 6)) % INSN_CACHE_SLOTS];
+        if ( slot->nr && slot->rip == rip )
+        {
+            memcpy(buf, slot->bytes, slot->nr);
+            return slot->nr;
+        }
+    }
+    nr = fetch_insn(t->pid, rip, buf);
+    if ( slot && nr )
+    {
+        slot->rip = rip;
+        slot->nr = nr;
+        memcpy(slot->bytes, buf, nr);
+    }
+    return nr;
+}
+
+/*
+ * Must this SIGSEGV's si_code be checked?  IN and OUT with an immediate or
+ * DX port have no memory operand, so their SIGSEGV can only be the #GP;
+ * INS/OUTS (and anything else) could also be a page fault.
+ */
+static bool needs_siginfo(const uint8_t *b, unsigned int nr, bool rex)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr; i++ )
+    {
+        switch ( b[i] )
+        {
+        case 0x66: case 0x67: case 0xf2: case 0xf3: case 0xf0:
+        case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+            continue;
+        }
+        if ( rex && (b[i] & 0xf0) == 0x40 )
+            continue;
+        return !((b[i] >= 0xe4 && b[i] <= 0xe7) ||
+                 (b[i] >= 0xec && b[i] <= 0xef));
+    }
+    return true;
+}
+
 static void mode_of(const struct user_regs_struct *r, struct host_dm_mode *m)
 {
     m->cs_bits = r->cs == CS_64BIT ? 64 : 32;
@@ -88,11 +138,13 @@ bool exit_gp(struct host *h, struct task *t)
     uint8_t insn[MAX_INSN_LEN];
     unsigned int nr, len;
 
-    if ( !from_kernel(t->pid, SIGSEGV) ||
-         ptrace(PTRACE_GETREGS, t->pid, 0, &in) )
+    if ( ptrace(PTRACE_GETREGS, t->pid, 0, &in) )
         return false;
-    nr = fetch_insn(t->pid, in.rip, insn);
+    nr = insn_at(t, in.rip, insn);
     if ( !nr )
+        return false;
+    if ( needs_siginfo(insn, nr, in.cs == CS_64BIT) &&
+         !from_kernel(t->pid, SIGSEGV) )
         return false;
     mode_of(&in, &mode);
     out = in;
@@ -115,9 +167,12 @@ bool exit_cpuid_bp(struct host *h, struct task *t)
     const struct cpuid_bp *bp;
     uint32_t res[4];
 
-    if ( !t->space || !from_kernel(t->pid, SIGTRAP) ||
-         ptrace(PTRACE_GETREGS, t->pid, 0, &in) )
+    if ( !t->space || ptrace(PTRACE_GETREGS, t->pid, 0, &in) )
         return false;
+    /*
+     * Right after one of our INT3s: a SIGTRAP sent by someone else would
+     * find RIP elsewhere (after a syscall), so si_code need not be read.
+     */
     bp = cpuid_bp_find(t->space, in.rip - 1);
     if ( !bp )
         return false;

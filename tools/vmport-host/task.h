@@ -23,6 +23,22 @@ struct cpuid_bp {
 
 struct exec_map {
     uint64_t start, end, offset, inode;
+    bool writable;
+};
+
+/*
+ * Instruction bytes of recent exits, by RIP.  Only code in a read-only
+ * executable mapping is cached: it can change only through mmap/mprotect
+ * with PROT_EXEC, which the seccomp filter reports and which empties the
+ * cache (cpuid_bp_scan()).
+ */
+#define INSN_CACHE_SLOTS 64
+#define INSN_MAX 15
+
+struct insn_cache_slot {
+    uint64_t rip;
+    uint8_t nr;                 /* 0: empty */
+    uint8_t bytes[INSN_MAX];
 };
 
 struct space {
@@ -32,6 +48,7 @@ struct space {
     size_t nr_bps, bps_cap;
     struct exec_map *maps;      /* the r-x mappings already scanned */
     size_t nr_maps;
+    struct insn_cache_slot insn_cache[INSN_CACHE_SLOTS];
 };
 
 struct task {
