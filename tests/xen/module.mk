@@ -1,0 +1,31 @@
+# check-xen: the project against real Xen 4.17 (Debian's, or
+# XEN_HYPERVISOR=path/to/xen[.gz]) booted under QEMU with a Linux dom0; see
+# tests/xen/run-check-xen.  check-xen-data: the real xl save image kept in
+# tests/data/, checked with Xen's verify-stream-v2 and with vmport-state,
+# which works on any machine.
+
+XEN_CHECK_DIR := $(BUILD)/xen-check
+XEN_VS := $(filter $(BIN)/vmport-state,$(ALL_TARGETS))
+XEN_HYPERVISOR ?=
+
+.PHONY: check-xen check-xen-auto check-xen-data
+
+check-xen: $(XEN_VS)
+	@XEN_HYPERVISOR='$(XEN_HYPERVISOR)' bash tests/xen/run-check-xen \
+	    $(XEN_CHECK_DIR) $(BIN)/vmport-state
+
+# For make check: run it where the machine can, say why not elsewhere.
+check-xen-auto: $(XEN_VS)
+	@if why=$$(bash tests/xen/run-check-xen --can-run); then \
+	    $(MAKE) --no-print-directory check-xen; \
+	else \
+	    echo "check-xen: SKIPPED: $$why"; \
+	fi
+
+check-xen-data: $(XEN_VS)
+	@bash tests/xen/check-data $(XEN_CHECK_DIR)/data $(BIN)/vmport-state
+
+CHECK_TARGETS += check-xen-data
+ifeq ($(SAN),)
+CHECK_TARGETS += check-xen-auto
+endif
