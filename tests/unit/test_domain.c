@@ -198,6 +198,23 @@ START_TEST(alloc_refuses_beyond_the_budget)
 }
 END_TEST
 
+START_TEST(uninit_alloc_shares_the_budget)
+{
+    struct domain *d = h_domain(1, 1, 7, NULL);
+    struct vmport_domain *vd = vmport_dom(d);
+    size_t room = vd->mem_limit - vd->mem_used;
+    void *p = vmport_alloc_uninit(vd, room - 8);
+
+    ck_assert_ptr_nonnull(p);
+    ck_assert_ptr_null(vmport_alloc_uninit(vd, 9));
+    ck_assert_ptr_null(vmport_alloc(vd, 9));
+    ck_assert_ptr_null(vmport_alloc_uninit(vd, 0));
+    vmport_free(vd, p, room - 8);
+    shim_domain_destroy(d);
+    teardown_check_leaks();
+}
+END_TEST
+
 START_TEST(enable_failing_allocation_leaves_nothing)
 {
     struct domain *d = shim_domain_create(1, 1);
@@ -282,6 +299,7 @@ int main(void)
     tcase_add_test(tc, set_hb_toggles_the_hb_port);
     tcase_add_test(tc, channel_table_is_charged_to_the_budget);
     tcase_add_test(tc, alloc_refuses_beyond_the_budget);
+    tcase_add_test(tc, uninit_alloc_shares_the_budget);
     tcase_add_test(tc, enable_failing_allocation_leaves_nothing);
     tcase_add_test(tc, destroy_frees_everything_the_guest_caused);
     suite_add_tcase(s, tc);

@@ -86,16 +86,26 @@ size_t vmport_mem_limit(const struct vmport_limits *l)
     return l->max_channels * chan + gi + tclo + VMPORT_MEM_SLACK;
 }
 
-void *vmport_alloc(struct vmport_domain *vd, size_t size)
+static void *budget_alloc(struct vmport_domain *vd, size_t size, bool zero)
 {
     void *p;
 
     if ( !size || size > vd->mem_limit - vd->mem_used )
         return NULL;
-    p = xzalloc_bytes(size);
+    p = zero ? xzalloc_bytes(size) : xmalloc_bytes(size);
     if ( p )
         vd->mem_used += size;
     return p;
+}
+
+void *vmport_alloc(struct vmport_domain *vd, size_t size)
+{
+    return budget_alloc(vd, size, true);
+}
+
+void *vmport_alloc_uninit(struct vmport_domain *vd, size_t size)
+{
+    return budget_alloc(vd, size, false);
 }
 
 void vmport_free(struct vmport_domain *vd, void *p, size_t size)

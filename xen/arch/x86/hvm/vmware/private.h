@@ -173,6 +173,12 @@ static inline struct vmport_domain *vmport_dom(const struct domain *d)
 
 /* Charged allocation: fails rather than exceed vd->mem_limit. */
 void *vmport_alloc(struct vmport_domain *vd, size_t size);
+/*
+ * The same budget, contents left undefined: only for a buffer whose every
+ * byte is written before anything reads it (a send buffer filled up to
+ * @pos, a reply built by memcpy).  It saves a pass over large messages.
+ */
+void *vmport_alloc_uninit(struct vmport_domain *vd, size_t size);
 void vmport_free(struct vmport_domain *vd, void *p, size_t size);
 
 /* Register helpers: only the low 32 bits change, as on VMware. */
