@@ -58,7 +58,7 @@ golden: $(BUILD)/tests/record/gen_golden
 	$< tests/golden
 
 bench-record: $(BUILD)/tests/record/bench_record
-	$<
+	CK_FORK=no $< $(BENCH_SECONDS)
 
 ALL_TARGETS += $(REC_LIB) $(REC_TESTS)
 CHECK_TARGETS += check-record

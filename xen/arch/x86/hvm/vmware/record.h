@@ -75,6 +75,7 @@ struct vmport_rec_walk {
     /* Limits the state must fit; NULL means the record's own CONFIG. */
     const struct hvm_vmport_config *limits;
     bool all;                   /* go on after a problem (verify) */
+    bool crc_known_good;        /* a second walk of checked bytes */
     const struct vmport_rec_ops *ops;
     void *opaque;
 

@@ -536,16 +536,18 @@ struct stage {
     s_time_t now;
 };
 
+/* @size bytes: @copy from @src, the rest zero (nothing stale to leak). */
 static void *stage_alloc(struct stage *s, const void *src, uint32_t copy,
                          uint32_t size)
 {
-    void *p = xzalloc_bytes(size);
+    uint8_t *p = xmalloc_bytes(size);
 
     if ( p )
     {
         s->bytes += size;
         if ( copy )
             memcpy(p, src, copy);
+        memset(p + copy, 0, size - copy);
     }
     return p;
 }
@@ -716,7 +718,7 @@ static int stage_build(struct stage *s, struct load_check *l,
 {
     struct vmport_rec_walk w = {
         .buf = buf, .len = len, .ops = &stage_ops, .opaque = s,
-        .limits = l->lim,
+        .limits = l->lim, .crc_known_good = true,
     };
     unsigned int i;
 
