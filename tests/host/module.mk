@@ -14,7 +14,7 @@ HOST_GUEST_CFLAGS := -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE
 
 $(HOST_TEST_DIR)/guest_%: tests/host/guest_%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_GUEST_CFLAGS) $< -o $@
+	$(CC) $(HOST_GUEST_CFLAGS) $< -lpthread -o $@
 
 $(BUILD)/obj/tests/host/standin_dm.o: tests/host/standin_dm.c
 	@mkdir -p $(dir $@)

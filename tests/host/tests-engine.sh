@@ -21,3 +21,8 @@ test_engine_follows_fork_and_exec() {
     expect_out engine_fork_exec 0 "sig=VMwareVMware version=6 magic=0x564d5868" \
         -- "$STANDIN" -- /bin/sh -c "$GUESTS/guest_getversion 5 | cat"
 }
+
+test_threads_share_cpuid_breakpoints_and_backdoor() {
+    expect_out threads 0 "threads: 4 x 2000 ok" \
+        -- "$HOST" -- "$GUESTS/guest_threads" 4 2000
+}

@@ -160,3 +160,32 @@ test_sigusr1_hands_off_at_the_next_exit() {
         ok sigusr1_handoff
     fi
 }
+
+test_handoff_leaves_no_breakpoint_in_the_stopped_guest() {
+    local d=$WORK/clean
+    mkdir -p "$d"
+    "$HOST" --trace "$d/trace" --handoff-after 3 --state-out "$d/s1" \
+        --pid-file "$d/pid" -- vmware-rpctool 'info-get guestinfo.joejoel' \
+        >/dev/null 2>&1
+    local pid addr byte bad=0 seen=0
+    pid=$(cat "$d/pid")
+    local state tracer
+    state=$(awk '/^State:/ {print $2}' "/proc/$pid/status")
+    tracer=$(awk '/^TracerPid:/ {print $2}' "/proc/$pid/status")
+    # Every CPUID the guest hit: the INT3 was at rip - 1.
+    for addr in $(awk '/ cpuid rip=/ { sub("rip=", "", $6); print $6 }' \
+                  "$d/trace" | sort -u); do
+        seen=$((seen + 1))
+        byte=$(dd if="/proc/$pid/mem" bs=1 count=1 iflag=skip_bytes \
+               skip=$((0x$addr - 1)) 2>/dev/null | od -An -tx1 | tr -d ' ')
+        [ "$byte" = 0f ] || bad=$((bad + 1))
+    done
+    "$HOST" --attach "$pid" --state-in "$d/s1" >/dev/null 2>&1
+    if [ "$state" != T ] || [ "$tracer" != 0 ]; then
+        ko handoff_clean "expected the guest stopped (T) with no tracer, seen $state, tracer $tracer"
+    elif [ $seen = 0 ] || [ $bad != 0 ]; then
+        ko handoff_clean "expected 0f at all of $seen CPUID sites, seen $bad still patched"
+    else
+        ok handoff_clean
+    fi
+}
