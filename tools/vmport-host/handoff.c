@@ -1,17 +1,13 @@
 /*
  * handoff.c: hand a live guest from this host process to another.
  *
- * Freeze: at an exit boundary (the exit's registers are written, the task
- * is still stopped) stop every other traced task, write the domain's state
- * stream, take back everything planted in the guest (INT3s, debug
- * registers: both survive PTRACE_DETACH) and detach with SIGSTOP, so the
- * guest stays stopped until the next host adopts it.
- *
- * Adopt: PTRACE_SEIZE every thread of the stopped guest, re-plant the
- * CPUID breakpoints, then SIGCONT.
+ * At an exit boundary (the exit's registers are written, the task is still
+ * stopped) stop every other traced task, write the domain's state stream,
+ * take back everything planted in the guest (INT3s, debug registers: both
+ * survive PTRACE_DETACH) and detach with SIGSTOP, so the guest stays
+ * stopped until the next host adopts it (adopt.c).
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
@@ -20,7 +16,9 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cpuid_bp.h"
 #include "host.h"
@@ -34,15 +32,49 @@ bool handoff_due(const struct host *h)
     return h->opt.handoff_after && h->nr_exits >= h->opt.handoff_after;
 }
 
+/* The thread group of @tid (for tgkill). */
+static pid_t getpid_of(pid_t tid)
+{
+    char path[64], line[256];
+    pid_t tgid = tid;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+    f = fopen(path, "re");
+    if ( !f )
+        return tid;
+    while ( fgets(line, sizeof(line), f) )
+        if ( sscanf(line, "Tgid: %d", &tgid) == 1 )
+            break;
+    fclose(f);
+    return tgid;
+}
+
 static void clear_debug_regs(pid_t pid)
 {
     ptrace(PTRACE_POKEUSER, pid, offsetof(struct user, u_debugreg[7]), 0);
 }
 
 /*
- * Stop every task that is running.  All but the one at the exit boundary
- * are running; a stop other than our interrupt leaves its signal pending
- * again after the detach.
+ * A task caught at one of our INT3s goes back onto the CPUID, which it
+ * will execute again (natively, or at the next host's breakpoint).
+ */
+static void rewind_cpuid(struct task *t)
+{
+    struct user_regs_struct r;
+
+    if ( !t->space || ptrace(PTRACE_GETREGS, t->pid, 0, &r) ||
+         !cpuid_bp_find(t->space, r.rip - 1) )
+        return;
+    r.rip--;
+    ptrace(PTRACE_SETREGS, t->pid, 0, &r);
+}
+
+/*
+ * Stop every task that is running (all but the one at the exit boundary).
+ * A task that stops with a signal of its own instead of our interrupt
+ * keeps it: faults (SIGSEGV, SIGTRAP) happen again when the instruction
+ * is retried, anything else is sent back to the thread.
  */
 static void interrupt_all(struct host *h, pid_t at_boundary)
 {
@@ -51,17 +83,20 @@ static void interrupt_all(struct host *h, pid_t at_boundary)
     for ( i = 0; i < h->tasks.nr; i++ )
     {
         struct task *t = &h->tasks.tasks[i];
-        int status;
+        int status, sig;
 
         if ( t->pid == at_boundary || t->held )
             continue;
         if ( ptrace(PTRACE_INTERRUPT, t->pid, 0, 0) )
             continue;
         if ( waitpid(t->pid, &status, __WALL) != t->pid ||
-             !WIFSTOPPED(status) )
+             !WIFSTOPPED(status) || (status >> 16) )
             continue;
-        if ( !(status >> 16) && WSTOPSIG(status) != SIGTRAP )
-            kill(t->pid, WSTOPSIG(status));
+        sig = WSTOPSIG(status);
+        if ( sig == SIGTRAP )
+            rewind_cpuid(t);
+        else if ( sig != SIGSEGV && sig != (SIGTRAP | 0x80) )
+            syscall(SYS_tgkill, getpid_of(t->pid), t->pid, sig);
     }
 }
 
@@ -106,74 +141,5 @@ int handoff_freeze(struct host *h, pid_t boundary)
     fprintf(stderr, "vmport-host: guest %d handed off after %llu exits\n",
             (int)h->main_pid, (unsigned long long)h->nr_exits);
     h->handed_off = true;
-    return 0;
-}
-
-static int seize_thread(struct host *h, pid_t tid)
-{
-    struct task *t, *lead;
-    int status;
-
-    if ( ptrace(PTRACE_SEIZE, tid, 0, HOST_PTRACE_OPTIONS) )
-    {
-        fprintf(stderr, "vmport-host: PTRACE_SEIZE %d: %s\n", (int)tid,
-                strerror(errno));
-        return -1;
-    }
-    if ( ptrace(PTRACE_INTERRUPT, tid, 0, 0) ||
-         waitpid(tid, &status, __WALL) != tid || !WIFSTOPPED(status) )
-    {
-        fprintf(stderr, "vmport-host: cannot stop %d\n", (int)tid);
-        return -1;
-    }
-    t = task_add(&h->tasks, tid);
-    if ( !t )
-        return -1;
-    lead = &h->tasks.tasks[0];
-    t->space = t == lead ? space_open(tid) : space_get(lead->space);
-    return t->space ? 0 : -1;
-}
-
-int handoff_adopt(struct host *h, pid_t pid)
-{
-    char path[64];
-    struct dirent *de;
-    DIR *dir;
-    size_t i;
-    int n;
-
-    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
-    dir = opendir(path);
-    if ( !dir )
-    {
-        fprintf(stderr, "vmport-host: --attach %d: no such process\n",
-                (int)pid);
-        return -1;
-    }
-    /* The leader first, so that its space is the one the threads share. */
-    if ( seize_thread(h, pid) )
-    {
-        closedir(dir);
-        return -1;
-    }
-    while ( (de = readdir(dir)) )
-    {
-        pid_t tid = atoi(de->d_name);
-
-        if ( tid > 0 && tid != pid && seize_thread(h, tid) )
-        {
-            closedir(dir);
-            return -1;
-        }
-    }
-    closedir(dir);
-    h->main_pid = pid;
-    n = cpuid_bp_scan(h->tasks.tasks[0].space, pid);
-    if ( n < 0 )
-        return -1;
-    trace_event(h, pid, "adopted, cpuid-bp planted=%d", n);
-    kill(pid, SIGCONT);
-    for ( i = 0; i < h->tasks.nr; i++ )
-        ptrace(PTRACE_CONT, h->tasks.tasks[i].pid, 0, 0);
     return 0;
 }

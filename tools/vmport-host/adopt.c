@@ -1,0 +1,171 @@
+/*
+ * adopt.c: --attach, taking over a guest another host handed off.
+ *
+ * The guest is stopped (the previous host detached it with SIGSTOP) and
+ * carries nothing of that host.  Every thread of the guest process and of
+ * every process descended from it is seized (a vmtoolsd may be waiting for
+ * a child), the CPUID breakpoints are planted again in each address space,
+ * and the guest is continued.
+ */
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#include "cpuid_bp.h"
+#include "host.h"
+
+/* The parent of @pid from /proc/PID/stat (after the command's ')'). */
+static pid_t parent_of(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    size_t n;
+    FILE *f;
+    int ppid = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    f = fopen(path, "re");
+    if ( !f )
+        return 0;
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    p = strrchr(buf, ')');
+    if ( !p || sscanf(p + 1, " %*c %d", &ppid) != 1 )
+        return 0;
+    return ppid;
+}
+
+/* @root and every process descended from it, parents before children. */
+static int family(pid_t root, pid_t **out, size_t *nr)
+{
+    pid_t *all = NULL, *fam;
+    size_t nall = 0, cap = 0, n = 1, i, j;
+    struct dirent *de;
+    DIR *dir = opendir("/proc");
+
+    if ( !dir )
+        return -1;
+    while ( (de = readdir(dir)) )
+    {
+        if ( !isdigit((unsigned char)de->d_name[0]) )
+            continue;
+        if ( nall == cap )
+        {
+            pid_t *g = realloc(all, (cap = cap ? cap * 2 : 256) *
+                               sizeof(*g));
+
+            if ( !g )
+                break;
+            all = g;
+        }
+        all[nall++] = atoi(de->d_name);
+    }
+    closedir(dir);
+    fam = malloc((nall + 1) * sizeof(*fam));
+    if ( !fam )
+    {
+        free(all);
+        return -1;
+    }
+    fam[0] = root;
+    for ( i = 0; i < n; i++ )
+        for ( j = 0; j < nall; j++ )
+            if ( all[j] != root && parent_of(all[j]) == fam[i] )
+                fam[n++] = all[j];
+    free(all);
+    *out = fam;
+    *nr = n;
+    return 0;
+}
+
+static int seize_thread(struct host *h, pid_t tid, struct space **space)
+{
+    struct task *t;
+    int status;
+
+    if ( ptrace(PTRACE_SEIZE, tid, 0, HOST_PTRACE_OPTIONS) )
+    {
+        fprintf(stderr, "vmport-host: --attach: PTRACE_SEIZE %d: %s\n",
+                (int)tid, strerror(errno));
+        return -1;
+    }
+    if ( ptrace(PTRACE_INTERRUPT, tid, 0, 0) ||
+         waitpid(tid, &status, __WALL) != tid || !WIFSTOPPED(status) )
+    {
+        fprintf(stderr, "vmport-host: --attach: cannot stop %d\n", (int)tid);
+        return -1;
+    }
+    t = task_add(&h->tasks, tid);
+    if ( !t )
+        return -1;
+    /* The first thread seized opens the space the others share. */
+    t->space = *space ? space_get(*space) : space_open(tid);
+    if ( !t->space )
+        return -1;
+    *space = t->space;
+    return 0;
+}
+
+/* Every thread of process @pid, the leader first. */
+static int adopt_process(struct host *h, pid_t pid)
+{
+    struct space *space = NULL;
+    char path[64];
+    struct dirent *de;
+    DIR *dir;
+    int rc, n;
+
+    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+    dir = opendir(path);
+    if ( !dir )
+    {
+        fprintf(stderr, "vmport-host: --attach %d: no such process\n",
+                (int)pid);
+        return -1;
+    }
+    rc = seize_thread(h, pid, &space);
+    while ( !rc && (de = readdir(dir)) )
+    {
+        pid_t tid = atoi(de->d_name);
+
+        if ( tid > 0 && tid != pid )
+            rc = seize_thread(h, tid, &space);
+    }
+    closedir(dir);
+    if ( rc )
+        return rc;
+    n = cpuid_bp_scan(space, pid);
+    if ( n < 0 )
+        return -1;
+    trace_event(h, pid, "adopted, cpuid-bp planted=%d", n);
+    return 0;
+}
+
+int handoff_adopt(struct host *h, pid_t pid)
+{
+    pid_t *fam;
+    size_t nr, i;
+
+    if ( family(pid, &fam, &nr) )
+        return -1;
+    h->main_pid = pid;
+    for ( i = 0; i < nr; i++ )
+        if ( adopt_process(h, fam[i]) )
+        {
+            free(fam);
+            return -1;
+        }
+    for ( i = 0; i < nr; i++ )
+        kill(fam[i], SIGCONT);
+    free(fam);
+    for ( i = 0; i < h->tasks.nr; i++ )
+        ptrace(PTRACE_CONT, h->tasks.tasks[i].pid, 0, 0);
+    return 0;
+}
