@@ -10,8 +10,8 @@ FUZZ_REC_DM_OBJS := $(patsubst %.c,$(FUZZ_BUILD)/record-obj/%.o,\
                       $(sort $(wildcard xen/arch/x86/hvm/vmware/*.c)) \
                       $(sort $(wildcard tests/shim/*.c)))
 FUZZ_REC_TOOLS_SRCS := $(addprefix tools/vmport-state/lib/,vmport-record.c \
-                         vmport-record-edit.c vmport-record-json.c \
-                         vmport-record-walk.c)
+                         vmport-record-edit.c vmport-record-json.c) \
+                       xen/arch/x86/hvm/vmware/record.c
 
 $(FUZZ_BUILD)/record-obj/%.o: %.c
 	@mkdir -p $(dir $@)
