@@ -155,7 +155,7 @@ int main(int argc, char **argv)
 
     if ( options_parse(&h.opt, argc, argv) )
     {
-        options_usage(stderr);
+        fprintf(stderr, "vmport-host: try --help\n");
         return 2;
     }
     if ( setup(&h) )

@@ -20,6 +20,7 @@
 #include <xen/xen.h>
 #include <xen/hvm/save.h>
 
+#include <vmport-record.h>
 #include <vmport-state.h>
 
 #include "host.h"
@@ -100,6 +101,38 @@ static uint32_t get32(const uint8_t *p)
     return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+struct rec_where {
+    const char *path;
+    uint32_t blob_off;
+};
+
+static void rec_problem(void *opaque, uint32_t offset, const char *field,
+                        const char *msg)
+{
+    const struct rec_where *w = opaque;
+
+    fprintf(stderr, "vmport-host: --state-in %s: VMPORT record (HVM blob "
+            "offset %u) offset %u, %s: %s\n", w->path, w->blob_off, offset,
+            field ? field : "record", msg);
+}
+
+/* Every problem of the record, named; then the device model's own check. */
+static int load_vmport(struct host *h, const char *path, uint32_t off,
+                       const uint8_t *body, uint32_t blen)
+{
+    struct rec_where w = { path, off };
+
+    if ( vmport_rec_verify(body, blen, rec_problem, &w) )
+        return -1;
+    if ( host_dm_load(h->dm, body, blen) )
+    {
+        fprintf(stderr, "vmport-host: --state-in %s: the VMPORT record at "
+                "HVM blob offset %u does not fit this domain\n", path, off);
+        return -1;
+    }
+    return 0;
+}
+
 /* Walk the HVM descriptors: the HEADER's gtsc_khz, then the VMPORT. */
 static int load_blob(struct host *h, const char *path, const uint8_t *blob,
                      uint32_t len)
@@ -130,12 +163,8 @@ static int load_blob(struct host *h, const char *path, const uint8_t *blob,
         }
         else if ( type == HVM_SAVE_CODE_VMPORT && !found )
         {
-            if ( host_dm_load(h->dm, body, blen) )
-            {
-                fprintf(stderr, "vmport-host: --state-in %s: the VMPORT "
-                        "record at blob offset %u was refused\n", path, off);
+            if ( load_vmport(h, path, off, body, blen) )
                 return -1;
-            }
             found = true;
         }
         else if ( type == HVM_SAVE_CODE(END) )
