@@ -10,6 +10,10 @@
 
 #include "harness.h"
 
+#ifndef max_t
+#define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#endif
+
 #define WALLCLOCK_SEC   1767225600ULL       /* 2026-01-01 00:00:00 UTC */
 
 static struct domain *d;
@@ -529,6 +533,127 @@ START_TEST(ioport_handler_answers_through_val)
 }
 END_TEST
 
+/*
+ * Hostile register sequences: 200000 random accesses on one domain while
+ * another watches.  Mostly well-formed enough to get deep: the magic,
+ * MESSAGE sub-commands with real protocol magics, channels and cookies
+ * learnt from earlier OPENs, sizes up to past the 64 KiB cap, guest
+ * addresses in and out of mapped memory, every instruction form, both
+ * CPLs, time jumps (idle reclaim).  Invariants: the budget holds after
+ * every call, the bystander never changes, and destroying the attacked
+ * domain frees everything (teardown).
+ */
+static uint64_t storm_rand(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+struct storm_chan {
+    uint32_t id;
+    uint64_t cookie;
+};
+
+static void storm_regs(struct cpu_user_regs *r, uint64_t *seed, bool hb,
+                       const struct storm_chan *known)
+{
+    uint64_t x = storm_rand(seed), y = storm_rand(seed);
+    const struct storm_chan *c = &known[y % 16];
+    unsigned int sub = x % 8;
+
+    h_regs_init(r);
+    r->eax = (x & 0xf00) ? VMPORT_MAGIC : (uint32_t)y;
+    r->ecx = (x & 0x7000) ? BDOOR_CMD_MESSAGE | (sub << 16) : (uint32_t)y;
+    r->edx = ((x & 0x8000) ? c->id : (y >> 8) % 10) << 16;
+    r->edx |= hb ? VMPORT_HB_PORT : VMPORT_LB_PORT;
+    r->esi = c->cookie >> 32;
+    r->edi = (uint32_t)c->cookie;
+    if ( sub == MESSAGE_TYPE_OPEN )
+        r->ebx = ((x & 0x10000) ? VMPORT_PROTO_RPCI : VMPORT_PROTO_TCLO) |
+                 ((x & 0x20000) ? GUESTMSG_FLAG_COOKIE : 0);
+    else
+        r->ebx = (x & 0x40000) ? (y >> 20) % 70000 : (uint32_t)(y >> 32);
+    if ( !hb )
+        return;
+    r->ebx = (x & 0x80000) ? 0x00010000 : (uint32_t)y;
+    r->ecx = (y >> 11) % 70000;
+    if ( x & 0x100000 )
+    {
+        r->rsi = 0x100000 + (y % (300 << 10));        /* rep outsb */
+        r->edi = (uint32_t)c->cookie;
+        r->ebp = c->cookie >> 32;
+    }
+    else
+    {
+        r->esi = c->cookie >> 32;                      /* rep insb */
+        r->rdi = 0x100000 + ((y >> 3) % (300 << 10));
+        r->ebp = (uint32_t)c->cookie;
+    }
+}
+
+START_TEST(random_register_storm_keeps_invariants)
+{
+    static const struct {
+        uint8_t b[3];
+        uint8_t n;
+        bool hb;
+    } insns[] = {
+        { { 0xed }, 1, false }, { { 0xec }, 1, false },
+        { { 0x66, 0xed }, 2, false }, { { 0xef }, 1, false },
+        { { 0xee }, 1, false }, { { 0xe5, 0x58 }, 2, false },
+        { { 0xf3, 0x6e }, 2, true }, { { 0xf3, 0x6c }, 2, true },
+        { { 0x6e }, 1, true }, { { 0xf3, 0x6f }, 2, true },
+        { { 0x67, 0xf3, 0x6e }, 3, true },
+    };
+    struct domain *bystander = h_domain(2, 1, 7, NULL);
+    struct vmport_domain *vd = vmport_dom(d), *bd = vmport_dom(bystander);
+    size_t bystander_used = bd->mem_used, peak = 0;
+    struct storm_chan known[16] = { { 0 } };
+    uint64_t seed = 0x9e3779b97f4a7c15ULL;
+    unsigned int i, opened = 0;
+
+    shim_mem_map(d, 0x100000, 256 << 10, SHIM_MEM_ALL);
+    shim_trace_enable(false);
+    for ( i = 0; i < 200000; i++ )
+    {
+        uint64_t x = storm_rand(&seed);
+        unsigned int k = x % ARRAY_SIZE(insns);
+        struct cpu_user_regs r;
+        bool open;
+
+        storm_regs(&r, &seed, insns[k].hb, known);
+        open = !insns[k].hb && r.eax == VMPORT_MAGIC &&
+               r.ecx == (BDOOR_CMD_MESSAGE | (MESSAGE_TYPE_OPEN << 16));
+        if ( x & 0x100000000ULL )
+            shim_clock_advance(MILLISECS(x >> 48));
+        h_run_mode(v, &r, insns[k].b, insns[k].n,
+                   (x & 0x200000000ULL) ? 32 : 64,
+                   (x & 0x400000000ULL) ? 3 : 0, 0);
+        if ( open && r.ecx == 0x00010000 )
+        {
+            known[opened % 16].id = r.edx >> 16;
+            known[opened % 16].cookie = ((uint64_t)r.esi << 32) | r.edi;
+            opened++;
+        }
+        peak = max_t(size_t, peak, vd->mem_used);
+        ck_assert_msg(vd->mem_used <= vd->mem_limit, "step %u: mem_used %zu "
+                      "> limit %zu", i, vd->mem_used, vd->mem_limit);
+    }
+    shim_trace_enable(true);
+    /* The storm must have got somewhere for the invariants to mean much. */
+    ck_assert_msg(opened > 1000, "only %u channels opened", opened);
+    ck_assert_msg(peak > 64 * 1024, "peak budget use only %zu bytes", peak);
+    ck_assert_uint_eq(bd->mem_used, bystander_used);
+    for ( i = 0; i < bd->limits.max_channels; i++ )
+        ck_assert_msg(!bd->channels[i].in_use, "bystander channel %u open",
+                      i);
+    ck_assert_uint_eq(bd->gi_count, 0);
+    shim_domain_destroy(bystander);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("backdoor");
@@ -566,6 +691,8 @@ int main(void)
                         0, 2);
     tcase_add_test(tc, second_vcpu_and_second_domain_are_independent);
     tcase_add_loop_test(tc, ioport_handler_answers_through_val, 0, 2);
+    tcase_add_test(tc, random_register_storm_keeps_invariants);
+    tcase_set_timeout(tc, 120);
     suite_add_tcase(s, tc);
     return h_run_suite(s);
 }
