@@ -67,19 +67,22 @@ static bool clone_shares_vm(pid_t parent)
 
 static void new_child(struct host *h, struct task *parent, int event)
 {
+    /* task_add() may move the table: keep what we need of the parent. */
+    struct space *pspace = parent->space;
+    pid_t ppid = parent->pid;
     unsigned long msg;
     struct task *child;
     bool shared;
 
-    if ( ptrace(PTRACE_GETEVENTMSG, parent->pid, 0, &msg) )
+    if ( ptrace(PTRACE_GETEVENTMSG, ppid, 0, &msg) || !pspace )
         return;
     shared = event == PTRACE_EVENT_VFORK ||
-             (event == PTRACE_EVENT_CLONE && clone_shares_vm(parent->pid));
+             (event == PTRACE_EVENT_CLONE && clone_shares_vm(ppid));
     child = task_add(&h->tasks, (pid_t)msg);
     if ( !child || child->space )
         return;
-    child->space = shared ? space_get(parent->space)
-                          : space_copy(parent->space, child->pid);
+    child->space = shared ? space_get(pspace)
+                          : space_copy(pspace, child->pid);
     if ( !child->space )
     {
         fprintf(stderr, "vmport-host: cannot track child %lu\n", msg);
@@ -88,7 +91,7 @@ static void new_child(struct host *h, struct task *parent, int event)
     trace_event(h, child->pid, "%s parent=%d",
                 event == PTRACE_EVENT_FORK ? "fork" :
                 event == PTRACE_EVENT_VFORK ? "vfork" : "clone",
-                (int)parent->pid);
+                (int)ppid);
     if ( child->held )
     {
         child->held = false;
@@ -147,12 +150,14 @@ static void seccomp_stop(struct host *h, struct task *t)
 
 static void event_stop(struct host *h, struct task *t, int event, int sig)
 {
+    pid_t pid = t->pid;
+
     switch ( event )
     {
     case PTRACE_EVENT_FORK:
     case PTRACE_EVENT_VFORK:
     case PTRACE_EVENT_CLONE:
-        new_child(h, t, event);
+        new_child(h, t, event);         /* t may move: use pid below */
         break;
     case PTRACE_EVENT_EXEC:
         exec_done(h, t);
@@ -172,11 +177,12 @@ static void event_stop(struct host *h, struct task *t, int event, int sig)
             perror("vmport-host: PTRACE_LISTEN");
         return;
     }
-    resume(t->pid, 0);
+    resume(pid, 0);
 }
 
 static void signal_stop(struct host *h, struct task *t, int sig)
 {
+    t->fresh = false;
     if ( sig == SIGSEGV && exit_gp(h, t) )
         return;
     if ( sig == SIGTRAP && exit_cpuid_bp(h, t) )
