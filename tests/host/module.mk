@@ -45,3 +45,15 @@ bench-host: $(HOST_BENCH) $(HOST_BIN) $(HOST_TEST_DIR)/guest_getversion
 
 ALL_TARGETS += $(HOST_BENCH)
 BENCH_TARGETS += bench-host
+
+# libFuzzer: the CPUID breakpoint planter (tests/host/fuzz_cpuid_scan.c),
+# built by tests/fuzz/module.mk's `make fuzz` with clang.
+FUZZ_NAMES += fuzz_cpuid_scan
+FUZZ_CPUID_SCAN_SRCS := tests/host/fuzz_cpuid_scan.c \
+                        tools/vmport-host/cpuid_bp.c tools/vmport-host/task.c
+
+build/fuzz/fuzz_cpuid_scan: $(FUZZ_CPUID_SCAN_SRCS) \
+                            $(wildcard tools/vmport-host/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itools/vmport-host $(FUZZ_CPUID_SCAN_SRCS) \
+	    -lcapstone -o $@

@@ -219,6 +219,18 @@ static int scan_map(struct space *s, csh cs, const struct exec_map *m)
     return planted;
 }
 
+int cpuid_bp_scan_map(struct space *s, const struct exec_map *m)
+{
+    csh cs;
+    int rc;
+
+    if ( cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK )
+        return -1;
+    rc = scan_map(s, cs, m);
+    cs_close(&cs);
+    return rc;
+}
+
 /* Forget breakpoints whose page is no longer mapped executable. */
 static void drop_unmapped(struct space *s, const struct exec_map *maps,
                           size_t nr)

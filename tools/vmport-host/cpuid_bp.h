@@ -21,6 +21,12 @@
  */
 int cpuid_bp_scan(struct space *s, pid_t pid);
 
+/*
+ * Scan one mapping of @s (read and patched through s->mem_fd), whatever
+ * the maps say.  Returns the number planted, or -1.
+ */
+int cpuid_bp_scan_map(struct space *s, const struct exec_map *m);
+
 /* The breakpoint whose INT3 is at @addr, or NULL. */
 const struct cpuid_bp *cpuid_bp_find(const struct space *s, uint64_t addr);
 
