@@ -2,7 +2,10 @@
  * trace_log.c: --trace FILE, one line per exit or event, like xentrace.
  *
  * Exit lines carry the registers the backdoor uses, before and after:
- *   SEQ NS PID gp|cpuid rip=.. in: rax=.. rbx=.. ... out: ... len=N
+ *   SEQ NS PID PERSONALITY gp|cpuid rip=.. in: rax=.. ... out: ...
+ *       len=N exit=E
+ * len is the emulated instruction's length (0: not the backdoor's) and E
+ * the number of backdoor exits emulated so far, this one included.
  */
 
 #include <inttypes.h>
@@ -30,7 +33,8 @@ static void regs(FILE *f, const struct user_regs_struct *r)
 }
 
 void trace_exit(struct host *h, pid_t pid, const char *kind,
-                const void *regs_in, const void *regs_out, unsigned int len)
+                const void *regs_in, const void *regs_out, unsigned int len,
+                uint64_t exit_no)
 {
     const struct user_regs_struct *in = regs_in;
 
@@ -43,8 +47,7 @@ void trace_exit(struct host *h, pid_t pid, const char *kind,
     regs(h->trace, in);
     fprintf(h->trace, " out: ");
     regs(h->trace, regs_out);
-    fprintf(h->trace, " len=%u exit=%" PRIu64 "\n", len,
-            h->nr_exits + (len && kind[0] == 'g'));
+    fprintf(h->trace, " len=%u exit=%" PRIu64 "\n", len, exit_no);
     fflush(h->trace);
 }
 
