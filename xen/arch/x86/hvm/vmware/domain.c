@@ -51,18 +51,19 @@ static int limit_in_range(const char *name, uint32_t val, uint32_t min,
 
 int vmport_limits_check(const struct vmport_limits *l)
 {
-#define CHECK(f, min, max) \
+#define LIMIT_CHECK(f, min, max) \
     do { if ( limit_in_range(#f, l->f, min, max) ) return -EINVAL; } \
     while ( 0 )
-    CHECK(max_channels, 1, VMPORT_MAX_CHANNELS_LIMIT);
-    CHECK(gi_key_max, 1, VMPORT_GI_KEY_MAX_LIMIT);
-    CHECK(gi_value_max, 0, VMPORT_GI_VALUE_MAX_LIMIT);
-    CHECK(gi_max_keys, 0, VMPORT_GI_MAX_KEYS_LIMIT);
-    CHECK(gi_total_max, 0, VMPORT_GI_TOTAL_MAX_LIMIT);
-    CHECK(tclo_queue_max, VMPORT_TCLO_QUEUE_MIN, VMPORT_TCLO_QUEUE_LIMIT);
-    CHECK(idle_timeout_ms, VMPORT_TIMEOUT_MIN_MS, VMPORT_TIMEOUT_MAX_MS);
-    CHECK(trigger_timeout_ms, VMPORT_TIMEOUT_MIN_MS, VMPORT_TIMEOUT_MAX_MS);
-#undef CHECK
+    LIMIT_CHECK(max_channels, 1, VMPORT_MAX_CHANNELS_LIMIT);
+    LIMIT_CHECK(gi_key_max, 1, VMPORT_GI_KEY_MAX_LIMIT);
+    LIMIT_CHECK(gi_value_max, 0, VMPORT_GI_VALUE_MAX_LIMIT);
+    LIMIT_CHECK(gi_max_keys, 0, VMPORT_GI_MAX_KEYS_LIMIT);
+    LIMIT_CHECK(gi_total_max, 0, VMPORT_GI_TOTAL_MAX_LIMIT);
+    LIMIT_CHECK(tclo_queue_max, VMPORT_TCLO_QUEUE_MIN, VMPORT_TCLO_QUEUE_LIMIT);
+    LIMIT_CHECK(idle_timeout_ms, VMPORT_TIMEOUT_MIN_MS, VMPORT_TIMEOUT_MAX_MS);
+    LIMIT_CHECK(trigger_timeout_ms, VMPORT_TIMEOUT_MIN_MS,
+                VMPORT_TIMEOUT_MAX_MS);
+#undef LIMIT_CHECK
     return 0;
 }
 
