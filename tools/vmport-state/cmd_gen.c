@@ -90,7 +90,7 @@ static int run(int argc, char **argv)
         else if ( !strcmp(argv[i], "--mem-mib") && i + 1 < argc )
         {
             o.mem_bytes = strtoull(argv[++i], &end, 0) << 20;
-            if ( *end || o.mem_bytes < (1ULL << 20) )
+            if ( *end )
                 return cli_usage_error(&cmd_gen, "bad --mem-mib");
         }
         else if ( !out && argv[i][0] != '-' )

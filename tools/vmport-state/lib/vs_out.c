@@ -85,6 +85,8 @@ int vs_out_init(struct vs_out *out, int fd, bool gz)
 
 int vs_out_write(struct vs_out *out, const void *p, size_t n)
 {
+    if ( !n )
+        return 0;
     out->off += n;
     if ( out->gz )
         return deflate_some(out, p, n, Z_NO_FLUSH);

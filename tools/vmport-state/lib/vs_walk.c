@@ -43,7 +43,7 @@ void vs_problem(struct vs_stream *s, uint64_t off, const char *fmt, ...)
     if ( !s->errf )
         return;
     va_start(ap, fmt);
-    fprintf(s->errf, "%s: offset %#" PRIx64 ": ", s->name, off);
+    fprintf(s->errf, "%s: offset 0x%" PRIx64 ": ", s->name, off);
     vfprintf(s->errf, fmt, ap);
     fputc('\n', s->errf);
     va_end(ap);
