@@ -26,14 +26,18 @@ void vmport_msg_free(struct vmport_domain *vd, struct vmport_msg *m)
     m->pos = 0;
 }
 
-/* Allocate @size bytes for @m (none for an empty message). */
+/*
+ * Allocate @size bytes for @m (none for an empty message).  Not zeroed:
+ * a message is written in full before its bytes are read, and only the
+ * @pos bytes already received are ever saved.
+ */
 int vmport_msg_alloc(struct vmport_domain *vd, struct vmport_msg *m,
                      uint32_t size)
 {
     vmport_msg_free(vd, m);
     if ( size )
     {
-        m->data = vmport_alloc(vd, size);
+        m->data = vmport_alloc_uninit(vd, size);
         if ( !m->data )
             return -ENOMEM;
     }

@@ -159,7 +159,7 @@ static int gi_entry_set_value(struct vmport_domain *vd,
 
     if ( vlen )
     {
-        v = vmport_alloc(vd, vlen);
+        v = vmport_alloc_uninit(vd, vlen);
         if ( !v )
             return -ENOMEM;
         memcpy(v, val, vlen);
@@ -186,7 +186,7 @@ static int gi_insert(struct vmport_domain *vd, uint32_t idx, const char *key,
     if ( rc )
         return rc;
 
-    e.key = vmport_alloc(vd, klen + 1);
+    e.key = vmport_alloc_uninit(vd, klen + 1);
     if ( !e.key )
         return -ENOMEM;
     memcpy(e.key, key, klen);

@@ -111,7 +111,7 @@ static int app_enqueue(struct vmport_domain *vd, struct vmport_tclo_app *app,
         return -ENOSPC;
 
     cmd = app_slot(vd, app, app->count);
-    cmd->data = vmport_alloc(vd, len);
+    cmd->data = vmport_alloc_uninit(vd, len);
     if ( !cmd->data )
         return -ENOMEM;
 
