@@ -593,6 +593,31 @@ START_TEST(rpc_works_in_every_mode_and_privilege)
 }
 END_TEST
 
+START_TEST(domains_share_no_channels_or_guestinfo)
+{
+    struct domain *d2 = h_domain(2, 1, VMPORT_HWVER_DEFAULT, NULL);
+    struct vcpu *v2 = shim_vcpu(d2, 0);
+    struct cpu_user_regs r;
+    struct chan a, b;
+    char reply[64];
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &a);
+    m_open_ok(v2, PROTO_RPCI | FLAG_COOKIE, &b);
+    ck_assert_uint_eq(a.id, b.id);
+    ck_assert(a.cookie != b.cookie);
+    /* d1's channel and cookie mean nothing in d2. */
+    m_msg(v2, &r, MESSAGE_TYPE_SENDSIZE, &a, 4);
+    ck_assert_uint_eq(r.ecx, 0);
+    m_rpc_lb(m_v, &a, "info-set guestinfo.only.d1 x", 28, reply,
+             sizeof(reply));
+    m_rpc_lb(v2, &b, "info-get guestinfo.only.d1", 26, reply,
+             sizeof(reply));
+    ck_assert_str_eq(reply, "0 No value found");
+    ck_assert_uint_eq(vmport_dom(d2)->gi_count, 0);
+    shim_domain_destroy(d2);
+}
+END_TEST
+
 static void setup_128(void)
 {
     struct vmport_limits l;
@@ -636,6 +661,7 @@ static Suite *message_suite(void)
     tcase_add_test(t, open_and_close_ignore_the_checkpoint_flag);
     tcase_add_test(t, every_rpc_step_is_traced);
     tcase_add_test(t, rpc_works_in_every_mode_and_privilege);
+    tcase_add_test(t, domains_share_no_channels_or_guestinfo);
     suite_add_tcase(s, t);
 
     t = tcase_create("limits128");
