@@ -8,8 +8,8 @@
  * lengths, unmapped buffers and DF=1, message calls on channels that were
  * never opened, and a seeded random sweep of registers.  Each access is
  * either emulated by the host or comes back as SIGSEGV (the #GP the host
- * declined) or SIGILL (LOCK), which this guest catches and counts.  At the end a clean
- * GETVERSION must still work.  Prints one summary line; exit 0 if the
+ * declined) or SIGILL (LOCK), which this guest catches and counts.  At the
+ * end a clean GETVERSION must still work.  Prints one summary line; exit 0 if the
  * final GETVERSION was answered.
  */
 

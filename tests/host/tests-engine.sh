@@ -26,3 +26,8 @@ test_threads_share_cpuid_breakpoints_and_backdoor() {
     expect_out threads 0 "threads: 4 x 2000 ok" \
         -- "$HOST" -- "$GUESTS/guest_threads" 4 2000
 }
+
+test_cpuid_bytes_inside_immediates_are_left_alone() {
+    expect_out cpuid_in_imm 0 "imm64=0x1122a20f33445566 imm32=0x33a20f11" \
+        -- "$HOST" -- "$GUESTS/guest_imm"
+}
