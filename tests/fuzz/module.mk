@@ -23,7 +23,8 @@ fuzz-smoke: fuzz
 	    seeds=tests/fuzz/corpus/$$n; [ -d $$seeds ] || seeds=; \
 	    echo "fuzz-smoke: $$n for $(FUZZ_SMOKE_SECONDS)s"; \
 	    $(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SMOKE_SECONDS) -timeout=10 \
-	        -print_final_stats=0 $$work $$seeds 2>$(FUZZ_BUILD)/$$n.log \
+	        -artifact_prefix=$(FUZZ_BUILD)/$$n- -print_final_stats=0 \
+	        $$work $$seeds 2>$(FUZZ_BUILD)/$$n.log \
 	        || { tail -40 $(FUZZ_BUILD)/$$n.log; exit 1; }; \
 	    grep -E '^#[0-9]+.*DONE' $(FUZZ_BUILD)/$$n.log | tail -1; \
 	done
@@ -31,4 +32,5 @@ fuzz-smoke: fuzz
 fuzz-run: fuzz
 	@mkdir -p $(FUZZ_BUILD)/work/$(NAME)
 	$(FUZZ_BUILD)/$(NAME) -max_total_time=$(or $(SECONDS),600) \
+	    -artifact_prefix=$(FUZZ_BUILD)/$(NAME)- \
 	    $(FUZZ_BUILD)/work/$(NAME) $(wildcard tests/fuzz/corpus/$(NAME))
