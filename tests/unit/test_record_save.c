@@ -317,14 +317,20 @@ END_TEST
 START_TEST(hypervisor_crc32_equals_zlib)
 {
     uint8_t buf[4099];
-    unsigned int i, n;
+    unsigned int i, n, at;
 
     for ( i = 0; i < sizeof(buf); i++ )
         buf[i] = i * 131 + (i >> 3);
-    for ( n = 0; n < sizeof(buf); n += 97 )
-        ck_assert_msg(vmport_crc32(0, buf, n) == crc32(0, buf, n),
-                      "crc32 of %u bytes: zlib %#lx, seen %#x", n,
-                      crc32(0, buf, n), vmport_crc32(0, buf, n));
+    for ( at = 0; at < 16; at++ )
+        for ( n = 0; n < sizeof(buf) - at; n += 97 - at )
+            ck_assert_msg(vmport_crc32(0, buf + at, n) ==
+                          crc32(0, buf + at, n),
+                          "crc32 of %u bytes at +%u: zlib %#lx, seen %#x", n,
+                          at, crc32(0, buf + at, n),
+                          vmport_crc32(0, buf + at, n));
+    /* Chained, as zlib allows: crc(a + b) = crc(crc(a), b). */
+    ck_assert_uint_eq(vmport_crc32(vmport_crc32(0, buf, 1000), buf + 1000,
+                                   3099), crc32(0, buf, 4099));
 }
 END_TEST
 
