@@ -227,3 +227,29 @@ test_handoff_vmtoolsd_cmd_between_its_vm_checks() {
     one_hop handoff_vmtoolsd 2 vmtd --guestinfo guestinfo.joejoel=vmtd -- \
         vmtoolsd --cmd 'info-get guestinfo.joejoel'
 }
+
+test_sigusr1_handoff_while_the_guest_forks_and_execs() {
+    local d=$WORK/forking delay a b
+    mkdir -p "$d"
+    for delay in 0.2 0.5 0.8; do
+        rm -f "$d/pid"
+        "$HOST" --state-out "$d/s1" --pid-file "$d/pid" -- /bin/sh -c \
+            "for i in \$(seq 60); do $GUESTS/guest_getversion 20 || echo FAIL; done" \
+            >"$d/out" 2>/dev/null &
+        local host=$!
+        sleep "$delay"
+        kill -USR1 "$host"
+        wait "$host"
+        a=$?
+        "$HOST" --attach "$(cat "$d/pid")" --state-in "$d/s1" \
+            --personality amd 2>"$d/err"
+        b=$?
+        if [ $a != 0 ] || [ $b != 0 ] ||
+           [ "$(grep -c 'version=6' "$d/out")" != 60 ] ||
+           grep -q FAIL "$d/out"; then
+            ko forking_handoff "after ${delay}s: expected exits 0/0 and 60 good lines, seen $a/$b and $(grep -c 'version=6' "$d/out") ($(head -c 200 "$d/err"))"
+            return
+        fi
+    done
+    ok forking_handoff
+}

@@ -65,7 +65,7 @@ static bool clone_shares_vm(pid_t parent)
     return flags & CLONE_VM;
 }
 
-static void new_child(struct host *h, struct task *parent, int event)
+void engine_track_child(struct host *h, struct task *parent, int event)
 {
     /* task_add() may move the table: keep what we need of the parent. */
     struct space *pspace = parent->space;
@@ -157,7 +157,7 @@ static void event_stop(struct host *h, struct task *t, int event, int sig)
     case PTRACE_EVENT_FORK:
     case PTRACE_EVENT_VFORK:
     case PTRACE_EVENT_CLONE:
-        new_child(h, t, event);         /* t may move: use pid below */
+        engine_track_child(h, t, event); /* t may move: use pid below */
         break;
     case PTRACE_EVENT_EXEC:
         exec_done(h, t);

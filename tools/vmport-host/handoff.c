@@ -80,20 +80,28 @@ static void interrupt_all(struct host *h, pid_t at_boundary)
 {
     size_t i;
 
+    /* The table grows while we go if a task was caught forking. */
     for ( i = 0; i < h->tasks.nr; i++ )
     {
         struct task *t = &h->tasks.tasks[i];
-        int status, sig;
+        int status, sig, event;
 
         if ( t->pid == at_boundary || t->held )
             continue;
         if ( ptrace(PTRACE_INTERRUPT, t->pid, 0, 0) )
             continue;
         if ( waitpid(t->pid, &status, __WALL) != t->pid ||
-             !WIFSTOPPED(status) || (status >> 16) )
+             !WIFSTOPPED(status) )
             continue;
         sig = WSTOPSIG(status);
-        if ( sig == SIGTRAP )
+        event = status >> 16;
+        if ( event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
+             event == PTRACE_EVENT_CLONE )
+            /* Its child must be stopped and cleaned as well. */
+            engine_track_child(h, t, event);
+        else if ( event )
+            continue;
+        else if ( sig == SIGTRAP )
             rewind_cpuid(t);
         else if ( sig != SIGSEGV && sig != (SIGTRAP | 0x80) )
             syscall(SYS_tgkill, getpid_of(t->pid), t->pid, sig);

@@ -63,6 +63,11 @@ extern volatile sig_atomic_t host_handoff_requested;
 
 /* engine.c: serve until every traced task is gone or handed off. */
 int engine_run(struct host *h);
+/*
+ * A fork/vfork/clone event of the stopped @parent: track the new task with
+ * the right address space (may move the task table).
+ */
+void engine_track_child(struct host *h, struct task *parent, int event);
 
 /* exits.c: the exits the device model answers. */
 bool exit_gp(struct host *h, struct task *t);
