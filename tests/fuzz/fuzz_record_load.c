@@ -14,6 +14,7 @@
 #include <asm/hvm/vmport-save.h>
 
 #include "shim.h"
+#include "../../xen/arch/x86/hvm/vmware/record.h"
 
 static struct domain *d;
 static uint8_t *base;
@@ -41,17 +42,13 @@ static void setup(void)
     base = save(&base_len);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void one(const uint8_t *data, size_t size)
 {
     uint32_t len, len2;
     uint8_t *a, *b;
     size_t mem;
     int rc;
 
-    if ( !d )
-        setup();
-    if ( size > (1U << 24) )
-        return 0;
     mem = vmport_mem_used(d);
     rc = vmport_record_load(d, data, size);
     if ( rc )
@@ -63,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
              vmport_mem_used(d) != mem )
             abort();            /* a refused record changed the domain */
         free(a);
-        return 0;
+        return;
     }
     a = save(&len);
     if ( vmport_record_load(d, a, len) )
@@ -75,5 +72,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(b);
     if ( vmport_record_load(d, base, base_len) )
         abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    uint8_t *fixed;
+    uint32_t crc;
+
+    if ( !d )
+        setup();
+    if ( size > (1U << 24) )
+        return 0;
+    one(data, size);
+
+    /* Again with the body CRC made right, to reach the deeper checks. */
+    if ( size < sizeof(struct hvm_vmport_header) || !(fixed = malloc(size)) )
+        return 0;
+    memcpy(fixed, data, size);
+    crc = vmport_crc32(0, fixed + sizeof(struct hvm_vmport_header),
+                       size - sizeof(struct hvm_vmport_header));
+    memcpy(fixed + offsetof(struct hvm_vmport_header, body_crc), &crc,
+           sizeof(crc));
+    one(fixed, size);
+    free(fixed);
     return 0;
 }
