@@ -31,3 +31,18 @@ test_cpuid_bytes_inside_immediates_are_left_alone() {
     expect_out cpuid_in_imm 0 "imm64=0x1122a20f33445566 imm32=0x33a20f11" \
         -- "$HOST" -- "$GUESTS/guest_imm"
 }
+
+test_guest_cannot_get_real_port_access() {
+    expect_out no_iopl 0 "iopl=EPERM ioperm=EPERM" \
+        -- "$HOST" -- "$GUESTS/guest_iopl"
+}
+
+test_hwver_below_7_hides_the_vmware_cpuid_leaves() {
+    local out
+    out=$("$HOST" --hwver 6 -- "$GUESTS/guest_getversion" 2>&1)
+    case "$out" in
+    sig=VMwareVMware*) ko hwver6 "expected the real CPU's 0x40000000 signature with --hwver 6, seen '$out'" ;;
+    *version=6*) ok hwver6 ;;
+    *) ko hwver6 "expected GETVERSION to work with --hwver 6, seen '$out'" ;;
+    esac
+}

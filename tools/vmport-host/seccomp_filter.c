@@ -2,6 +2,7 @@
  * seccomp_filter.c: the guest's seccomp program.
  */
 
+#include <errno.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -22,23 +23,33 @@
 int seccomp_filter_install(void)
 {
     struct sock_filter prog[] = {
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 3),
+        /* 0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                         offsetof(struct seccomp_data, arch)),
+        /* 1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 13),
+        /* 2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+                         offsetof(struct seccomp_data, nr)),
+        /* 3 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 2),
         /* socket: only the AF_VSOCK family. */
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_VSOCK, 6, 7),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), /* not reached */
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mmap, 1, 0),
-        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mprotect, 0, 4),
+        /* 4 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(0)),
+        /* 5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_VSOCK, 8, 9),
+        /* 6 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mmap, 1, 0),
+        /* 7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_mprotect, 0, 2),
         /* mmap/mprotect: only when the new protection allows execution. */
-        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)),
-        BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 0, 2),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | SECCOMP_TAG_EXEC_MAP),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | SECCOMP_TAG_VSOCK),
-        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+        /* 8 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(2)),
+        /* 9 */ BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, PROT_EXEC, 3, 5),
+        /*
+         * iopl/ioperm would let the guest's `in` reach the real ports
+         * (and whatever hypervisor is under this machine) without the #GP
+         * that brings it to the device model.
+         */
+        /* 10 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_iopl, 1, 0),
+        /* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioperm, 0, 3),
+        /* 12 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+        /* 13 */ BPF_STMT(BPF_RET | BPF_K,
+                          SECCOMP_RET_TRACE | SECCOMP_TAG_EXEC_MAP),
+        /* 14 */ BPF_STMT(BPF_RET | BPF_K,
+                          SECCOMP_RET_TRACE | SECCOMP_TAG_VSOCK),
+        /* 15 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
     };
     struct sock_fprog fprog = {
         .len = sizeof(prog) / sizeof(prog[0]),
