@@ -61,6 +61,31 @@ START_TEST(idle_record_is_under_128_bytes)
 }
 END_TEST
 
+/* Only live state is stored: the limits change no size. */
+START_TEST(record_size_does_not_grow_with_limits)
+{
+    struct vmport_limits max;
+    struct domain *d = st_build(next_domid++, _i, NULL), *e;
+    uint32_t len, len2;
+    uint8_t *a, *b;
+
+    vmport_limits_default(&max);
+    max.max_channels = VMPORT_MAX_CHANNELS_LIMIT;
+    max.gi_max_keys = VMPORT_GI_MAX_KEYS_LIMIT;
+    max.gi_total_max = VMPORT_GI_TOTAL_MAX_LIMIT;
+    max.tclo_queue_max = VMPORT_TCLO_QUEUE_LIMIT;
+    e = st_build(next_domid++, _i, &max);
+    a = st_save(d, 0, VMPORT_SAVE_REFUSE, &len);
+    b = st_save(e, 0, VMPORT_SAVE_REFUSE, &len2);
+    ck_assert_msg(len == len2, "%s: expected %u bytes under the largest "
+                  "limits too, seen %u", st_names[_i], len, len2);
+    free(a);
+    free(b);
+    shim_domain_destroy(d);
+    shim_domain_destroy(e);
+}
+END_TEST
+
 START_TEST(save_load_save_is_byte_identical)
 {
     struct domain *d = st_build(next_domid++, _i, NULL);
@@ -388,6 +413,8 @@ static Suite *record_suite(void)
 
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, idle_record_is_under_128_bytes);
+    tcase_add_loop_test(tc, record_size_does_not_grow_with_limits, 0,
+                        ST_NR);
     tcase_add_loop_test(tc, save_load_save_is_byte_identical, 0, ST_NR);
     tcase_add_loop_test(tc, version1_round_trips_where_it_fits, 0, ST_NR);
     tcase_add_test(tc, checkpoint_answers_cpt_then_the_guest_restarts);
