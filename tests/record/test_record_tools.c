@@ -89,6 +89,37 @@ START_TEST(json_dump_then_encode_is_byte_identical)
 }
 END_TEST
 
+/* A member the schema does not have is an error naming it. */
+START_TEST(json_unknown_member_is_refused_by_name)
+{
+    size_t len = 0;
+    uint8_t *buf = golden_read("v2-busy.bin", &len);
+    struct vmport_rec r = parse_ok(buf, len, "v2-busy.bin"), r2;
+    json_object *j = vmport_rec_to_json(&r), *cfg, *ch;
+    char err[256] = "";
+
+    ck_assert(json_object_object_get_ex(j, "config", &cfg));
+    json_object_object_add(cfg, "max_chanels", json_object_new_int(9));
+    ck_assert_int_eq(vmport_rec_from_json(j, &r2, err, sizeof(err)),
+                     -EINVAL);
+    ck_assert_msg(strstr(err, "config.max_chanels") != NULL,
+                  "expected the error to name config.max_chanels, seen "
+                  "\"%s\"", err);
+    json_object_object_del(cfg, "max_chanels");
+    ch = json_object_array_get_idx(json_object_object_get(j, "channels"), 0);
+    json_object_object_add(json_object_object_get(ch, "send"), "pos",
+                           json_object_new_int(1));
+    ck_assert_int_eq(vmport_rec_from_json(j, &r2, err, sizeof(err)),
+                     -EINVAL);
+    ck_assert_msg(strstr(err, "channel.send.pos") != NULL,
+                  "expected the error to name channel.send.pos, seen \"%s\"",
+                  err);
+    json_object_put(j);
+    vmport_rec_free(&r);
+    free(buf);
+}
+END_TEST
+
 struct seen {
     unsigned int nr;
     uint32_t first_off;
@@ -227,6 +258,7 @@ int main(int argc, char **argv)
     tcase_add_loop_test(tc, verify_names_field_and_offset, 0, nr_names);
     tcase_add_loop_test(tc, convert_down_and_up_gives_loadable_records, 0,
                         nr_names);
+    tcase_add_test(tc, json_unknown_member_is_refused_by_name);
     tcase_add_test(tc, guestinfo_edits_touch_only_their_key);
     tcase_add_test(tc, trigger_queues_os_halt_for_toolbox);
     suite_add_tcase(s, tc);

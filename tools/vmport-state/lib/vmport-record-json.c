@@ -232,6 +232,22 @@ static int bad(struct jctx *j, const char *key, const char *what)
     return -EINVAL;
 }
 
+/* Refuse members the schema does not have (a typo would be lost). */
+static int only(struct jctx *j, json_object *o, const char *const *keys)
+{
+    json_object_object_foreach(o, k, v)
+    {
+        const char *const *p;
+
+        (void)v;
+        for ( p = keys; *p && strcmp(*p, k); p++ )
+            ;
+        if ( !*p )
+            return bad(j, k, "not a member of this object");
+    }
+    return 0;
+}
+
 static int get_u(struct jctx *j, json_object *o, const char *key,
                  uint64_t max, uint64_t *v)
 {
@@ -375,10 +391,20 @@ static json_object *get_array(struct jctx *j, json_object *o,
 static int config_from_json(struct jctx *j, json_object *o,
                             struct hvm_vmport_config *c)
 {
-    bool hb;
+    bool hb = false;
     int rc = 0;
 
     j->where = "config";
+    if ( !json_object_is_type(o, json_type_object) )
+        return bad(j, "", "not an object");
+    rc = only(j, o, (const char *const[]){ "hwver", "hb", "max_channels",
+                                           "gi_key_max", "gi_value_max",
+                                           "gi_max_keys",
+                                           "gi_total_max", "tclo_queue_max",
+                                           "idle_timeout_ms",
+                                           "trigger_timeout_ms", NULL });
+    if ( rc )
+        return rc;
     rc = rc ?: GET(j, o, "hwver", c->hwver);
     rc = rc ?: get_bool(j, o, "hb", &hb);
     rc = rc ?: GET(j, o, "max_channels", c->max_channels);
@@ -403,6 +429,14 @@ static int channel_from_json(struct jctx *j, json_object *o,
     int rc = 0;
 
     j->where = "channel";
+    if ( !json_object_is_type(o, json_type_object) )
+        return bad(j, "", "not an object");
+    rc = only(j, o, (const char *const[]){ "id", "proto", "cookie",
+                                           "cookie_checked", "checkpointed",
+                                           "recv_tclo_cmd", "app", "idle_ns",
+                                           "send", "recv", NULL });
+    if ( rc )
+        return rc;
     rc = rc ?: GET(j, o, "id", ch->id);
     rc = rc ?: get_enum(j, o, "proto", proto_names, NR(proto_names),
                         &ch->proto);
@@ -428,12 +462,16 @@ static int channel_from_json(struct jctx *j, json_object *o,
          !json_object_object_get_ex(o, "recv", &rv) )
         return bad(j, "send", "send or recv missing");
     j->where = "channel.send";
+    rc = rc ?: only(j, s, (const char *const[]){ "state", "size", "data",
+                                                 NULL });
     rc = rc ?: get_enum(j, s, "state", send_names, NR(send_names),
                         &ch->send_state);
     rc = rc ?: GET(j, s, "size", ch->send_size);
     rc = rc ?: get_bytes(j, s, "data", HVM_VMPORT_SEND_MAX, &c->send,
                          &ch->send_pos);
     j->where = "channel.recv";
+    rc = rc ?: only(j, rv, (const char *const[]){ "state", "pos", "data",
+                                                  NULL });
     rc = rc ?: get_enum(j, rv, "state", recv_names, NR(recv_names),
                         &ch->recv_state);
     rc = rc ?: GET(j, rv, "pos", ch->recv_pos);
@@ -450,6 +488,12 @@ static int app_from_json(struct jctx *j, json_object *o,
     int rc = 0;
 
     j->where = "tclo_app";
+    if ( !json_object_is_type(o, json_type_object) )
+        return bad(j, "", "not an object");
+    rc = only(j, o, (const char *const[]){ "index", "name", "channel",
+                                           "ping_age_ns", "queue", NULL });
+    if ( rc )
+        return rc;
     rc = rc ?: GET(j, o, "index", a->app.index);
     rc = rc ?: get_opt_u8(j, o, "channel", HVM_VMPORT_NO_CHANNEL,
                           &a->app.channel);
@@ -476,7 +520,8 @@ static int app_from_json(struct jctx *j, json_object *o,
 
         j->where = "tclo_app.queue";
         a->app.count = i + 1;
-        rc = get_enum(j, c, "kind", kind_names, NR(kind_names),
+        rc = only(j, c, (const char *const[]){ "kind", "data", NULL });
+        rc = rc ?: get_enum(j, c, "kind", kind_names, NR(kind_names),
                       &a->cmds[i].kind);
         rc = rc ?: get_bytes(j, c, "data", HVM_VMPORT_CMD_MAX,
                              &a->cmds[i].data, &a->cmds[i].len);
@@ -490,6 +535,12 @@ static int trigger_from_json(struct jctx *j, json_object *o,
     int rc = 0;
 
     j->where = "trigger";
+    if ( !json_object_is_type(o, json_type_object) )
+        return bad(j, "", "not an object");
+    rc = only(j, o, (const char *const[]){ "op", "state", "guest_status",
+                                           "age_ns", NULL });
+    if ( rc )
+        return rc;
     rc = rc ?: get_enum(j, o, "op", op_names, NR(op_names), &t->op);
     rc = rc ?: get_enum(j, o, "state", state_names, NR(state_names),
                         &t->state);
@@ -504,6 +555,11 @@ static int extra_from_json(struct jctx *j, json_object *o,
     int rc = 0;
 
     j->where = "extra_sections";
+    if ( !json_object_is_type(o, json_type_object) )
+        return bad(j, "", "not an object");
+    rc = only(j, o, (const char *const[]){ "type", "flags", "data", NULL });
+    if ( rc )
+        return rc;
     rc = rc ?: GET(j, o, "type", e->s.type);
     rc = rc ?: GET(j, o, "flags", e->s.flags);
     rc = rc ?: get_bytes(j, o, "data", HVM_VMPORT_RECV_MAX, &e->data,
@@ -538,8 +594,10 @@ static int lists_from_json(struct jctx *j, json_object *o,
         json_object *e = json_object_array_get_idx(arr, i);
 
         j->where = "guestinfo";
-        rc = g ? get_bytes(j, e, "key", HVM_VMPORT_GI_KEY_MAX,
-                           (uint8_t **)&g->key, &g->klen) : -ENOMEM;
+        rc = g ? only(j, e, (const char *const[]){ "key", "value", NULL })
+               : -ENOMEM;
+        rc = rc ?: get_bytes(j, e, "key", HVM_VMPORT_GI_KEY_MAX,
+                             (uint8_t **)&g->key, &g->klen);
         rc = rc ?: get_bytes(j, e, "value", HVM_VMPORT_GI_VALUE_MAX,
                              &g->val, &g->vlen);
     }
@@ -577,6 +635,13 @@ int vmport_rec_from_json(json_object *o, struct vmport_rec *r, char *err,
     vmport_rec_init(r);
     if ( !json_object_is_type(o, json_type_object) )
         return bad(&j, "", "not a JSON object");
+    rc = only(&j, o, (const char *const[]){ "record_version", "checkpoint",
+                                            "config", "time", "channels",
+                                            "guestinfo", "tclo_apps",
+                                            "trigger", "extra_sections",
+                                            NULL });
+    if ( rc )
+        return rc;
     rc = rc ?: GET(&j, o, "record_version", r->version);
     rc = rc ?: get_bool(&j, o, "checkpoint", &cpt);
     if ( !rc )
@@ -588,7 +653,9 @@ int vmport_rec_from_json(json_object *o, struct vmport_rec *r, char *err,
     {
         j.where = "time";
         r->has_time = true;
-        rc = GET(&j, m, "tsc_khz", r->time.tsc_khz);
+        rc = only(&j, m, (const char *const[]){ "tsc_khz", "last_time_us",
+                                                NULL });
+        rc = rc ?: GET(&j, m, "tsc_khz", r->time.tsc_khz);
         rc = rc ?: GET(&j, m, "last_time_us", r->time.last_time_us);
     }
     rc = rc ?: lists_from_json(&j, o, r);
