@@ -1,0 +1,352 @@
+/*
+ * test_glue.c: the HVM glue of the Xen 4.17 series, run through the shim.
+ *
+ * The functions under test are not copies: the build applies the series'
+ * patches to xen/arch/x86/hvm/vmport.c in a scratch directory and
+ * extracts them from the result (tests/patches/module.mk), so this tests
+ * exactly the code the series carries, linked with the real device model.
+ * What Xen provides to that file and the shim does not (exception
+ * injection, the interrupt shadow hooks, xentrace) is recorded here.
+ */
+
+#include "harness.h"
+
+#include <xen/lib.h>
+#include <xen/lib/x86/cpu-policy.h>
+#include <asm/page.h>
+
+/* Xen definitions vmport.c uses that the device model does not need. */
+#define MAX_INST_LEN            15
+#define MASK_EXTR(v, m)         (((v) & (m)) / ((m) & -(m)))
+#define X86_EFLAGS_TF           0x00000100
+#define X86_EFLAGS_RF           0x00010000
+#ifndef PAGE_MASK
+#define PAGE_MASK               (~(PAGE_SIZE - 1))
+#endif
+#define TRAP_debug              1
+#define X86_EVENT_NO_EC         (-1)
+#define is_hvm_domain(d)        ((void)(d), true)
+/* The shim has no EFER: 64-bit code (CS.L) stands for long mode. */
+#define hvm_long_mode_active(v) ((v)->shim_seg[x86_seg_cs].l)
+
+static struct {
+    unsigned int count;
+    unsigned int vector;
+    int ec;
+} injected;
+
+static void hvm_inject_hw_exception(unsigned int vector, int ec)
+{
+    injected.count++;
+    injected.vector = vector;
+    injected.ec = ec;
+}
+
+static unsigned int intr_shadow;
+
+static unsigned int get_shadow(struct vcpu *v)
+{
+    (void)v;
+    return intr_shadow;
+}
+
+static void set_shadow(struct vcpu *v, unsigned int shadow)
+{
+    (void)v;
+    intr_shadow = shadow;
+}
+
+static const struct {
+    unsigned int (*get_interrupt_shadow)(struct vcpu *v);
+    void (*set_interrupt_shadow)(struct vcpu *v, unsigned int shadow);
+} hvm_funcs = { get_shadow, set_shadow };
+
+#define alternative_call(fn, ...)   fn(__VA_ARGS__)
+#define alternative_vcall(fn, ...)  fn(__VA_ARGS__)
+
+/* xentrace: the last VMPORT_GP event. */
+#define TRC_HVM_VMPORT_VIA_PORTIO   0
+#define TRC_HVM_VMPORT_VIA_STRING   1
+#define TRC_HVM_VMPORT_VIA_GP       2
+static struct {
+    unsigned int gp_count;
+    uint32_t gp_ec;
+    uint32_t gp_done;
+    uint32_t io_via;
+} traced;
+#define HVMTRACE_2D(evt, d1, d2) \
+    do { traced.gp_count++; traced.gp_ec = (d1); traced.gp_done = (d2); } \
+    while ( 0 )
+#define HVMTRACE_3D(evt, d1, d2, d3) \
+    do { (void)(d1); (void)(d2); traced.io_via = (d3); } while ( 0 )
+
+#include "vmport-glue.inc"
+
+#define CODE        0x400000UL
+#define PORT_LB     VMPORT_LB_PORT
+
+static struct domain *dom;
+static struct vcpu *vcpu;
+static struct cpu_user_regs regs;
+/* A fresh domid per test: a failed test (no teardown) cannot clash. */
+static domid_t next_domid = 1;
+
+/* A 64-bit CPL 3 caller with IOPL 0, about to run @insn at CODE. */
+static void setup_caller(unsigned int hwver, const uint8_t *insn,
+                         unsigned int len, unsigned long rip)
+{
+    if ( hwver )
+        dom = h_domain(next_domid++, 1, hwver, NULL);
+    else
+    {
+        dom = shim_domain_create(next_domid++, 1);
+        shim_set_current(dom->vcpu[0]);
+    }
+    vcpu = dom->vcpu[0];
+    shim_vcpu_set_mode(vcpu, 64, 3, 0);
+    ck_assert_int_eq(shim_mem_map(dom, CODE, 2 * PAGE_SIZE, SHIM_MEM_ALL), 0);
+    if ( len )
+        ck_assert_int_eq(shim_mem_write(dom, rip, insn, len), 0);
+    h_regs_cmd(&regs, 10 /* GETVERSION */, 0, PORT_LB);
+    regs.rip = rip;
+    memset(&injected, 0, sizeof(injected));
+    memset(&traced, 0, sizeof(traced));
+    intr_shadow = 0;
+}
+
+static void teardown_caller(void)
+{
+    shim_domain_destroy(dom);
+}
+
+#define EXPECT_REINJECTED(ec_) do {                                         \
+    ck_assert_msg(injected.count == 1 && injected.vector == TRAP_gp_fault &&\
+                  injected.ec == (ec_),                                     \
+                  "expected #GP(%#x) re-injected once, seen %u injections " \
+                  "(last vector %u ec %#x)", (ec_), injected.count,         \
+                  injected.vector, injected.ec);                            \
+    ck_assert_msg(regs.rip == CODE, "expected RIP unchanged at %#lx, "      \
+                  "seen %#lx", CODE, (unsigned long)regs.rip);              \
+    ck_assert_msg(regs.rbx == (H_HIGH | 0), "expected EBX untouched, "      \
+                  "seen %#lx", (unsigned long)regs.rbx);                    \
+} while ( 0 )
+
+static const uint8_t in_eax_dx[] = { 0xed };
+
+START_TEST(gp_from_cpl3_backdoor_in_is_emulated_and_retired)
+{
+    setup_caller(7, in_eax_dx, 1, CODE);
+    hvm_vmport_gp_intercept(&regs, 0);
+    ck_assert_msg(injected.count == 0, "expected no exception, seen vector "
+                  "%u", injected.vector);
+    ck_assert_msg(regs.rip == CODE + 1, "expected RIP %#lx, seen %#lx",
+                  CODE + 1, (unsigned long)regs.rip);
+    ck_assert_msg(regs.ebx == VMPORT_MAGIC, "expected EBX magic %#x, seen "
+                  "%#x", VMPORT_MAGIC, regs.ebx);
+    ck_assert_uint_eq(traced.gp_count, 1);
+    ck_assert_uint_eq(traced.gp_done, 1);
+    ck_assert_uint_eq(traced.io_via, TRC_HVM_VMPORT_VIA_GP);
+    teardown_caller();
+}
+END_TEST
+
+START_TEST(gp_with_nonzero_error_code_is_reinjected_untouched)
+{
+    setup_caller(7, in_eax_dx, 1, CODE);
+    regs.rbx = H_HIGH;
+    hvm_vmport_gp_intercept(&regs, 0x18);
+    EXPECT_REINJECTED(0x18);
+    ck_assert_uint_eq(traced.gp_done, 0);
+    teardown_caller();
+}
+END_TEST
+
+START_TEST(gp_on_another_port_is_reinjected)
+{
+    setup_caller(7, in_eax_dx, 1, CODE);
+    regs.rbx = H_HIGH;
+    regs.edx = 0x60;
+    hvm_vmport_gp_intercept(&regs, 0);
+    EXPECT_REINJECTED(0);
+    teardown_caller();
+}
+END_TEST
+
+START_TEST(gp_on_a_non_io_instruction_is_reinjected)
+{
+    static const uint8_t wrmsr[] = { 0x0f, 0x30 };
+
+    setup_caller(7, wrmsr, sizeof(wrmsr), CODE);
+    regs.rbx = H_HIGH;
+    hvm_vmport_gp_intercept(&regs, 0);
+    EXPECT_REINJECTED(0);
+    teardown_caller();
+}
+END_TEST
+
+START_TEST(gp_with_unreadable_code_is_reinjected)
+{
+    setup_caller(7, NULL, 0, CODE);
+    shim_mem_unmap(dom, CODE, 2 * PAGE_SIZE);
+    regs.rbx = H_HIGH;
+    hvm_vmport_gp_intercept(&regs, 0);
+    EXPECT_REINJECTED(0);
+    teardown_caller();
+}
+END_TEST
+
+START_TEST(gp_in_a_domain_without_vmport_is_reinjected)
+{
+    setup_caller(0, in_eax_dx, 1, CODE);
+    regs.rbx = H_HIGH;
+    hvm_vmport_gp_intercept(&regs, 0);
+    EXPECT_REINJECTED(0);
+    teardown_caller();
+}
+END_TEST
+
+START_TEST(gp_on_the_last_byte_before_an_unmapped_page_is_emulated)
+{
+    unsigned long rip = CODE + PAGE_SIZE - 1;
+
+    setup_caller(7, in_eax_dx, 1, rip);
+    shim_mem_unmap(dom, CODE + PAGE_SIZE, PAGE_SIZE);
+    hvm_vmport_gp_intercept(&regs, 0);
+    ck_assert_msg(injected.count == 0, "expected no exception, seen vector "
+                  "%u", injected.vector);
+    ck_assert_msg(regs.rip == rip + 1, "expected RIP %#lx, seen %#lx",
+                  rip + 1, (unsigned long)regs.rip);
+    teardown_caller();
+}
+END_TEST
+
+START_TEST(gp_retire_clears_shadow_and_rf_and_single_steps)
+{
+    setup_caller(7, in_eax_dx, 1, CODE);
+    intr_shadow = 1;
+    regs.rflags |= X86_EFLAGS_TF | X86_EFLAGS_RF;
+    hvm_vmport_gp_intercept(&regs, 0);
+    ck_assert_msg(intr_shadow == 0, "expected the interrupt shadow cleared, "
+                  "seen %u", intr_shadow);
+    ck_assert_msg(!(regs.rflags & X86_EFLAGS_RF), "expected RF clear");
+    ck_assert_msg(injected.count == 1 && injected.vector == TRAP_debug,
+                  "expected #DB for EFLAGS.TF, seen %u injections (vector "
+                  "%u)", injected.count, injected.vector);
+    teardown_caller();
+}
+END_TEST
+
+START_TEST(gp_in_32bit_code_keeps_rip_32bit)
+{
+    setup_caller(7, in_eax_dx, 1, CODE);
+    shim_vcpu_set_mode(vcpu, 32, 3, 0);
+    hvm_vmport_gp_intercept(&regs, 0);
+    ck_assert_msg(regs.rip == CODE + 1, "expected RIP %#lx, seen %#lx",
+                  CODE + 1, (unsigned long)regs.rip);
+    ck_assert_msg(injected.count == 0, "expected no exception");
+    teardown_caller();
+}
+END_TEST
+
+START_TEST(string_io_to_other_ports_is_left_to_xen)
+{
+    static const uint8_t rep_insb[] = { 0xf3, 0x6c };
+
+    setup_caller(7, rep_insb, sizeof(rep_insb), CODE);
+    regs.edx = 0x1f0;
+    ck_assert_msg(!hvm_vmport_string_io(&regs, 0x1f0),
+                  "expected port 0x1f0 not claimed");
+    ck_assert_msg(regs.rip == CODE, "expected RIP unchanged");
+    teardown_caller();
+}
+END_TEST
+
+START_TEST(string_io_without_vmport_is_left_to_xen)
+{
+    static const uint8_t rep_outsb[] = { 0xf3, 0x6e };
+
+    setup_caller(0, rep_outsb, sizeof(rep_outsb), CODE);
+    ck_assert_msg(!hvm_vmport_string_io(&regs, VMPORT_HB_PORT),
+                  "expected no claim without vmport");
+    teardown_caller();
+}
+END_TEST
+
+/* CPUID: which leaves are VMware's, and where Xen's go. */
+
+START_TEST(cpuid_hwver7_moves_xen_leaves_to_0x40000100)
+{
+    struct cpuid_leaf res;
+    char sig[13];
+
+    setup_caller(7, NULL, 0, CODE);
+    ck_assert_uint_eq(hvm_vmport_xen_cpuid_base(dom), 0x40000100);
+    memset(&res, 0, sizeof(res));
+    ck_assert_msg(hvm_vmport_cpuid(vcpu, 0x40000000, 0, &res),
+                  "expected leaf 0x40000000 to be VMware's");
+    memcpy(sig, &res.b, 4);
+    memcpy(sig + 4, &res.c, 4);
+    memcpy(sig + 8, &res.d, 4);
+    sig[12] = '\0';
+    ck_assert_str_eq(sig, "VMwareVMware");
+    ck_assert_msg(hvm_vmport_cpuid(vcpu, 0x400000ff, 0, &res),
+                  "expected leaf 0x400000ff to be VMware's");
+    ck_assert_msg(!hvm_vmport_cpuid(vcpu, 0x40000100, 0, &res),
+                  "expected leaf 0x40000100 left to Xen");
+    ck_assert_msg(!hvm_vmport_cpuid(vcpu, 0x3fffffff, 0, &res),
+                  "expected leaf 0x3fffffff left to Xen");
+    teardown_caller();
+}
+END_TEST
+
+START_TEST(cpuid_hwver6_keeps_xen_leaves_at_0x40000000)
+{
+    struct cpuid_leaf res;
+
+    setup_caller(6, NULL, 0, CODE);
+    ck_assert_uint_eq(hvm_vmport_xen_cpuid_base(dom), 0x40000000);
+    ck_assert_msg(!hvm_vmport_cpuid(vcpu, 0x40000000, 0, &res),
+                  "expected no VMware leaves before hardware version 7");
+    teardown_caller();
+}
+END_TEST
+
+START_TEST(cpuid_without_vmport_keeps_xen_leaves_at_0x40000000)
+{
+    struct cpuid_leaf res;
+
+    setup_caller(0, NULL, 0, CODE);
+    ck_assert_uint_eq(hvm_vmport_xen_cpuid_base(dom), 0x40000000);
+    ck_assert_msg(!hvm_vmport_cpuid(vcpu, 0x40000000, 0, &res),
+                  "expected no VMware leaves without vmport");
+    teardown_caller();
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("patches-glue");
+    TCase *gp = tcase_create("gp");
+    TCase *io = tcase_create("string-io");
+    TCase *cpuid = tcase_create("cpuid");
+
+    tcase_add_test(gp, gp_from_cpl3_backdoor_in_is_emulated_and_retired);
+    tcase_add_test(gp, gp_with_nonzero_error_code_is_reinjected_untouched);
+    tcase_add_test(gp, gp_on_another_port_is_reinjected);
+    tcase_add_test(gp, gp_on_a_non_io_instruction_is_reinjected);
+    tcase_add_test(gp, gp_with_unreadable_code_is_reinjected);
+    tcase_add_test(gp, gp_in_a_domain_without_vmport_is_reinjected);
+    tcase_add_test(gp, gp_on_the_last_byte_before_an_unmapped_page_is_emulated);
+    tcase_add_test(gp, gp_retire_clears_shadow_and_rf_and_single_steps);
+    tcase_add_test(gp, gp_in_32bit_code_keeps_rip_32bit);
+    tcase_add_test(io, string_io_to_other_ports_is_left_to_xen);
+    tcase_add_test(io, string_io_without_vmport_is_left_to_xen);
+    tcase_add_test(cpuid, cpuid_hwver7_moves_xen_leaves_to_0x40000100);
+    tcase_add_test(cpuid, cpuid_hwver6_keeps_xen_leaves_at_0x40000000);
+    tcase_add_test(cpuid, cpuid_without_vmport_keeps_xen_leaves_at_0x40000000);
+    suite_add_tcase(s, gp);
+    suite_add_tcase(s, io);
+    suite_add_tcase(s, cpuid);
+
+    return h_run_suite(s);
+}
