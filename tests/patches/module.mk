@@ -18,6 +18,12 @@ GLUE_FUNCTIONS := vmport_fetch vmport_retire vmport_emulate \
 GLUE_INC := $(PATCHES_BUILD)/vmport-glue.inc
 GLUE_TEST := $(PATCHES_BUILD)/test_glue
 
+# The toolstack series' option validation, from the lines it adds.
+TOOLS_SERIES := $(sort $(wildcard libxc-patches/4.17/[0-9][0-9][0-9][1-9]-*.patch))
+LIBXL_FILE := tools/libs/light/libxl_x86.c
+LIBXL_INC := $(PATCHES_BUILD)/libxl-options.inc
+LIBXL_TEST := $(PATCHES_BUILD)/test_libxl_options
+
 # Every patch's hunks for the glue file, in series order, on an empty tree
 # (GIT_CEILING_DIRECTORIES keeps git apply from treating it as part of this
 # repository).
@@ -39,12 +45,30 @@ $(GLUE_TEST): tests/patches/test_glue.c $(GLUE_INC) $(DM_LIB) \
 	$(CC) $(UNIT_CFLAGS) -Itests/unit -I$(PATCHES_BUILD) $< $(DM_LIB) \
 	    $(LDFLAGS_BASE) $(UNIT_LIBS) -o $@
 
+$(LIBXL_INC): $(TOOLS_SERIES) tests/patches/added-lines \
+              tests/patches/extract-functions
+	@mkdir -p $(dir $@)
+	awk -v file=$(LIBXL_FILE) -f tests/patches/added-lines $(TOOLS_SERIES) \
+	    > $@.added
+	{ grep '^#define VMWARE_HWVER_' $@.added && \
+	  awk -v names=vmware_port_setdefault \
+	      -f tests/patches/extract-functions $@.added; } > $@.tmp
+	mv $@.tmp $@
+
+$(LIBXL_TEST): tests/patches/test_libxl_options.c $(LIBXL_INC)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) -Wno-unused-parameter \
+	    $(shell pkg-config --cflags check 2>/dev/null) -I$(PATCHES_BUILD) \
+	    $< $(LDFLAGS_BASE) $(UNIT_LIBS) -o $@
+
 .PHONY: check-patches check-patches-series
 check-patches-series:
 	@bash tests/patches/check-series $(PATCHES_BUILD)/series
 
-check-patches: check-patches-series $(GLUE_TEST)
-	@echo "== $(GLUE_TEST)"; CK_FORK=no $(GLUE_TEST)
+check-patches: check-patches-series $(GLUE_TEST) $(LIBXL_TEST)
+	@set -e; for t in $(GLUE_TEST) $(LIBXL_TEST); do \
+	    echo "== $$t"; CK_FORK=no $$t; \
+	done
 
-ALL_TARGETS += $(GLUE_TEST)
+ALL_TARGETS += $(GLUE_TEST) $(LIBXL_TEST)
 CHECK_TARGETS += check-patches

@@ -1,0 +1,213 @@
+/*
+ * test_libxl_options.c: the toolstack series' validation of xl's
+ * vmware_port= and vmware_hwver= options (libxl fills in defaults and
+ * refuses bad combinations before any domain is built).
+ *
+ * vmware_port_setdefault() is taken from the lines the series adds to
+ * tools/libs/light/libxl_x86.c (tests/patches/module.mk); what it uses of
+ * libxl is recorded here: defbools, the domain types, LOG().
+ */
+
+#include <check.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The parts of libxl the function uses, with libxl's meanings. */
+typedef struct {
+    int val;                    /* 0 default, > 0 true, < 0 false */
+} libxl_defbool;
+
+static bool libxl_defbool_is_default(libxl_defbool db)
+{
+    return !db.val;
+}
+
+static void libxl_defbool_setdefault(libxl_defbool *db, bool b)
+{
+    if ( !db->val )
+        db->val = b ? 1 : -1;
+}
+
+static bool libxl_defbool_val(libxl_defbool db)
+{
+    ck_assert_msg(db.val, "libxl_defbool_val() of a default defbool");
+    return db.val > 0;
+}
+
+enum {
+    LIBXL_DOMAIN_TYPE_INVALID = -1,
+    LIBXL_DOMAIN_TYPE_HVM = 1,
+    LIBXL_DOMAIN_TYPE_PV,
+    LIBXL_DOMAIN_TYPE_PVH,
+};
+
+#define ERROR_INVAL (-6)
+
+typedef struct {
+    int type;
+    libxl_defbool nested_hvm;
+    struct {
+        libxl_defbool vmware_port;
+        uint32_t vmware_hwver;
+    } arch_x86;
+    union {
+        struct {
+            libxl_defbool viridian;
+        } hvm;
+    } u;
+} libxl_domain_build_info;
+
+typedef struct libxl__gc libxl__gc;
+
+static char logged[512];
+
+#define LOG(level, fmt, ...) \
+    snprintf(logged, sizeof(logged), fmt, ##__VA_ARGS__)
+
+#include "libxl-options.inc"
+
+#define ON  { 1 }
+#define OFF { -1 }
+
+static libxl_domain_build_info info(int type, int port, uint32_t hwver)
+{
+    libxl_domain_build_info b;
+
+    memset(&b, 0, sizeof(b));
+    b.type = type;
+    b.arch_x86.vmware_port.val = port;
+    b.arch_x86.vmware_hwver = hwver;
+    logged[0] = '\0';
+    return b;
+}
+
+#define EXPECT_REFUSED(b, words) do {                                        \
+    int rc_ = vmware_port_setdefault(NULL, &(b));                           \
+    ck_assert_msg(rc_ == ERROR_INVAL, "expected ERROR_INVAL, seen %d", rc_);\
+    ck_assert_msg(strstr(logged, (words)), "expected a message naming "     \
+                  "'%s', seen '%s'", (words), logged);                      \
+} while ( 0 )
+
+START_TEST(default_is_off_and_leaves_hwver_unset)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 0, 0);
+
+    ck_assert_int_eq(vmware_port_setdefault(NULL, &b), 0);
+    ck_assert_msg(b.arch_x86.vmware_port.val < 0, "expected off");
+    ck_assert_uint_eq(b.arch_x86.vmware_hwver, 0);
+}
+END_TEST
+
+START_TEST(port_on_defaults_hwver_to_7)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 0);
+
+    ck_assert_int_eq(vmware_port_setdefault(NULL, &b), 0);
+    ck_assert_msg(b.arch_x86.vmware_hwver == 7, "expected hwver 7, seen %u",
+                  b.arch_x86.vmware_hwver);
+}
+END_TEST
+
+START_TEST(pvh_guests_may_have_it)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_PVH, 1, 21);
+
+    ck_assert_int_eq(vmware_port_setdefault(NULL, &b), 0);
+    ck_assert_uint_eq(b.arch_x86.vmware_hwver, 21);
+}
+END_TEST
+
+START_TEST(hwver_range_ends_are_accepted)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 1);
+
+    ck_assert_int_eq(vmware_port_setdefault(NULL, &b), 0);
+    b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 255);
+    ck_assert_int_eq(vmware_port_setdefault(NULL, &b), 0);
+}
+END_TEST
+
+START_TEST(hwver_256_is_refused)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 256);
+
+    EXPECT_REFUSED(b, "vmware_hwver=256 is out of range (1-255)");
+}
+END_TEST
+
+START_TEST(hwver_without_port_is_refused)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 0, 7);
+
+    EXPECT_REFUSED(b, "vmware_hwver=7 needs vmware_port=1");
+}
+END_TEST
+
+START_TEST(pv_guests_are_refused)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_PV, 1, 0);
+
+    EXPECT_REFUSED(b, "only available to HVM and PVH");
+}
+END_TEST
+
+START_TEST(viridian_together_is_refused)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 0);
+    libxl_defbool on = ON;
+
+    b.u.hvm.viridian = on;
+    EXPECT_REFUSED(b, "vmware_port=1 and viridian are mutually exclusive");
+}
+END_TEST
+
+START_TEST(viridian_off_is_fine)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 0);
+    libxl_defbool off = OFF;
+
+    b.u.hvm.viridian = off;
+    ck_assert_int_eq(vmware_port_setdefault(NULL, &b), 0);
+}
+END_TEST
+
+START_TEST(nested_hvm_together_is_refused)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 0);
+    libxl_defbool on = ON;
+
+    b.nested_hvm = on;
+    EXPECT_REFUSED(b, "nested_hvm=1");
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("patches-libxl-options");
+    TCase *tc = tcase_create("vmware_port");
+    SRunner *sr;
+    int failed;
+
+    tcase_add_test(tc, default_is_off_and_leaves_hwver_unset);
+    tcase_add_test(tc, port_on_defaults_hwver_to_7);
+    tcase_add_test(tc, pvh_guests_may_have_it);
+    tcase_add_test(tc, hwver_range_ends_are_accepted);
+    tcase_add_test(tc, hwver_256_is_refused);
+    tcase_add_test(tc, hwver_without_port_is_refused);
+    tcase_add_test(tc, pv_guests_are_refused);
+    tcase_add_test(tc, viridian_together_is_refused);
+    tcase_add_test(tc, viridian_off_is_fine);
+    tcase_add_test(tc, nested_hvm_together_is_refused);
+    suite_add_tcase(s, tc);
+
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+
+    return failed ? 1 : 0;
+}
