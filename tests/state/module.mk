@@ -22,3 +22,15 @@ check-state: $(STATE_BINS) $(VS_BIN)
 
 ALL_TARGETS += $(STATE_BINS)
 CHECK_TARGETS += check-state
+
+# make bench: tests/state/bench_state.c (ratios against cat and cp).
+$(BUILD)/tests/state/bench_state: tests/state/bench_state.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_BASE) $< $(LDFLAGS_BASE) -o $@
+
+.PHONY: bench-state
+bench-state: $(BUILD)/tests/state/bench_state $(VS_BIN)
+	@mkdir -p $(BUILD)/bench/state
+	$(BUILD)/tests/state/bench_state $(VS_BIN) $(BUILD)/bench/state
+
+BENCH_TARGETS += bench-state

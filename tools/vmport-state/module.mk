@@ -12,7 +12,7 @@ VS_CPPFLAGS := -I$(VS_DIR) -I$(VS_DIR)/lib -Ixen/include \
                $(shell pkg-config --cflags json-c 2>/dev/null)
 VS_CFLAGS := $(CFLAGS_BASE) $(VS_CPPFLAGS) -MMD -MP
 VS_LIBS := $(shell pkg-config --libs json-c 2>/dev/null) -lz
-VS_XEN_LIBS := -lxenlight -lxenctrl -lxentoollog
+VS_XEN_LIBS := -ldl    # libxenctrl/libxenlight: dlopen()ed by live.c
 
 VS_LIB_SRCS := $(sort $(wildcard $(VS_DIR)/lib/*.c))
 VS_LIB_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(VS_LIB_SRCS)) \

@@ -154,8 +154,8 @@ static int page_data(struct vs_stream *s, struct vs_rec *rec)
     if ( count && vs_in_read(&s->in, s->body.p + head, 8 * count) )
         goto trunc;
     head += 8 * count;
-    pages = page_data_pages(s, (const uint64_t *)(s->body.p + 8), count,
-                            rec->offset + 8);
+    pages = count ? page_data_pages(s, (const uint64_t *)(s->body.p + 8),
+                                    count, rec->offset + 8) : 0;
     data = rec->length - head;
     if ( data != pages * VS_PAGE_SIZE )
         vs_problem(s, rec->offset, "libxc: PAGE_DATA length %u, expected "

@@ -235,20 +235,37 @@ int vs_read_rhdr(struct vs_stream *s, struct vs_rhdr *rh, const char *lvl)
     return 0;
 }
 
+/*
+ * Load a body of len bytes.  The buffer grows as the bytes arrive, so a
+ * length field that lies costs no more memory than the input really
+ * holds (a truncated 128 MiB claim is found after what is there).
+ */
 int vs_read_body(struct vs_stream *s, uint32_t len)
 {
-    if ( s->body.cap < len )
-    {
-        uint8_t *n = realloc(s->body.p, len);
+    uint32_t done = 0;
 
-        if ( !n )
-            return -1;
-        s->body.p = n;
-        s->body.cap = len;
-    }
     s->body.len = 0;
-    if ( len && vs_in_read(&s->in, s->body.p, len) )
-        return -1;
+    while ( done < len )
+    {
+        uint32_t chunk = len - done < (1U << 20) ? len - done : 1U << 20;
+
+        if ( s->body.cap < done + chunk )
+        {
+            size_t cap = s->body.cap ? s->body.cap : 4096;
+            uint8_t *n;
+
+            while ( cap < done + chunk )
+                cap *= 2;
+            n = realloc(s->body.p, cap);
+            if ( !n )
+                return -1;
+            s->body.p = n;
+            s->body.cap = cap;
+        }
+        if ( vs_in_read(&s->in, s->body.p + done, chunk) )
+            return -1;
+        done += chunk;
+    }
     s->body.len = len;
     return 0;
 }
