@@ -150,10 +150,10 @@ bool exit_gp(struct host *h, struct task *t)
     out = in;
     host_dm_set_guest(h->dm, t->pid);
     len = host_dm_gp_exit(h->dm, &out, insn, nr, &mode);
-    trace_exit(h, t->pid, "gp", &in, &out, len, h->nr_exits + !!len);
+    personality_fill_exit(&h->opt.pers, &info, in.rip, len);
+    trace_exit(h, t->pid, "gp", &in, &out, &info, h->nr_exits + !!len);
     if ( !len )
         return false;
-    personality_fill_exit(&h->opt.pers, &info, in.rip, len);
     out.rip = personality_resume_rip(&h->opt.pers, &info);
     if ( ptrace(PTRACE_SETREGS, t->pid, 0, &out) )
         return false;
@@ -164,6 +164,7 @@ bool exit_gp(struct host *h, struct task *t)
 bool exit_cpuid_bp(struct host *h, struct task *t)
 {
     struct user_regs_struct in, out;
+    struct host_exit_info info;
     const struct cpuid_bp *bp;
     uint32_t res[4];
 
@@ -185,7 +186,8 @@ bool exit_cpuid_bp(struct host *h, struct task *t)
     out.rcx = res[2];
     out.rdx = res[3];
     out.rip = bp->addr + 2;             /* 0F A2 */
-    trace_exit(h, t->pid, "cpuid", &in, &out, 2, h->nr_exits);
+    personality_fill_exit(&h->opt.pers, &info, bp->addr, 2);
+    trace_exit(h, t->pid, "cpuid", &in, &out, &info, h->nr_exits);
     if ( ptrace(PTRACE_SETREGS, t->pid, 0, &out) )
         return false;
     if ( ptrace(PTRACE_CONT, t->pid, 0, 0) && errno != ESRCH )

@@ -85,7 +85,7 @@ int state_file_read(struct host *h, const char *path);
 /* trace_log.c */
 void trace_exit(struct host *h, pid_t pid, const char *kind,
                 const void *regs_in, const void *regs_out,
-                unsigned int len, uint64_t exit_no);
+                const struct host_exit_info *info, uint64_t exit_no);
 void trace_event(struct host *h, pid_t pid, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

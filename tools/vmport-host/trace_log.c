@@ -3,9 +3,11 @@
  *
  * Exit lines carry the registers the backdoor uses, before and after:
  *   SEQ NS PID PERSONALITY gp|cpuid rip=.. in: rax=.. ... out: ...
- *       len=N exit=E
- * len is the emulated instruction's length (0: not the backdoor's) and E
- * the number of backdoor exits emulated so far, this one included.
+ *       ilen=N|nrip=X len=N exit=E
+ * ilen (Intel) or nrip (AMD) is the exit information as that vendor
+ * gives it; len is the emulated instruction's length (0: not the
+ * backdoor's) and E the number of backdoor exits emulated so far, this one
+ * included.
  */
 
 #include <inttypes.h>
@@ -33,8 +35,8 @@ static void regs(FILE *f, const struct user_regs_struct *r)
 }
 
 void trace_exit(struct host *h, pid_t pid, const char *kind,
-                const void *regs_in, const void *regs_out, unsigned int len,
-                uint64_t exit_no)
+                const void *regs_in, const void *regs_out,
+                const struct host_exit_info *info, uint64_t exit_no)
 {
     const struct user_regs_struct *in = regs_in;
 
@@ -47,7 +49,13 @@ void trace_exit(struct host *h, pid_t pid, const char *kind,
     regs(h->trace, in);
     fprintf(h->trace, " out: ");
     regs(h->trace, regs_out);
-    fprintf(h->trace, " len=%u exit=%" PRIu64 "\n", len, exit_no);
+    /* The exit information as this vendor reports it. */
+    if ( h->opt.pers.reports_next_rip )
+        fprintf(h->trace, " nrip=%" PRIx64 " len=%u", info->next_rip,
+                (unsigned int)(info->next_rip - info->rip));
+    else
+        fprintf(h->trace, " ilen=%u len=%u", info->insn_len, info->insn_len);
+    fprintf(h->trace, " exit=%" PRIu64 "\n", exit_no);
     fflush(h->trace);
 }
 
