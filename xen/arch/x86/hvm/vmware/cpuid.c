@@ -13,9 +13,10 @@
  */
 
 #include <xen/lib.h>
-#include <xen/lib/x86/cpu-policy.h>
 #include <xen/sched.h>
 #include <xen/string.h>
+/* After xen/sched.h: cpu-policy.h relies on MAX() from xen/kernel.h. */
+#include <xen/lib/x86/cpu-policy.h>
 
 #include <asm/hvm/vlapic.h>
 

@@ -19,6 +19,7 @@
 
 #include <xen/errno.h>
 #include <xen/lib.h>
+#include <xen/sched.h>
 #include <xen/string.h>
 #include <xen/types.h>
 
