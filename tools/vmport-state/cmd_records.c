@@ -45,7 +45,7 @@ static int run(int argc, char **argv)
     fd = cli_open_in(argv[1]);
     if ( fd < 0 )
         return EXIT_IO;
-    s = vs_open(fd, argv[1], -1, cli_stream_flags(), stderr);
+    s = vs_open(fd, argv[1], -1, cli_stream_flags() | VS_OPEN_SKIM, stderr);
     if ( !s )
         return EXIT_IO;
     rc = vs_walk(s, print_record, stdout);

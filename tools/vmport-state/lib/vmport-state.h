@@ -73,6 +73,12 @@ typedef int vs_visit_fn(struct vs_stream *s, const struct vs_rec *rec,
 #define VS_OPEN_GZIP_OUT    (1U << 0)  /* compress the output ... */
 #define VS_OPEN_PLAIN_OUT   (1U << 1)  /* ... or not (default: as input) */
 #define VS_OPEN_PROGRESS    (1U << 2)  /* progress line on a tty stderr */
+/*
+ * Read only: load just the header and first pfn of PAGE_DATA (body_len
+ * 16) and skip its pfn checks; for commands that list or dump and leave
+ * checking PAGE_DATA to verify.  Framing is still checked in full.
+ */
+#define VS_OPEN_SKIM        (1U << 4)
 /* Copy: relay bytes after the END record unchanged, as they arrive. */
 #define VS_OPEN_PASS_TRAILING (1U << 3)
 

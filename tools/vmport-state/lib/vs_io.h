@@ -13,7 +13,7 @@
 #include <zlib.h>
 
 #define VS_IN_BUF   (64U << 10)
-#define VS_IN_CHUNK (16U << 10)   /* small reads: a header after a seek */
+#define VS_IN_CHUNK (4U << 10)    /* small reads: a header after a seek */
 
 struct vs_in {
     int fd;

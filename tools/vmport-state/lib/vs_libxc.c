@@ -115,6 +115,7 @@ static int page_data(struct vs_stream *s, struct vs_rec *rec)
     struct vs_page_data_hdr ph = { 0 };
     uint32_t head = 0, count = 0;
     uint64_t data, pages;
+    bool skim = (s->flags & VS_OPEN_SKIM) && !s->copying;
     const uint8_t *body;
     uint32_t len;
     int rc;
@@ -147,6 +148,9 @@ static int page_data(struct vs_stream *s, struct vs_rec *rec)
         vs_problem(s, rec->offset, "libxc: PAGE_DATA length %u shorter "
                    "than its header", rec->length);
 
+    /* Skimming, only the first pfn is loaded and nothing is counted. */
+    if ( skim && count > 1 )
+        count = 1;
     s->body.len = 0;
     if ( vs_buf_append(&s->body, &ph, head) ||
          vs_buf_append(&s->body, NULL, 8 * count) )
@@ -157,7 +161,7 @@ static int page_data(struct vs_stream *s, struct vs_rec *rec)
     pages = count ? page_data_pages(s, (const uint64_t *)(s->body.p + 8),
                                     count, rec->offset + 8) : 0;
     data = rec->length - head;
-    if ( data != pages * VS_PAGE_SIZE )
+    if ( !skim && data != pages * VS_PAGE_SIZE )
         vs_problem(s, rec->offset, "libxc: PAGE_DATA length %u, expected "
                    "%" PRIu64 " for %u pfns with %" PRIu64 " pages",
                    rec->length, head + pages * VS_PAGE_SIZE, count, pages);

@@ -240,7 +240,7 @@ int vs_read_hvm_context(int fd, const char *name, uint8_t **blob,
                         uint32_t *len, FILE *errf)
 {
     struct find_ctx f = { .found = false };
-    struct vs_stream *s = vs_open(fd, name, -1, 0, errf);
+    struct vs_stream *s = vs_open(fd, name, -1, VS_OPEN_SKIM, errf);
     int rc = -1;
 
     if ( !s )
