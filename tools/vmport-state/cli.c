@@ -56,6 +56,31 @@ unsigned int cli_stream_flags(void)
     return isatty(STDERR_FILENO) ? VS_OPEN_PROGRESS : 0;
 }
 
+int cli_walk_file(const char *path, unsigned int flags, vs_visit_fn *fn,
+                  void *opaque, void (*done)(struct vs_stream *s, int rc,
+                                             void *opaque))
+{
+    struct vs_stream *s;
+    int fd = cli_open_in(path), rc;
+
+    if ( fd < 0 )
+        return EXIT_IO;
+    s = vs_open(fd, path, -1, flags | cli_stream_flags(), stderr);
+    if ( !s )
+        rc = EXIT_IO;
+    else
+    {
+        rc = vs_walk(s, fn, opaque);
+        if ( done )
+            done(s, rc, opaque);
+        rc = rc ? (vs_problems(s) ? EXIT_PROBLEMS : EXIT_IO) : EXIT_OK;
+    }
+    vs_close(s);
+    if ( fd != STDIN_FILENO )
+        close(fd);
+    return rc;
+}
+
 int cli_load_context(const char *file, const char *domain, uint8_t **blob,
                      uint32_t *len, char *who, size_t wholen)
 {

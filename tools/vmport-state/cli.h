@@ -44,6 +44,13 @@ int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 int cli_open_in(const char *path);
 /* Stream flags for an input: progress when stderr is a terminal. */
 unsigned int cli_stream_flags(void);
+/*
+ * Walk FILE read-only through fn; done (may be NULL) is called with the
+ * stream before it is closed.  Returns an exit code.
+ */
+int cli_walk_file(const char *path, unsigned int flags, vs_visit_fn *fn,
+                  void *opaque, void (*done)(struct vs_stream *s, int rc,
+                                             void *opaque));
 
 /* The HVM context of FILE or of a live domain; exit code on failure. */
 int cli_load_context(const char *file, const char *domain, uint8_t **blob,

@@ -68,17 +68,7 @@ static int collect(struct vs_stream *s, const struct vs_rec *rec,
 
 static int load(const char *path, struct dlist *l)
 {
-    int fd = cli_open_in(path), rc;
-    struct vs_stream *s;
-
-    if ( fd < 0 )
-        return EXIT_IO;
-    s = vs_open(fd, path, -1, 0, stderr);
-    rc = !s || vs_walk(s, collect, l) ? EXIT_PROBLEMS : EXIT_OK;
-    vs_close(s);
-    if ( fd != STDIN_FILENO )
-        close(fd);
-    return rc;
+    return cli_walk_file(path, 0, collect, l, NULL);
 }
 
 static const char *name(const struct drec *d, char *buf, size_t n)
@@ -95,20 +85,29 @@ static const char *name(const struct drec *d, char *buf, size_t n)
 /* Field-level differences of two HVM records of the same type. */
 static void diff_fields(const struct drec *a, const struct drec *b)
 {
-    uint8_t ba[8 + a->body_len + 8], bb[8 + b->body_len + 8];
+    size_t la = 8 + a->body_len + 8, lb = 8 + b->body_len + 8;
+    uint8_t *ba = malloc(la), *bb = malloc(lb);
     struct vs_hvm_desc da = { a->type, a->instance, a->body_len };
     struct vs_hvm_desc db = { b->type, b->instance, b->body_len };
     static const struct vs_hvm_desc end = { 0 };
     struct json_object *ja, *jb, *fa, *fb, *ra, *rb;
 
+    if ( !ba || !bb )
+    {
+        free(ba);
+        free(bb);
+        return;
+    }
     memcpy(ba, &da, 8);
     memcpy(ba + 8, a->body, a->body_len);
     memcpy(ba + 8 + a->body_len, &end, 8);
     memcpy(bb, &db, 8);
     memcpy(bb + 8, b->body, b->body_len);
     memcpy(bb + 8 + b->body_len, &end, 8);
-    ja = hvmctx_json("a", ba, sizeof(ba));
-    jb = hvmctx_json("b", bb, sizeof(bb));
+    ja = hvmctx_json("a", ba, la);
+    jb = hvmctx_json("b", bb, lb);
+    free(ba);
+    free(bb);
     if ( ja && jb &&
          json_object_object_get_ex(ja, "records", &ra) &&
          json_object_object_get_ex(jb, "records", &rb) &&

@@ -1,7 +1,6 @@
 /* vmport-state records FILE: every record at every level, with offsets. */
 #include <inttypes.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "lib/vs_format.h"
@@ -35,29 +34,21 @@ static int print_record(struct vs_stream *s, const struct vs_rec *r,
     return VS_KEEP;
 }
 
-static int run(int argc, char **argv)
+static void summary(struct vs_stream *s, int rc, void *opaque)
 {
-    struct vs_stream *s;
-    int fd, rc;
-
-    if ( argc != 2 )
-        return cli_usage_error(&cmd_records, "expected one FILE");
-    fd = cli_open_in(argv[1]);
-    if ( fd < 0 )
-        return EXIT_IO;
-    s = vs_open(fd, argv[1], -1, cli_stream_flags() | VS_OPEN_SKIM, stderr);
-    if ( !s )
-        return EXIT_IO;
-    rc = vs_walk(s, print_record, stdout);
-    if ( rc == 0 )
-        printf("%s: %s%s stream, no problems\n", argv[1],
+    (void)opaque;
+    if ( !rc )
+        printf("stream: %s%s, no problems\n",
                vs_input_gzip(s) ? "gzip-compressed " : "",
                vs_kind_name(vs_kind(s)));
-    rc = rc ? EXIT_PROBLEMS : EXIT_OK;
-    vs_close(s);
-    if ( fd != STDIN_FILENO )
-        close(fd);
-    return rc;
+}
+
+static int run(int argc, char **argv)
+{
+    if ( argc != 2 )
+        return cli_usage_error(&cmd_records, "expected one FILE");
+    return cli_walk_file(argv[1], VS_OPEN_SKIM, print_record, stdout,
+                         summary);
 }
 
 const struct cmd cmd_records = {

@@ -4,47 +4,45 @@
  * bounds table the hypervisor loader uses); every problem with its
  * offset on stderr.
  */
-#include <unistd.h>
 
 #include "cli.h"
+
+struct tally {
+    const char *path;
+    unsigned int n[4];
+};
 
 static int count_record(struct vs_stream *s, const struct vs_rec *r,
                         void *opaque)
 {
-    unsigned int *n = opaque;
+    struct tally *t = opaque;
 
     (void)s;
-    n[r->level]++;
+    t->n[r->level]++;
     return VS_KEEP;
+}
+
+static void summary(struct vs_stream *s, int rc, void *opaque)
+{
+    struct tally *t = opaque;
+
+    if ( !rc )
+        printf("%s: OK: %s%s, %u libxl, %u libxc and %u HVM records\n",
+               t->path, vs_input_gzip(s) ? "gzip " : "",
+               vs_kind_name(vs_kind(s)), t->n[VS_LEVEL_LIBXL],
+               t->n[VS_LEVEL_LIBXC], t->n[VS_LEVEL_HVM]);
+    else
+        printf("%s: INVALID: %u problem%s\n", t->path, vs_problems(s),
+               vs_problems(s) == 1 ? "" : "s");
 }
 
 static int run(int argc, char **argv)
 {
-    unsigned int n[4] = { 0 };
-    struct vs_stream *s;
-    int fd, rc;
+    struct tally t = { .path = argv[1] };
 
     if ( argc != 2 )
         return cli_usage_error(&cmd_verify, "expected one FILE");
-    fd = cli_open_in(argv[1]);
-    if ( fd < 0 )
-        return EXIT_IO;
-    s = vs_open(fd, argv[1], -1, cli_stream_flags(), stderr);
-    if ( !s )
-        return EXIT_IO;
-    rc = vs_walk(s, count_record, n);
-    if ( rc == 0 )
-        printf("%s: OK: %s%s, %u libxl, %u libxc and %u HVM records\n",
-               argv[1], vs_input_gzip(s) ? "gzip " : "",
-               vs_kind_name(vs_kind(s)), n[VS_LEVEL_LIBXL],
-               n[VS_LEVEL_LIBXC], n[VS_LEVEL_HVM]);
-    else
-        printf("%s: INVALID: %u problem%s\n", argv[1], vs_problems(s),
-               vs_problems(s) == 1 ? "" : "s");
-    vs_close(s);
-    if ( fd != STDIN_FILENO )
-        close(fd);
-    return rc ? EXIT_PROBLEMS : EXIT_OK;
+    return cli_walk_file(argv[1], 0, count_record, &t, summary);
 }
 
 const struct cmd cmd_verify = {
