@@ -1,0 +1,95 @@
+/*
+ * stress.h: vmport-stress, guests migrated between vmport-host processes
+ * with faults injected on the way.
+ */
+#ifndef STRESS_H
+#define STRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * Fault injection points, numbered like CRIU's FI points: --fault N.
+ * Every one must end in an aborted migration with the guest running on
+ * its source.
+ */
+enum fault {
+    FI_NONE = 0,
+    FI_CORRUPT_BYTE = 1,    /* flip a byte of the VMPORT record body */
+    FI_TRUNCATE = 2,        /* cut the stream short */
+    FI_KILL_DEST = 3,       /* SIGKILL the destination before it adopts */
+    FI_BAD_RECORD = 4,      /* record version the destination refuses */
+    FI_NR
+};
+
+/* Why a migration did not complete. */
+enum abort_reason {
+    AB_VERIFY = 0,          /* vmport-state verify/filter rejected it */
+    AB_REFUSED_V1,          /* convert --policy refuse: does not fit v1 */
+    AB_DEST_REJECTED,       /* destination host exited without adopting */
+    AB_DEST_KILLED,         /* FI_KILL_DEST */
+    AB_NR
+};
+
+enum guest_kind { GK_CHANNELS, GK_RPCTOOL };
+
+struct guest {
+    unsigned int idx;
+    enum guest_kind kind;
+    int pers;               /* 0 intel, 1 amd: the current host's */
+    pid_t host;             /* current vmport-host, 0 if none */
+    pid_t pid;              /* the guest's first process */
+    unsigned int hop;
+    bool handoff_after;     /* current host hands off by itself */
+    bool done;              /* the guest ended (under some host) */
+    int exit_rc;
+    char dir[256];
+};
+
+struct stress_opts {
+    unsigned int guests, seconds, migrations, seed, channels;
+    bool json, filter, verify, quiet, require_coverage;
+    unsigned int convert_pct;       /* % of migrations converted to v1 */
+    unsigned int fault_pct;         /* % of migrations with a fault */
+    int only_fault;                 /* -1: all points in turn */
+    const char *bin, *guest_bin, *workdir;
+};
+
+struct stress_stats {
+    unsigned long attempted, succeeded, aborted[AB_NR];
+    unsigned long fault_injected[FI_NR], fault_clean[FI_NR];
+    unsigned long by_mode[2];               /* handoff-after, SIGUSR1 */
+    unsigned long converted_refuse, converted_cpt, guest_cpt;
+    unsigned long rpcs, verify_failures, lost_guests, host_errors;
+    unsigned long guest_ends_early;
+    double *downtime_ms;
+    size_t nr_downtime, cap_downtime;
+    unsigned long stream_min, stream_max, stream_total, nr_streams;
+};
+
+extern struct stress_opts opts;
+extern struct stress_stats stats;
+
+/* stress_proc.c: processes and files */
+pid_t spawn_host(struct guest *g, char *const argv[], const char *err_path);
+int wait_host(pid_t pid, unsigned int timeout_ms, int *rc);
+int run_tool(char *const argv[], const char *in_path, const char *out_path,
+             unsigned int ms);
+bool file_has(const char *path, const char *needle);
+long long trace_ns(const char *path, bool last_exit);
+double now_ms(void);
+unsigned int rnd(unsigned int n);
+
+/* stress_migrate.c */
+int migrate_guest(struct guest *g);
+int start_guest(struct guest *g);
+extern bool stress_ending;
+
+/* stress_report.c */
+void stats_downtime(double ms);
+void stats_stream(unsigned long bytes);
+void report_print(void);
+const char *fault_name(enum fault f);
+
+#endif /* STRESS_H */

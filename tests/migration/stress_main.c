@@ -1,0 +1,301 @@
+/*
+ * vmport-stress: start guests under simulated Intel and AMD hosts, migrate
+ * them between host processes with real state streams and injected
+ * faults, and print a soak report.  See docs/migrate-stress.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "stress.h"
+
+#define MAX_GUESTS 16
+
+struct stress_opts opts = {
+    .guests = 3, .seconds = 20, .migrations = 0, .channels = 4,
+    .convert_pct = 20, .fault_pct = 30, .only_fault = -1, .filter = true,
+    .verify = true,
+};
+struct stress_stats stats;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"usage: vmport-stress [options]\n"
+"  --guests N        guests (default 3); guest 1 runs vmware-rpctool, the\n"
+"                    others guest_channels (up to %d)\n"
+"  --seconds N       stop migrating after N seconds (default 20)\n"
+"  --migrations N    stop after N migrations (default: no limit)\n"
+"  --channels N      channels each guest_channels keeps open (default 4)\n"
+"  --fault-pct P     %% of migrations with a fault injected (default 30)\n"
+"  --fault N         inject only fault point N (1..%d)\n"
+"  --convert-pct P   %% of streams converted to record version 1 (20)\n"
+"  --no-filter, --no-verify   skip vmport-state filter / verify\n"
+"  --seed N          random seed (default: time)\n"
+"  --bin DIR         where vmport-host and vmport-state are (build/bin)\n"
+"  --guest PATH      the guest_channels program\n"
+"  --workdir DIR     keep the streams and logs there (default: a\n"
+"                    temporary directory, removed when all passed)\n"
+"  --json            the report as JSON\n"
+"  --quiet           no progress line\n"
+"  --require-coverage  also fail unless every fault point, both freeze\n"
+"                    modes, a refused and a checkpointed version 1\n"
+"                    conversion and a guest CPT retry were seen\n"
+"Exit: 0 if no verification failure, no lost guest, no host error and\n"
+"every injected fault was aborted cleanly; 1 otherwise; 2 usage.\n",
+            MAX_GUESTS, FI_NR - 1);
+}
+
+static int parse(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        { "guests", 1, NULL, 'g' }, { "seconds", 1, NULL, 's' },
+        { "migrations", 1, NULL, 'm' }, { "channels", 1, NULL, 'c' },
+        { "fault-pct", 1, NULL, 'f' }, { "fault", 1, NULL, 'F' },
+        { "convert-pct", 1, NULL, 'v' }, { "no-filter", 0, NULL, 'n' },
+        { "no-verify", 0, NULL, 'N' }, { "seed", 1, NULL, 'S' },
+        { "bin", 1, NULL, 'b' }, { "guest", 1, NULL, 'G' },
+        { "workdir", 1, NULL, 'w' }, { "json", 0, NULL, 'j' },
+        { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' },
+        { "require-coverage", 0, NULL, 'r' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+
+    opts.seed = time(NULL) ^ getpid();
+    while ( (c = getopt_long(argc, argv, "", lo, NULL)) != -1 )
+    {
+        unsigned long v = optarg ? strtoul(optarg, NULL, 0) : 0;
+
+        switch ( c )
+        {
+        case 'g': opts.guests = v; break;
+        case 's': opts.seconds = v; break;
+        case 'm': opts.migrations = v; break;
+        case 'c': opts.channels = v; break;
+        case 'f': opts.fault_pct = v; break;
+        case 'F': opts.only_fault = v; break;
+        case 'v': opts.convert_pct = v; break;
+        case 'n': opts.filter = false; break;
+        case 'N': opts.verify = false; break;
+        case 'S': opts.seed = v; break;
+        case 'b': opts.bin = optarg; break;
+        case 'G': opts.guest_bin = optarg; break;
+        case 'w': opts.workdir = optarg; break;
+        case 'j': opts.json = true; break;
+        case 'q': opts.quiet = true; break;
+        case 'r': opts.require_coverage = true; break;
+        case 'h': usage(stdout); exit(0);
+        default: return -1;
+        }
+    }
+    if ( optind != argc || !opts.guests || opts.guests > MAX_GUESTS ||
+         opts.fault_pct > 100 || opts.convert_pct > 100 ||
+         opts.channels < 1 || opts.channels > 8 ||
+         (opts.only_fault >= 0 &&
+          (opts.only_fault < 1 || opts.only_fault >= FI_NR)) ||
+         (!opts.seconds && !opts.migrations) )
+        return -1;
+    if ( !opts.bin )
+        opts.bin = "build/bin";
+    if ( !opts.guest_bin )
+        opts.guest_bin = "build/tests/migration/guest_channels";
+    return 0;
+}
+
+/* Sum what a guest's own output says: RPCs, CPT retries, failures. */
+static void account_guest(const struct guest *g)
+{
+    char path[300], line[512];
+    unsigned long rpcs, cpt, fails;
+    bool ended = false;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/out", g->dir);
+    f = fopen(path, "re");
+    if ( !f )
+        return;
+    while ( fgets(line, sizeof(line), f) )
+    {
+        if ( !strncmp(line, "FAIL", 4) )
+        {
+            stats.verify_failures++;
+            fprintf(stderr, "vmport-stress: guest %u: %s", g->idx, line);
+        }
+        else if ( !strncmp(line, "ok ", 3) )
+            stats.rpcs += 2;
+        else if ( !strncmp(line, "rpctool: done", 13) )
+            ended = true;
+        else if ( sscanf(line, "channels: id=%*u channels=%*u rounds=%*u "
+                         "rpcs=%lu cpt=%lu failures=%lu", &rpcs, &cpt,
+                         &fails) == 3 )
+        {
+            stats.rpcs += rpcs;
+            stats.guest_cpt += cpt;
+            ended = true;
+        }
+    }
+    fclose(f);
+    if ( !ended || g->exit_rc )
+    {
+        fprintf(stderr, "vmport-stress: guest %u: expected a final line "
+                "and exit 0, seen %s and exit %d\n", g->idx,
+                ended ? "it" : "none", g->exit_rc);
+        stats.verify_failures++;
+    }
+}
+
+static bool all_faults_clean(void)
+{
+    unsigned int i;
+
+    for ( i = 1; i < FI_NR; i++ )
+        if ( stats.fault_clean[i] != stats.fault_injected[i] )
+            return false;
+    return true;
+}
+
+/* Did the run reach every point it is meant to exercise? */
+static bool covered(void)
+{
+    bool ok = true;
+    unsigned int i;
+
+    for ( i = 1; i < FI_NR; i++ )
+        if ( opts.only_fault < 0 && !stats.fault_injected[i] )
+        {
+            fprintf(stderr, "vmport-stress: coverage: expected fault %u "
+                    "(%s) injected, seen none\n", i, fault_name(i));
+            ok = false;
+        }
+    if ( !stats.by_mode[0] || !stats.by_mode[1] )
+    {
+        fprintf(stderr, "vmport-stress: coverage: expected freezes by "
+                "--handoff-after and by SIGUSR1, seen %lu and %lu\n",
+                stats.by_mode[0], stats.by_mode[1]);
+        ok = false;
+    }
+    if ( !stats.converted_refuse || !stats.converted_cpt ||
+         !stats.guest_cpt )
+    {
+        fprintf(stderr, "vmport-stress: coverage: expected a refused and "
+                "a checkpointed conversion and a CPT retry, seen %lu, %lu, "
+                "%lu\n", stats.converted_refuse, stats.converted_cpt,
+                stats.guest_cpt);
+        ok = false;
+    }
+    return ok;
+}
+
+static void progress(double t0, bool last)
+{
+    unsigned long ab = stats.attempted - stats.succeeded;
+
+    if ( opts.quiet || !isatty(STDERR_FILENO) )
+        return;
+    fprintf(stderr, "\rvmport-stress: %5.1fs  migrations %lu ok %lu "
+            "aborted %lu  lost %lu%s", (now_ms() - t0) / 1e3,
+            stats.attempted, stats.succeeded, ab, stats.lost_guests,
+            last ? "\n" : "");
+}
+
+static int run(struct guest *gs, const char *dir)
+{
+    double t0 = now_ms(), end = t0 + opts.seconds * 1e3, last = 0;
+    unsigned int i, live;
+    char stop[300];
+
+    for ( i = 0; i < opts.guests; i++ )
+    {
+        struct guest *g = &gs[i];
+
+        g->idx = i + 1;
+        g->kind = i == 0 && opts.guests > 1 ? GK_RPCTOOL : GK_CHANNELS;
+        g->pers = rnd(2);
+        snprintf(g->dir, sizeof(g->dir), "%s/g%u", dir, g->idx);
+        if ( mkdir(g->dir, 0700) || start_guest(g) )
+            return -1;
+    }
+    /* Round-robin over the guests, every loop bounded by time or count. */
+    for ( i = 0; ; i = (i + 1) % opts.guests )
+    {
+        if ( (opts.seconds && now_ms() >= end) ||
+             (opts.migrations && stats.attempted >= opts.migrations) )
+            break;
+        if ( !gs[i].done )
+            migrate_guest(&gs[i]);
+        if ( now_ms() - last > 250 )
+        {
+            progress(t0, false);
+            last = now_ms();
+        }
+    }
+    progress(t0, true);
+    /* Tell every guest to stop and let each end on its host. */
+    stress_ending = true;
+    for ( i = 0; i < opts.guests; i++ )
+    {
+        snprintf(stop, sizeof(stop), "%s/stop", gs[i].dir);
+        fclose(fopen(stop, "w"));
+    }
+    for ( live = 1; live; )
+    {
+        live = 0;
+        for ( i = 0; i < opts.guests; i++ )
+            if ( !gs[i].done )
+            {
+                migrate_guest(&gs[i]);
+                live++;
+            }
+    }
+    for ( i = 0; i < opts.guests; i++ )
+        account_guest(&gs[i]);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static struct guest gs[MAX_GUESTS];
+    char tmpl[] = "/tmp/vmport-stress.XXXXXX", *dir;
+    bool ok;
+    int rc;
+
+    if ( parse(argc, argv) )
+    {
+        usage(stderr);
+        return 2;
+    }
+    srandom(opts.seed);
+    signal(SIGPIPE, SIG_IGN);
+    dir = opts.workdir ? (char *)opts.workdir : mkdtemp(tmpl);
+    if ( !dir || (opts.workdir && mkdir(dir, 0700) && errno != EEXIST) )
+    {
+        perror("vmport-stress: work directory");
+        return 1;
+    }
+    if ( !opts.quiet )
+        fprintf(stderr, "vmport-stress: seed %u, %u guests, work dir %s\n",
+                opts.seed, opts.guests, dir);
+    rc = run(gs, dir);
+    report_print();
+    ok = !rc && !stats.verify_failures && !stats.lost_guests &&
+         !stats.host_errors && all_faults_clean() &&
+         (!opts.require_coverage || covered());
+    if ( ok && !opts.workdir )
+    {
+        char *argv_rm[] = { "/bin/rm", "-rf", dir, NULL };
+
+        run_tool(argv_rm, NULL, NULL, 30000);
+    }
+    else if ( !ok )
+        fprintf(stderr, "vmport-stress: FAILED (seed %u); logs in %s\n",
+                opts.seed, dir);
+    return ok ? 0 : 1;
+}

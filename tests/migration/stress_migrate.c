@@ -1,0 +1,566 @@
+/*
+ * stress_migrate.c: one migration of one guest between two vmport-host
+ * processes, with an optional fault on the way.
+ *
+ * What makes "a failed migration leaves the guest running on its source"
+ * true: the source host freezes the guest, writes its state S and
+ * detaches, leaving the guest stopped and untouched.  The stream the
+ * destination gets is a copy of S (filtered, converted, maybe damaged);
+ * S itself is never modified.  A destination reads and checks its stream
+ * before it seizes the guest (vmport-host's setup() runs before
+ * handoff_adopt()), so a bad stream or a dead destination leaves the guest
+ * stopped with no tracer, and a new host of the source's personality
+ * adopts it again from S: the source's own state, as if the migration had
+ * never been tried.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "stress.h"
+
+#define HOST_WAIT_MS    10000
+#define ADOPT_WAIT_MS   10000
+#define TOOL_MS         10000
+
+static const char *const pers_name[2] = { "intel", "amd" };
+static unsigned long fault_turn;
+bool stress_ending;
+
+static void path_of(char *buf, size_t len, const struct guest *g,
+                    const char *what, unsigned int hop)
+{
+    snprintf(buf, len, "%s/%s.%u", g->dir, what, hop);
+}
+
+/*
+ * Start a host for hop g->hop: spawning the guest (@attach false) or
+ * adopting it from @state_in.  Half the hosts hand off by themselves after
+ * a random number of exits; the others wait for SIGUSR1.
+ */
+static pid_t start_host(struct guest *g, bool attach, const char *state_in)
+{
+    char host[300], st[300], tr[300], err[300], pidf[300], hoff[16];
+    char pidarg[16], id[16], chans[16], stop[300], script[1024];
+    char *argv[40];
+    int n = 0;
+
+    snprintf(host, sizeof(host), "%s/vmport-host", opts.bin);
+    path_of(st, sizeof(st), g, "state", g->hop);
+    path_of(tr, sizeof(tr), g, "trace", g->hop);
+    path_of(err, sizeof(err), g, "err", g->hop);
+    snprintf(pidf, sizeof(pidf), "%s/pid", g->dir);
+    snprintf(stop, sizeof(stop), "%s/stop", g->dir);
+    argv[n++] = host;
+    argv[n++] = "--personality";
+    argv[n++] = (char *)pers_name[g->pers];
+    argv[n++] = "--state-out";
+    argv[n++] = st;
+    argv[n++] = "--trace";
+    argv[n++] = tr;
+    g->handoff_after = !stress_ending && rnd(2);
+    if ( g->handoff_after )
+    {
+        snprintf(hoff, sizeof(hoff), "%u", 1 + rnd(400));
+        argv[n++] = "--handoff-after";
+        argv[n++] = hoff;
+    }
+    if ( attach )
+    {
+        snprintf(pidarg, sizeof(pidarg), "%d", (int)g->pid);
+        argv[n++] = "--attach";
+        argv[n++] = pidarg;
+        argv[n++] = "--state-in";
+        argv[n++] = (char *)state_in;
+    }
+    else
+    {
+        argv[n++] = "--pid-file";
+        argv[n++] = pidf;
+        argv[n++] = "--";
+        if ( g->kind == GK_CHANNELS )
+        {
+            snprintf(id, sizeof(id), "%u", g->idx);
+            snprintf(chans, sizeof(chans), "%u", opts.channels);
+            argv[n++] = (char *)opts.guest_bin;
+            argv[n++] = id;
+            argv[n++] = chans;
+            argv[n++] = "0";
+            argv[n++] = stop;
+        }
+        else
+        {
+            /* Unmodified vmware-rpctool: set a value, read it back. */
+            snprintf(script, sizeof(script),
+                     "i=0; while [ ! -e %s ]; do "
+                     "v=\"g%uv$i.$(printf '%%0*d' $((i %% 97)) 0)\"; "
+                     "if vmware-rpctool \"info-set guestinfo.sh.%u $v\" "
+                     ">/dev/null; then "
+                     "got=$(vmware-rpctool 'info-get guestinfo.sh.%u'); "
+                     "if [ \"$got\" = \"$v\" ]; then echo \"ok $i\"; "
+                     "else echo \"FAIL get $i: $got\"; fi; "
+                     "else echo \"FAIL set $i\"; fi; i=$((i + 1)); done; "
+                     "echo \"rpctool: done $i\"",
+                     stop, g->idx, g->idx, g->idx);
+            argv[n++] = "/bin/sh";
+            argv[n++] = "-c";
+            argv[n++] = script;
+        }
+    }
+    argv[n] = NULL;
+    return spawn_host(g, argv, err);
+}
+
+int start_guest(struct guest *g)
+{
+    char pidf[300];
+    double end = now_ms() + 5000;
+    FILE *f;
+
+    snprintf(pidf, sizeof(pidf), "%s/pid", g->dir);
+    g->host = start_host(g, false, NULL);
+    if ( g->host < 0 )
+        return -1;
+    while ( now_ms() < end )
+    {
+        f = fopen(pidf, "re");
+        if ( f )
+        {
+            int pid = 0;
+
+            if ( fscanf(f, "%d", &pid) == 1 && pid > 0 )
+                g->pid = pid;
+            fclose(f);
+            if ( g->pid > 0 )
+                return 0;
+        }
+        usleep(2000);
+    }
+    fprintf(stderr, "vmport-stress: guest %u did not start\n", g->idx);
+    return -1;
+}
+
+/* State letter and tracer of @pid from /proc; -1 if it is gone. */
+static int proc_state(pid_t pid, char *state, int *tracer)
+{
+    char path[64], line[256];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+    f = fopen(path, "re");
+    if ( !f )
+        return -1;
+    *state = '?';
+    *tracer = -1;
+    while ( fgets(line, sizeof(line), f) )
+    {
+        sscanf(line, "State: %c", state);
+        sscanf(line, "TracerPid: %d", tracer);
+    }
+    fclose(f);
+    return 0;
+}
+
+/*
+ * Is the process tree at @pid parked as a handoff leaves it: no tracer
+ * anywhere, every process stopped, or (a shell in wait4) sleeping with
+ * only parked children, at least one of them?  *seen: what was not.
+ */
+static bool tree_parked(pid_t pid, char *seen, int depth)
+{
+    char path[80], state;
+    int tracer = -1, child, kids = 0;
+    bool ok = true;
+    FILE *f;
+
+    if ( depth > 16 || proc_state(pid, &state, &tracer) || tracer )
+    {
+        *seen = tracer > 0 ? '+' : '-';
+        return false;
+    }
+    if ( state == 'T' )
+        return true;
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
+             (int)pid);
+    f = fopen(path, "re");
+    while ( f && ok && fscanf(f, "%d", &child) == 1 )
+    {
+        kids++;
+        ok = tree_parked(child, seen, depth + 1);
+    }
+    if ( f )
+        fclose(f);
+    if ( ok && (state != 'S' || !kids) )
+    {
+        *seen = state;
+        ok = false;
+    }
+    return ok;
+}
+
+/*
+ * Is the guest parked?  The SIGSTOP a detach passes on takes effect a
+ * moment later, so look for a bounded while.
+ */
+static bool guest_parked(pid_t pid, char *seen)
+{
+    double end = now_ms() + 500;
+
+    do {
+        if ( tree_parked(pid, seen, 0) )
+            return true;
+        usleep(1000);
+    } while ( now_ms() < end );
+    return false;
+}
+
+/*
+ * Wait until the host of hop @hop adopted the guest: its trace holds the
+ * "adopted" event.  A host that exits first without it was rejected.
+ * The exited host is not reaped here (WNOWAIT): its status is the next
+ * migration's business.  Returns the adopt time in ns, or -1.
+ */
+static long long wait_adopted(struct guest *g, pid_t host, unsigned int hop)
+{
+    char tr[300];
+    double end = now_ms() + ADOPT_WAIT_MS;
+    long long ns;
+
+    path_of(tr, sizeof(tr), g, "trace", hop);
+    while ( now_ms() < end )
+    {
+        siginfo_t si = { 0 };
+
+        ns = trace_ns(tr, false);
+        if ( ns >= 0 )
+            return ns;
+        if ( !waitid(P_PID, host, &si, WEXITED | WNOHANG | WNOWAIT) &&
+             si.si_pid == host )
+            return trace_ns(tr, false);
+        usleep(500);
+    }
+    return -1;
+}
+
+/* The source takes the guest back from its own, untouched state. */
+static int readopt(struct guest *g, const char *state)
+{
+    pid_t host;
+    int rc;
+
+    g->hop++;
+    host = start_host(g, true, state);
+    if ( host > 0 && wait_adopted(g, host, g->hop) >= 0 )
+    {
+        g->host = host;
+        return 0;
+    }
+    fprintf(stderr, "vmport-stress: guest %u lost: its source could not "
+            "adopt it again\n", g->idx);
+    if ( host > 0 && !wait_host(host, 100, &rc) )
+        host = 0;
+    if ( host > 0 )
+        kill(host, SIGKILL);
+    stats.lost_guests++;
+    g->done = true;
+    g->host = 0;
+    g->exit_rc = -1;
+    return -1;
+}
+
+/* Offset and length of the first VMPORT record's body in @path. */
+static int vmport_body(const char *path, const char *tmp, long *off,
+                       long *len)
+{
+    char tool[300], line[256];
+    char *argv[] = { tool, "records", (char *)path, NULL };
+    FILE *f;
+    int rc = -1;
+
+    snprintf(tool, sizeof(tool), "%s/vmport-state", opts.bin);
+    if ( run_tool(argv, NULL, tmp, TOOL_MS) )
+        return -1;
+    f = fopen(tmp, "re");
+    if ( !f )
+        return -1;
+    while ( rc && fgets(line, sizeof(line), f) )
+        if ( strstr(line, " VMPORT ") &&
+             sscanf(line, "%li %*s %*s %*s %*s %*s %li", off, len) == 2 )
+            rc = 0;
+    fclose(f);
+    *off += 8;          /* past the hvm_save_descriptor */
+    return rc;
+}
+
+static int patch_file(const char *path, long off, const void *b, size_t n)
+{
+    FILE *f = fopen(path, "r+e");
+    int rc;
+
+    if ( !f )
+        return -1;
+    rc = fseek(f, off, SEEK_SET) || fwrite(b, 1, n, f) != n ? -1 : 0;
+    return fclose(f) ? -1 : rc;
+}
+
+/* Damage the stream @x as fault @f says; -1 if it could not. */
+static int inject(enum fault f, const char *x, const char *tmp)
+{
+    long off, len;
+    struct stat st;
+    uint8_t b;
+    uint16_t ver = 99;
+
+    if ( vmport_body(x, tmp, &off, &len) || stat(x, &st) )
+        return -1;
+    switch ( f )
+    {
+    case FI_CORRUPT_BYTE:
+        /* Inside the CRC-covered body, after the 24-byte header. */
+        if ( len <= 24 )
+            return -1;
+        off += 24 + rnd(len - 24);
+        {
+            FILE *fp = fopen(x, "re");
+
+            if ( !fp || fseek(fp, off, SEEK_SET) || fread(&b, 1, 1, fp) != 1 )
+            {
+                if ( fp )
+                    fclose(fp);
+                return -1;
+            }
+            fclose(fp);
+        }
+        b ^= 1 << rnd(8);
+        return patch_file(x, off, &b, 1);
+    case FI_TRUNCATE:
+        return truncate(x, off + rnd(st.st_size - off));
+    case FI_BAD_RECORD:
+        return patch_file(x, off + 4, &ver, sizeof(ver));
+    default:
+        return 0;
+    }
+}
+
+static enum fault pick_fault(void)
+{
+    if ( rnd(100) >= opts.fault_pct )
+        return FI_NONE;
+    if ( opts.only_fault >= 0 )
+        return opts.only_fault;
+    return 1 + fault_turn++ % (FI_NR - 1);
+}
+
+/*
+ * Make the stream the destination reads: S through the optional filter,
+ * verify and version-1 conversion.  0, or 1 with *why if it must not go.
+ */
+static int prepare_stream(struct guest *g, const char *s, char *x, size_t xl,
+                          enum abort_reason *why)
+{
+    char tool[300], tmp[300], x1[300];
+    char *filter[] = { tool, "filter", NULL };
+    char *cp[] = { "/bin/cp", (char *)s, x, NULL };
+    char *verify[] = { tool, "verify", x, NULL };
+    char *convert[] = { tool, "convert", "--record-version", "1", "--policy",
+                        NULL, x, x1, NULL };
+    int rc;
+
+    snprintf(tool, sizeof(tool), "%s/vmport-state", opts.bin);
+    path_of(x, xl, g, "xfer", g->hop);
+    path_of(x1, sizeof(x1), g, "xfer-v1", g->hop);
+    path_of(tmp, sizeof(tmp), g, "tool", g->hop);
+    rc = opts.filter ? run_tool(filter, s, x, TOOL_MS)
+                     : run_tool(cp, NULL, NULL, TOOL_MS);
+    if ( rc )
+    {
+        *why = AB_VERIFY;
+        return 1;
+    }
+    if ( rnd(100) < opts.convert_pct )
+    {
+        bool refuse = rnd(2);
+
+        convert[5] = refuse ? "refuse" : "checkpoint";
+        rc = run_tool(convert, NULL, NULL, TOOL_MS);
+        if ( rc == 7 && refuse )
+        {
+            stats.converted_refuse++;
+            *why = AB_REFUSED_V1;
+            return 1;
+        }
+        if ( rc )
+        {
+            *why = AB_VERIFY;
+            return 1;
+        }
+        if ( !refuse )
+            stats.converted_cpt++;
+        rename(x1, x);
+    }
+    if ( opts.verify && run_tool(verify, NULL, NULL, TOOL_MS) )
+    {
+        *why = AB_VERIFY;
+        return 1;
+    }
+    return 0;
+}
+
+/* FI_KILL_DEST: the destination waits on a pipe for its stream; kill it. */
+static void kill_waiting_destination(struct guest *g)
+{
+    char fifo[300];
+    pid_t host;
+    int rc;
+
+    path_of(fifo, sizeof(fifo), g, "fifo", g->hop);
+    g->hop++;
+    if ( mkfifo(fifo, 0600) )
+        return;
+    host = start_host(g, true, fifo);
+    usleep(rnd(20000));
+    kill(host, SIGKILL);
+    wait_host(host, 5000, &rc);
+    unlink(fifo);
+}
+
+/* Try to move the handed-off guest; 0 moved, 1 aborted (back on source). */
+static int move(struct guest *g, const char *s, enum fault f,
+                long long freeze_ns)
+{
+    char x[300], tmp[300];
+    enum abort_reason why = AB_DEST_REJECTED;
+    int src_pers = g->pers;
+    long long adopt_ns;
+    char state;
+    pid_t host;
+    int rc;
+
+    path_of(tmp, sizeof(tmp), g, "tool", g->hop);
+    if ( prepare_stream(g, s, x, sizeof(x), &why) )
+        goto abort;
+    if ( f == FI_KILL_DEST )
+    {
+        kill_waiting_destination(g);
+        why = AB_DEST_KILLED;
+        goto abort;
+    }
+    if ( f != FI_NONE && inject(f, x, tmp) )
+    {
+        fprintf(stderr, "vmport-stress: could not inject %s\n",
+                fault_name(f));
+        stats.host_errors++;
+        stats.fault_injected[f]--;
+        f = FI_NONE;
+    }
+    g->hop++;
+    g->pers = !src_pers;
+    host = start_host(g, true, x);
+    adopt_ns = host > 0 ? wait_adopted(g, host, g->hop) : -1;
+    if ( adopt_ns >= 0 )
+    {
+        g->host = host;
+        stats.succeeded++;
+        if ( freeze_ns >= 0 )
+            stats_downtime((adopt_ns - freeze_ns) / 1e6);
+        if ( f != FI_NONE )
+            fprintf(stderr, "vmport-stress: guest %u: fault %s was NOT "
+                    "caught: the destination adopted the guest\n", g->idx,
+                    fault_name(f));
+        unlink(x);
+        return 0;
+    }
+    if ( host > 0 && wait_host(host, 5000, &rc) )
+    {
+        kill(host, SIGKILL);
+        wait_host(host, 5000, &rc);
+    }
+    g->pers = src_pers;
+ abort:
+    unlink(x);
+    stats.aborted[why]++;
+    if ( !guest_parked(g->pid, &state) )
+    {
+        fprintf(stderr, "vmport-stress: guest %u: expected it stopped (T) "
+                "with no tracer after an aborted migration, seen %c "
+                "(+ traced, - gone)\n",
+                g->idx, state);
+        stats.lost_guests++;
+    }
+    if ( readopt(g, s) )
+        return -1;
+    if ( f != FI_NONE )
+        stats.fault_clean[f]++;
+    return 1;
+}
+
+/*
+ * One migration of @g: freeze it on its current host (by SIGUSR1, or by
+ * the host's own --handoff-after), then move it.  Returns -1 on a harness
+ * or host error, 0 otherwise (also when the guest simply ended).
+ */
+int migrate_guest(struct guest *g)
+{
+    char err[300], s[300], tr[300];
+    long long freeze_ns;
+    struct stat st;
+    bool by_signal = !stress_ending;
+    long long signal_ns = -1;
+    enum fault f;
+    int rc = 0;
+
+    path_of(err, sizeof(err), g, "err", g->hop);
+    path_of(s, sizeof(s), g, "state", g->hop);
+    path_of(tr, sizeof(tr), g, "trace", g->hop);
+    if ( stress_ending )
+        ;   /* the guest was told to stop: let it end by itself */
+    else if ( !g->handoff_after || wait_host(g->host, 2000, &rc) )
+    {
+        usleep(10000 + rnd(150000));
+        signal_ns = now_ms() * 1e6;
+        kill(g->host, SIGUSR1);
+    }
+    else
+    {
+        by_signal = false;
+        goto exited;
+    }
+    if ( wait_host(g->host, stress_ending ? 20000 : HOST_WAIT_MS, &rc) )
+    {
+        fprintf(stderr, "vmport-stress: guest %u: host %d did not hand off "
+                "or end in time\n", g->idx, (int)g->host);
+        kill(g->host, SIGKILL);
+        wait_host(g->host, 5000, &rc);
+        stats.host_errors++;
+        g->done = true;
+        g->exit_rc = -1;
+        return -1;
+    }
+ exited:
+    g->host = 0;
+    if ( !file_has(err, "handed off") )
+    {
+        g->done = true;
+        g->exit_rc = rc;
+        return 0;
+    }
+    stats.attempted++;
+    stats.by_mode[by_signal]++;
+    if ( !stat(s, &st) )
+        stats_stream(st.st_size);
+    /* Frozen at its last exit, or when asked if it was running then. */
+    freeze_ns = trace_ns(tr, true);
+    if ( by_signal && signal_ns > freeze_ns )
+        freeze_ns = signal_ns;
+    f = stress_ending ? FI_NONE : pick_fault();
+    if ( f != FI_NONE )
+        stats.fault_injected[f]++;
+    rc = move(g, s, f, freeze_ns);
+    unlink(s);
+    unlink(tr);
+    return rc < 0 ? -1 : 0;
+}

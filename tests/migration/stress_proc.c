@@ -1,0 +1,158 @@
+/*
+ * stress_proc.c: starting and reaping host and tool processes, with every
+ * wait bounded in time, and reading what they left in files.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "stress.h"
+
+double now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+unsigned int rnd(unsigned int n)
+{
+    return n ? (unsigned int)random() % n : 0;
+}
+
+static void redirect(int fd, const char *path, int flags)
+{
+    int f = open(path, flags, 0644);
+
+    if ( f >= 0 )
+    {
+        dup2(f, fd);
+        close(f);
+    }
+}
+
+/* A host whose stdout (the guest's, when it spawns one) is g's out file. */
+pid_t spawn_host(struct guest *g, char *const argv[], const char *err_path)
+{
+    char out[300];
+    pid_t pid;
+
+    snprintf(out, sizeof(out), "%s/out", g->dir);
+    pid = fork();
+    if ( pid )
+        return pid;
+    redirect(STDOUT_FILENO, out, O_WRONLY | O_CREAT | O_APPEND);
+    redirect(STDERR_FILENO, err_path, O_WRONLY | O_CREAT | O_APPEND);
+    redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
+    execv(argv[0], argv);
+    perror(argv[0]);
+    _exit(127);
+}
+
+/* 0 and *rc once @pid ended; -1 if it was still running after timeout. */
+int wait_host(pid_t pid, unsigned int timeout_ms, int *rc)
+{
+    double end = now_ms() + timeout_ms;
+    int status;
+
+    for ( ;; )
+    {
+        pid_t r = waitpid(pid, &status, WNOHANG);
+
+        if ( r == pid )
+        {
+            *rc = WIFEXITED(status) ? WEXITSTATUS(status)
+                                    : 128 + WTERMSIG(status);
+            return 0;
+        }
+        if ( r < 0 && errno != EINTR )
+            return -1;
+        if ( now_ms() > end )
+            return -1;
+        usleep(1000);
+    }
+}
+
+/* Run a tool to completion (killed after @ms); its exit status. */
+int run_tool(char *const argv[], const char *in_path, const char *out_path,
+             unsigned int ms)
+{
+    pid_t pid = fork();
+    int rc;
+
+    if ( pid < 0 )
+        return -1;
+    if ( !pid )
+    {
+        redirect(STDOUT_FILENO, out_path ? out_path : "/dev/null",
+                 O_WRONLY | O_CREAT | O_TRUNC);
+        redirect(STDERR_FILENO, "/dev/null", O_WRONLY);
+        redirect(STDIN_FILENO, in_path ? in_path : "/dev/null", O_RDONLY);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    if ( wait_host(pid, ms, &rc) )
+    {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        return -1;
+    }
+    return rc;
+}
+
+bool file_has(const char *path, const char *needle)
+{
+    char line[512];
+    bool found = false;
+    FILE *f = fopen(path, "re");
+
+    if ( !f )
+        return false;
+    while ( !found && fgets(line, sizeof(line), f) )
+        found = strstr(line, needle) != NULL;
+    fclose(f);
+    return found;
+}
+
+/*
+ * The monotonic ns of a --trace file: with @last_exit the last exit
+ * before the handoff event (where the guest froze), otherwise the
+ * "adopted" event (where it resumes).  -1 if absent.
+ */
+long long trace_ns(const char *path, bool last_exit)
+{
+    char line[1024];
+    long long ns = -1, t;
+    FILE *f = fopen(path, "re");
+
+    if ( !f )
+        return -1;
+    /* Only the tail matters for the freeze point. */
+    if ( last_exit && !fseek(f, -16384, SEEK_END) )
+        (void)!fgets(line, sizeof(line), f);
+    else
+        rewind(f);
+    while ( fgets(line, sizeof(line), f) )
+    {
+        if ( sscanf(line, "%*u %lld", &t) != 1 )
+            continue;
+        if ( last_exit && strstr(line, " event handoff") )
+            break;
+        if ( last_exit && !strstr(line, " event ") )
+            ns = t;
+        if ( !last_exit && strstr(line, " event adopted") )
+        {
+            ns = t;
+            break;
+        }
+    }
+    fclose(f);
+    return ns;
+}

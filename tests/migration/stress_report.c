@@ -1,0 +1,178 @@
+/*
+ * stress_report.c: the soak report, as text or (--json) one JSON object.
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "stress.h"
+
+static const char *const fault_names[FI_NR] = {
+    [FI_NONE] = "none",
+    [FI_CORRUPT_BYTE] = "corrupt-byte",
+    [FI_TRUNCATE] = "truncate",
+    [FI_KILL_DEST] = "kill-destination",
+    [FI_BAD_RECORD] = "bad-record",
+};
+
+static const char *const abort_names[AB_NR] = {
+    [AB_VERIFY] = "verify",
+    [AB_REFUSED_V1] = "refused-v1",
+    [AB_DEST_REJECTED] = "destination-rejected",
+    [AB_DEST_KILLED] = "destination-killed",
+};
+
+const char *fault_name(enum fault f)
+{
+    return f < FI_NR ? fault_names[f] : "?";
+}
+
+void stats_downtime(double ms)
+{
+    if ( stats.nr_downtime == stats.cap_downtime )
+    {
+        size_t cap = stats.cap_downtime ? stats.cap_downtime * 2 : 64;
+        double *d = realloc(stats.downtime_ms, cap * sizeof(*d));
+
+        if ( !d )
+            return;
+        stats.downtime_ms = d;
+        stats.cap_downtime = cap;
+    }
+    stats.downtime_ms[stats.nr_downtime++] = ms;
+}
+
+void stats_stream(unsigned long bytes)
+{
+    if ( !stats.nr_streams || bytes < stats.stream_min )
+        stats.stream_min = bytes;
+    if ( bytes > stats.stream_max )
+        stats.stream_max = bytes;
+    stats.stream_total += bytes;
+    stats.nr_streams++;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of the sorted downtimes. */
+static double pct(unsigned int p)
+{
+    size_t n = stats.nr_downtime, i;
+
+    if ( !n )
+        return 0;
+    i = (n * p + 99) / 100;
+    return stats.downtime_ms[i ? i - 1 : 0];
+}
+
+static unsigned long total_aborted(void)
+{
+    unsigned long n = 0;
+    unsigned int i;
+
+    for ( i = 0; i < AB_NR; i++ )
+        n += stats.aborted[i];
+    return n;
+}
+
+static void print_text(void)
+{
+    unsigned int i;
+
+    printf("soak report\n");
+    printf("  migrations: %lu attempted, %lu succeeded, %lu aborted "
+           "(%lu by --handoff-after, %lu by SIGUSR1)\n", stats.attempted,
+           stats.succeeded, total_aborted(), stats.by_mode[0],
+           stats.by_mode[1]);
+    for ( i = 0; i < AB_NR; i++ )
+        printf("    aborted %-22s %lu\n", abort_names[i], stats.aborted[i]);
+    printf("  version 1 conversions: %lu refused, %lu checkpointed; guests "
+           "saw CPT %lu times\n", stats.converted_refuse,
+           stats.converted_cpt, stats.guest_cpt);
+    printf("  faults (injected / aborted cleanly with the guest back on its "
+           "source):\n");
+    for ( i = 1; i < FI_NR; i++ )
+        printf("    FI %u %-18s %lu / %lu\n", i, fault_names[i],
+               stats.fault_injected[i], stats.fault_clean[i]);
+    printf("  RPCs completed: %lu; verification failures: %lu; guests "
+           "lost: %lu; host errors: %lu\n", stats.rpcs,
+           stats.verify_failures, stats.lost_guests, stats.host_errors);
+    printf("  downtime (freeze -> resume, ms) over %zu: min %.2f median "
+           "%.2f p99 %.2f max %.2f\n", stats.nr_downtime, pct(0), pct(50),
+           pct(99), pct(100));
+    printf("  stream bytes over %lu: min %lu mean %lu max %lu\n",
+           stats.nr_streams, stats.stream_min,
+           stats.nr_streams ? stats.stream_total / stats.nr_streams : 0,
+           stats.stream_max);
+}
+
+static void add_u(json_object *o, const char *k, unsigned long v)
+{
+    json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static void print_json(void)
+{
+    json_object *o = json_object_new_object();
+    json_object *ab = json_object_new_object();
+    json_object *fi = json_object_new_object();
+    json_object *dt = json_object_new_object();
+    json_object *sz = json_object_new_object();
+    unsigned int i;
+
+    add_u(o, "attempted", stats.attempted);
+    add_u(o, "succeeded", stats.succeeded);
+    add_u(o, "aborted", total_aborted());
+    add_u(o, "by_handoff_after", stats.by_mode[0]);
+    add_u(o, "by_sigusr1", stats.by_mode[1]);
+    for ( i = 0; i < AB_NR; i++ )
+        add_u(ab, abort_names[i], stats.aborted[i]);
+    json_object_object_add(o, "aborted_by_reason", ab);
+    for ( i = 1; i < FI_NR; i++ )
+    {
+        json_object *f = json_object_new_object();
+
+        add_u(f, "number", i);
+        add_u(f, "injected", stats.fault_injected[i]);
+        add_u(f, "aborted_cleanly", stats.fault_clean[i]);
+        json_object_object_add(fi, fault_names[i], f);
+    }
+    json_object_object_add(o, "faults", fi);
+    add_u(o, "converted_refused", stats.converted_refuse);
+    add_u(o, "converted_checkpoint", stats.converted_cpt);
+    add_u(o, "guest_cpt_retries", stats.guest_cpt);
+    add_u(o, "rpcs", stats.rpcs);
+    add_u(o, "verification_failures", stats.verify_failures);
+    add_u(o, "lost_guests", stats.lost_guests);
+    add_u(o, "host_errors", stats.host_errors);
+    add_u(dt, "count", stats.nr_downtime);
+    json_object_object_add(dt, "min", json_object_new_double(pct(0)));
+    json_object_object_add(dt, "median", json_object_new_double(pct(50)));
+    json_object_object_add(dt, "p99", json_object_new_double(pct(99)));
+    json_object_object_add(dt, "max", json_object_new_double(pct(100)));
+    json_object_object_add(o, "downtime_ms", dt);
+    add_u(sz, "count", stats.nr_streams);
+    add_u(sz, "min", stats.stream_min);
+    add_u(sz, "max", stats.stream_max);
+    add_u(sz, "total", stats.stream_total);
+    json_object_object_add(o, "stream_bytes", sz);
+    printf("%s\n", json_object_to_json_string_ext(o,
+                                                  JSON_C_TO_STRING_PRETTY));
+    json_object_put(o);
+}
+
+void report_print(void)
+{
+    if ( stats.nr_downtime )
+        qsort(stats.downtime_ms, stats.nr_downtime, sizeof(double),
+              cmp_double);
+    if ( opts.json )
+        print_json();
+    else
+        print_text();
+}
