@@ -28,9 +28,12 @@ static void assert_same(const struct bytes *a, const struct bytes *b,
 
     ck_assert_msg(a->len == b->len, "%s: length %zu expected, %zu seen",
                   what, a->len, b->len);
-    for ( i = 0; i < a->len; i++ )
-        ck_assert_msg(a->p[i] == b->p[i], "%s: byte %#zx expected %#x, "
-                      "seen %#x", what, i, a->p[i], b->p[i]);
+    if ( !memcmp(a->p, b->p, a->len) )
+        return;
+    for ( i = 0; a->p[i] == b->p[i]; i++ )
+        ;
+    ck_abort_msg("%s: byte %#zx expected %#x, seen %#x", what, i, a->p[i],
+                 b->p[i]);
 }
 
 START_TEST(copy_with_no_edit_is_byte_identical_for_every_kind)
