@@ -64,6 +64,8 @@ struct stress_stats {
     unsigned long rpcs, verify_failures, lost_guests, host_errors;
     unsigned long guest_ends_early;
     double *downtime_ms;
+    double phase_ms[3];     /* sums: freeze->source exit, transfer, adopt */
+    unsigned long nr_phases;
     size_t nr_downtime, cap_downtime;
     unsigned long stream_min, stream_max, stream_total, nr_streams;
 };

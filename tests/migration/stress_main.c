@@ -198,12 +198,17 @@ static void progress(double t0, bool last)
 {
     unsigned long ab = stats.attempted - stats.succeeded;
 
-    if ( opts.quiet || !isatty(STDERR_FILENO) )
+    static double printed;
+    bool tty = isatty(STDERR_FILENO);
+
+    /* On a terminal one line redrawn; elsewhere a line every 5 s. */
+    if ( opts.quiet || (!tty && !last && now_ms() - printed < 5000) )
         return;
-    fprintf(stderr, "\rvmport-stress: %5.1fs  migrations %lu ok %lu "
-            "aborted %lu  lost %lu%s", (now_ms() - t0) / 1e3,
-            stats.attempted, stats.succeeded, ab, stats.lost_guests,
-            last ? "\n" : "");
+    printed = now_ms();
+    fprintf(stderr, "%svmport-stress: %5.1fs  migrations %lu ok %lu "
+            "aborted %lu  lost %lu%s", tty ? "\r" : "",
+            (now_ms() - t0) / 1e3, stats.attempted, stats.succeeded, ab,
+            stats.lost_guests, last || !tty ? "\n" : "");
 }
 
 static int run(struct guest *gs, const char *dir)

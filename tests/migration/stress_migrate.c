@@ -202,6 +202,20 @@ static bool tree_parked(pid_t pid, char *seen, int depth)
     return ok;
 }
 
+/* What a hung host and its guest are waiting in, for the log. */
+static void report_stuck(const struct guest *g)
+{
+    char cmd[200], out[300];
+    char *argv[] = { "/bin/sh", "-c", cmd, NULL };
+
+    snprintf(cmd, sizeof(cmd), "ps -o pid,ppid,stat,wchan:24,comm -p %d "
+             "--ppid %d -g %d; cat /proc/%d/stack", (int)g->host,
+             (int)g->pid, (int)g->pid, (int)g->host);
+    snprintf(out, sizeof(out), "%s/stuck.%u", g->dir, g->hop);
+    run_tool(argv, NULL, out, 5000);
+    fprintf(stderr, "vmport-stress: what they wait in: %s\n", out);
+}
+
 /*
  * Is the guest parked?  The SIGSTOP a detach passes on takes effect a
  * moment later, so look for a bounded while.
@@ -246,6 +260,8 @@ static long long wait_adopted(struct guest *g, pid_t host, unsigned int hop)
     return -1;
 }
 
+static void report_stuck(const struct guest *g);
+
 /* The source takes the guest back from its own, untouched state. */
 static int readopt(struct guest *g, const char *state)
 {
@@ -261,6 +277,8 @@ static int readopt(struct guest *g, const char *state)
     }
     fprintf(stderr, "vmport-stress: guest %u lost: its source could not "
             "adopt it again\n", g->idx);
+    g->host = host;
+    report_stuck(g);
     if ( host > 0 && !wait_host(host, 100, &rc) )
         host = 0;
     if ( host > 0 )
@@ -348,6 +366,13 @@ static int inject(enum fault f, const char *x, const char *tmp)
 
 static enum fault pick_fault(void)
 {
+    unsigned int i;
+
+    /* --require-coverage: every point early, so short runs reach them. */
+    for ( i = 1; opts.require_coverage && opts.only_fault < 0 && i < FI_NR;
+          i++ )
+        if ( !stats.fault_injected[i] )
+            return i;
     if ( rnd(100) >= opts.fault_pct )
         return FI_NONE;
     if ( opts.only_fault >= 0 )
@@ -381,9 +406,13 @@ static int prepare_stream(struct guest *g, const char *s, char *x, size_t xl,
         *why = AB_VERIFY;
         return 1;
     }
-    if ( rnd(100) < opts.convert_pct )
+    if ( rnd(100) < opts.convert_pct ||
+         (opts.require_coverage &&
+          (!stats.converted_refuse || stats.converted_cpt < 3)) )
     {
-        bool refuse = rnd(2);
+        bool refuse = opts.require_coverage && !stats.converted_refuse ?
+                      true : opts.require_coverage &&
+                      stats.converted_cpt < 3 ? false : rnd(2);
 
         convert[5] = refuse ? "refuse" : "checkpoint";
         rc = run_tool(convert, NULL, NULL, TOOL_MS);
@@ -430,19 +459,26 @@ static void kill_waiting_destination(struct guest *g)
 
 /* Try to move the handed-off guest; 0 moved, 1 aborted (back on source). */
 static int move(struct guest *g, const char *s, enum fault f,
-                long long freeze_ns)
+                long long freeze_ns, double exit_ms)
 {
     char x[300], tmp[300];
     enum abort_reason why = AB_DEST_REJECTED;
     int src_pers = g->pers;
     long long adopt_ns;
+    double start_ms;
     char state;
     pid_t host;
     int rc;
 
     path_of(tmp, sizeof(tmp), g, "tool", g->hop);
     if ( prepare_stream(g, s, x, sizeof(x), &why) )
+    {
+        /* Stopped before the fault point: nothing was injected. */
+        if ( f != FI_NONE )
+            stats.fault_injected[f]--;
+        f = FI_NONE;
         goto abort;
+    }
     if ( f == FI_KILL_DEST )
     {
         kill_waiting_destination(g);
@@ -459,6 +495,7 @@ static int move(struct guest *g, const char *s, enum fault f,
     }
     g->hop++;
     g->pers = !src_pers;
+    start_ms = now_ms();
     host = start_host(g, true, x);
     adopt_ns = host > 0 ? wait_adopted(g, host, g->hop) : -1;
     if ( adopt_ns >= 0 )
@@ -466,7 +503,13 @@ static int move(struct guest *g, const char *s, enum fault f,
         g->host = host;
         stats.succeeded++;
         if ( freeze_ns >= 0 )
+        {
             stats_downtime((adopt_ns - freeze_ns) / 1e6);
+            stats.phase_ms[0] += exit_ms - freeze_ns / 1e6;
+            stats.phase_ms[1] += start_ms - exit_ms;
+            stats.phase_ms[2] += adopt_ns / 1e6 - start_ms;
+            stats.nr_phases++;
+        }
         if ( f != FI_NONE )
             fprintf(stderr, "vmport-stress: guest %u: fault %s was NOT "
                     "caught: the destination adopted the guest\n", g->idx,
@@ -510,6 +553,7 @@ int migrate_guest(struct guest *g)
     struct stat st;
     bool by_signal = !stress_ending;
     long long signal_ns = -1;
+    double exit_ms;
     enum fault f;
     int rc = 0;
 
@@ -533,6 +577,7 @@ int migrate_guest(struct guest *g)
     {
         fprintf(stderr, "vmport-stress: guest %u: host %d did not hand off "
                 "or end in time\n", g->idx, (int)g->host);
+        report_stuck(g);
         kill(g->host, SIGKILL);
         wait_host(g->host, 5000, &rc);
         stats.host_errors++;
@@ -541,6 +586,7 @@ int migrate_guest(struct guest *g)
         return -1;
     }
  exited:
+    exit_ms = now_ms();
     g->host = 0;
     if ( !file_has(err, "handed off") )
     {
@@ -559,7 +605,7 @@ int migrate_guest(struct guest *g)
     f = stress_ending ? FI_NONE : pick_fault();
     if ( f != FI_NONE )
         stats.fault_injected[f]++;
-    rc = move(g, s, f, freeze_ns);
+    rc = move(g, s, f, freeze_ns, exit_ms);
     unlink(s);
     unlink(tr);
     return rc < 0 ? -1 : 0;
