@@ -148,6 +148,12 @@ static int page_data(struct vs_stream *s, struct vs_rec *rec)
         vs_problem(s, rec->offset, "libxc: PAGE_DATA length %u shorter "
                    "than its header", rec->length);
 
+    /* A count past Xen's batch size is not loaded: it bounds memory. */
+    if ( count > VS_PAGE_BATCH_MAX )
+    {
+        count = 0;
+        skim = true;
+    }
     /* Skimming, only the first pfn is loaded and nothing is counted. */
     if ( skim && count > 1 )
         count = 1;
