@@ -10,7 +10,7 @@ set -u
 BUILD=${1:?usage: check-migration.sh BUILD}
 SECONDS_=${STRESS_SECONDS:-15}
 
-out=$(timeout 55 "$BUILD/bin/vmport-stress" --bin "$BUILD/bin" \
+out=$(timeout 58 "$BUILD/bin/vmport-stress" --bin "$BUILD/bin" \
       --guest "$BUILD/tests/migration/guest_channels" --seconds "$SECONDS_" \
       --fault-pct 40 --convert-pct 40 --seed "${STRESS_SEED:-$RANDOM}" \
       --require-coverage --quiet 2>&1)

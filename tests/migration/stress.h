@@ -64,7 +64,7 @@ struct stress_stats {
     unsigned long rpcs, verify_failures, lost_guests, host_errors;
     unsigned long guest_ends_early;
     double *downtime_ms;
-    double phase_ms[3];     /* sums: freeze->source exit, transfer, adopt */
+    double phase_ms[4];     /* sums: source, queued, transfer, adopt */
     unsigned long nr_phases;
     size_t nr_downtime, cap_downtime;
     unsigned long stream_min, stream_max, stream_total, nr_streams;
@@ -79,7 +79,8 @@ int wait_host(pid_t pid, unsigned int timeout_ms, int *rc);
 int run_tool(char *const argv[], const char *in_path, const char *out_path,
              unsigned int ms);
 bool file_has(const char *path, const char *needle);
-long long trace_ns(const char *path, bool last_exit);
+enum trace_point { TR_FREEZE, TR_HANDOFF, TR_ADOPTED };
+long long trace_ns(const char *path, enum trace_point p);
 double now_ms(void);
 unsigned int rnd(unsigned int n);
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -211,6 +212,26 @@ static void progress(double t0, bool last)
             stats.lost_guests, last || !tty ? "\n" : "");
 }
 
+/*
+ * A guest whose host already handed it off (--handoff-after) waits frozen
+ * for this driver: serve it before @i to keep its downtime short.
+ */
+static unsigned int next_frozen(struct guest *gs, unsigned int i)
+{
+    unsigned int k;
+
+    for ( k = 0; k < opts.guests; k++ )
+    {
+        siginfo_t si = { 0 };
+
+        if ( !gs[k].done && gs[k].host > 0 &&
+             !waitid(P_PID, gs[k].host, &si, WEXITED | WNOHANG | WNOWAIT) &&
+             si.si_pid == gs[k].host )
+            return k;
+    }
+    return i;
+}
+
 static int run(struct guest *gs, const char *dir)
 {
     double t0 = now_ms(), end = t0 + opts.seconds * 1e3, last = 0;
@@ -235,7 +256,7 @@ static int run(struct guest *gs, const char *dir)
              (opts.migrations && stats.attempted >= opts.migrations) )
             break;
         if ( !gs[i].done )
-            migrate_guest(&gs[i]);
+            migrate_guest(&gs[next_frozen(gs, i)]);
         if ( now_ms() - last > 250 )
         {
             progress(t0, false);

@@ -249,12 +249,12 @@ static long long wait_adopted(struct guest *g, pid_t host, unsigned int hop)
     {
         siginfo_t si = { 0 };
 
-        ns = trace_ns(tr, false);
+        ns = trace_ns(tr, TR_ADOPTED);
         if ( ns >= 0 )
             return ns;
         if ( !waitid(P_PID, host, &si, WEXITED | WNOHANG | WNOWAIT) &&
              si.si_pid == host )
-            return trace_ns(tr, false);
+            return trace_ns(tr, TR_ADOPTED);
         usleep(500);
     }
     return -1;
@@ -439,6 +439,22 @@ static int prepare_stream(struct guest *g, const char *s, char *x, size_t xl,
     return 0;
 }
 
+/* One line per successful migration in WORKDIR/migrations.log. */
+static void log_migration(const struct guest *g, const double part[4])
+{
+    char path[300];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/../migrations.log", g->dir);
+    f = fopen(path, "ae");
+    if ( !f )
+        return;
+    fprintf(f, "guest %u hop %u to %s: source %.2f ms, queued %.2f ms, "
+            "transfer %.2f ms, adopt %.2f ms\n", g->idx, g->hop,
+            pers_name[g->pers], part[0], part[1], part[2], part[3]);
+    fclose(f);
+}
+
 /* FI_KILL_DEST: the destination waits on a pipe for its stream; kill it. */
 static void kill_waiting_destination(struct guest *g)
 {
@@ -459,7 +475,7 @@ static void kill_waiting_destination(struct guest *g)
 
 /* Try to move the handed-off guest; 0 moved, 1 aborted (back on source). */
 static int move(struct guest *g, const char *s, enum fault f,
-                long long freeze_ns, double exit_ms)
+                long long freeze_ns, double handoff_ms, double exit_ms)
 {
     char x[300], tmp[300];
     enum abort_reason why = AB_DEST_REJECTED;
@@ -505,9 +521,15 @@ static int move(struct guest *g, const char *s, enum fault f,
         if ( freeze_ns >= 0 )
         {
             stats_downtime((adopt_ns - freeze_ns) / 1e6);
-            stats.phase_ms[0] += exit_ms - freeze_ns / 1e6;
-            stats.phase_ms[1] += start_ms - exit_ms;
-            stats.phase_ms[2] += adopt_ns / 1e6 - start_ms;
+            double part[4] = {
+                handoff_ms - freeze_ns / 1e6, exit_ms - handoff_ms,
+                start_ms - exit_ms, adopt_ns / 1e6 - start_ms,
+            };
+            unsigned int i;
+
+            log_migration(g, part);
+            for ( i = 0; i < 4; i++ )
+                stats.phase_ms[i] += part[i];
             stats.nr_phases++;
         }
         if ( f != FI_NONE )
@@ -552,7 +574,7 @@ int migrate_guest(struct guest *g)
     long long freeze_ns;
     struct stat st;
     bool by_signal = !stress_ending;
-    long long signal_ns = -1;
+    long long signal_ns = -1, handoff_ns;
     double exit_ms;
     enum fault f;
     int rc = 0;
@@ -599,13 +621,14 @@ int migrate_guest(struct guest *g)
     if ( !stat(s, &st) )
         stats_stream(st.st_size);
     /* Frozen at its last exit, or when asked if it was running then. */
-    freeze_ns = trace_ns(tr, true);
+    freeze_ns = trace_ns(tr, TR_FREEZE);
+    handoff_ns = trace_ns(tr, TR_HANDOFF);
     if ( by_signal && signal_ns > freeze_ns )
         freeze_ns = signal_ns;
     f = stress_ending ? FI_NONE : pick_fault();
     if ( f != FI_NONE )
         stats.fault_injected[f]++;
-    rc = move(g, s, f, freeze_ns, exit_ms);
+    rc = move(g, s, f, freeze_ns, handoff_ns / 1e6, exit_ms);
     unlink(s);
     unlink(tr);
     return rc < 0 ? -1 : 0;

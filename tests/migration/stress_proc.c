@@ -122,11 +122,12 @@ bool file_has(const char *path, const char *needle)
 }
 
 /*
- * The monotonic ns of a --trace file: with @last_exit the last exit
- * before the handoff event (where the guest froze), otherwise the
- * "adopted" event (where it resumes).  -1 if absent.
+ * A CLOCK_MONOTONIC ns from a --trace file: TR_FREEZE the last exit before
+ * the handoff event (where the guest froze), TR_HANDOFF that event (state
+ * written, guest detached), TR_ADOPTED the "adopted" event (where it
+ * resumes).  -1 if absent.
  */
-long long trace_ns(const char *path, bool last_exit)
+long long trace_ns(const char *path, enum trace_point p)
 {
     char line[1024];
     long long ns = -1, t;
@@ -134,8 +135,8 @@ long long trace_ns(const char *path, bool last_exit)
 
     if ( !f )
         return -1;
-    /* Only the tail matters for the freeze point. */
-    if ( last_exit && !fseek(f, -16384, SEEK_END) )
+    /* Only the tail matters for the handoff. */
+    if ( p != TR_ADOPTED && !fseek(f, -16384, SEEK_END) )
         (void)!fgets(line, sizeof(line), f);
     else
         rewind(f);
@@ -143,11 +144,15 @@ long long trace_ns(const char *path, bool last_exit)
     {
         if ( sscanf(line, "%*u %lld", &t) != 1 )
             continue;
-        if ( last_exit && strstr(line, " event handoff") )
+        if ( p != TR_ADOPTED && strstr(line, " event handoff") )
+        {
+            if ( p == TR_HANDOFF )
+                ns = t;
             break;
-        if ( last_exit && !strstr(line, " event ") )
+        }
+        if ( p == TR_FREEZE && !strstr(line, " event ") )
             ns = t;
-        if ( !last_exit && strstr(line, " event adopted") )
+        if ( p == TR_ADOPTED && strstr(line, " event adopted") )
         {
             ns = t;
             break;

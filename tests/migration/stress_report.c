@@ -106,11 +106,13 @@ static void print_text(void)
            "%.2f p99 %.2f max %.2f\n", stats.nr_downtime, pct(0), pct(50),
            pct(99), pct(100));
     if ( stats.nr_phases )
-        printf("    mean parts: source freeze+write+detach %.2f, transfer "
-               "(filter/convert/verify) %.2f, destination start+adopt "
-               "%.2f\n", stats.phase_ms[0] / stats.nr_phases,
+        printf("    mean parts: source host (write+detach) %.2f, queued "
+               "in this driver %.2f, transfer (filter/convert/verify) "
+               "%.2f, destination start+adopt %.2f\n",
+               stats.phase_ms[0] / stats.nr_phases,
                stats.phase_ms[1] / stats.nr_phases,
-               stats.phase_ms[2] / stats.nr_phases);
+               stats.phase_ms[2] / stats.nr_phases,
+               stats.phase_ms[3] / stats.nr_phases);
     printf("  stream bytes over %lu: min %lu mean %lu max %lu\n",
            stats.nr_streams, stats.stream_min,
            stats.nr_streams ? stats.stream_total / stats.nr_streams : 0,
@@ -161,10 +163,11 @@ static void print_json(void)
     json_object_object_add(dt, "median", json_object_new_double(pct(50)));
     json_object_object_add(dt, "p99", json_object_new_double(pct(99)));
     json_object_object_add(dt, "max", json_object_new_double(pct(100)));
-    for ( i = 0; i < 3 && stats.nr_phases; i++ )
+    for ( i = 0; i < 4 && stats.nr_phases; i++ )
     {
-        static const char *const part[3] = {
-            "mean_source_ms", "mean_transfer_ms", "mean_adopt_ms",
+        static const char *const part[4] = {
+            "mean_source_ms", "mean_queued_ms", "mean_transfer_ms",
+            "mean_adopt_ms",
         };
 
         json_object_object_add(dt, part[i], json_object_new_double(
