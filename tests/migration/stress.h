@@ -60,7 +60,7 @@ struct stress_stats {
     unsigned long attempted, succeeded, aborted[AB_NR];
     unsigned long fault_injected[FI_NR], fault_clean[FI_NR];
     unsigned long by_mode[2];               /* handoff-after, SIGUSR1 */
-    unsigned long converted_refuse, converted_cpt, guest_cpt;
+    unsigned long converted_refuse, converted_cpt, converted_fit, guest_cpt;
     unsigned long rpcs, verify_failures, lost_guests, host_errors;
     unsigned long guest_ends_early;
     double *downtime_ms;

@@ -364,6 +364,24 @@ static int inject(enum fault f, const char *x, const char *tmp)
     }
 }
 
+/* Did the conversion mark channels CPT (header flag CHECKPOINT)? */
+static bool checkpointed(const char *x, const char *tmp)
+{
+    long off, len;
+    uint32_t flags = 0;
+    FILE *f;
+
+    if ( vmport_body(x, tmp, &off, &len) )
+        return false;
+    f = fopen(x, "re");
+    if ( !f )
+        return false;
+    if ( fseek(f, off + 8, SEEK_SET) || fread(&flags, 4, 1, f) != 1 )
+        flags = 0;
+    fclose(f);
+    return flags & 1;
+}
+
 static enum fault pick_fault(void)
 {
     unsigned int i;
@@ -427,8 +445,12 @@ static int prepare_stream(struct guest *g, const char *s, char *x, size_t xl,
             *why = AB_VERIFY;
             return 1;
         }
-        if ( !refuse )
+        if ( refuse )
+            stats.converted_fit++;
+        else if ( checkpointed(x1, tmp) )
             stats.converted_cpt++;
+        else
+            stats.converted_fit++;
         rename(x1, x);
     }
     if ( opts.verify && run_tool(verify, NULL, NULL, TOOL_MS) )

@@ -91,9 +91,9 @@ static void print_text(void)
            stats.by_mode[1]);
     for ( i = 0; i < AB_NR; i++ )
         printf("    aborted %-22s %lu\n", abort_names[i], stats.aborted[i]);
-    printf("  version 1 conversions: %lu refused, %lu checkpointed; guests "
-           "saw CPT %lu times\n", stats.converted_refuse,
-           stats.converted_cpt, stats.guest_cpt);
+    printf("  version 1 conversions: %lu refused, %lu checkpointed, %lu "
+           "fitted; guests saw CPT %lu times\n", stats.converted_refuse,
+           stats.converted_cpt, stats.converted_fit, stats.guest_cpt);
     printf("  faults (injected / aborted cleanly with the guest back on its "
            "source):\n");
     for ( i = 1; i < FI_NR; i++ )
@@ -153,6 +153,7 @@ static void print_json(void)
     json_object_object_add(o, "faults", fi);
     add_u(o, "converted_refused", stats.converted_refuse);
     add_u(o, "converted_checkpoint", stats.converted_cpt);
+    add_u(o, "converted_fitted", stats.converted_fit);
     add_u(o, "guest_cpt_retries", stats.guest_cpt);
     add_u(o, "rpcs", stats.rpcs);
     add_u(o, "verification_failures", stats.verify_failures);
