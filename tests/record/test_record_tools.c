@@ -227,6 +227,29 @@ START_TEST(guestinfo_edits_touch_only_their_key)
 }
 END_TEST
 
+/* A key that sorts before existing ones is inserted, not aliased. */
+START_TEST(guestinfo_set_of_a_key_sorting_first_keeps_the_others)
+{
+    size_t len = 0;
+    uint8_t *buf = golden_read("v2-busy.bin", &len);
+    struct vmport_rec r = parse_ok(buf, len, "v2-busy.bin");
+    const struct vmport_rec_gi *g;
+    unsigned int before = r.nr_gi;
+    char err[256];
+
+    ck_assert_int_gt(before, 0);
+    ck_assert_int_eq(vmport_rec_gi_set(&r, "guestinfo.0", "first", 5, err,
+                                       sizeof(err)), 0);
+    ck_assert_uint_eq(r.nr_gi, before + 1);
+    g = vmport_rec_gi_get(&r, "guestinfo.0");
+    ck_assert_msg(g && g->vlen == 5 && !memcmp(g->val, "first", 5),
+                  "the new first key reads back its own value");
+    ck_assert_ptr_nonnull(vmport_rec_gi_get(&r, "GuestInfo.HostName"));
+    vmport_rec_free(&r);
+    free(buf);
+}
+END_TEST
+
 START_TEST(trigger_queues_os_halt_for_toolbox)
 {
     size_t len = 0, len2 = 0;
@@ -260,6 +283,7 @@ int main(int argc, char **argv)
                         nr_names);
     tcase_add_test(tc, json_unknown_member_is_refused_by_name);
     tcase_add_test(tc, guestinfo_edits_touch_only_their_key);
+    tcase_add_test(tc, guestinfo_set_of_a_key_sorting_first_keeps_the_others);
     tcase_add_test(tc, trigger_queues_os_halt_for_toolbox);
     suite_add_tcase(s, tc);
     {

@@ -280,6 +280,9 @@ int vmport_rec_gi_set(struct vmport_rec *r, const char *key,
         r->nr_gi = nr;
         r->gi[i].key = k;
         r->gi[i].klen = strlen(k);
+        /* The slot still aliases the value moved up to i + 1. */
+        r->gi[i].val = NULL;
+        r->gi[i].vlen = 0;
     }
     else
         free(k);
