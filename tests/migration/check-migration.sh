@@ -10,8 +10,9 @@ set -u
 BUILD=${1:?usage: check-migration.sh BUILD}
 SECONDS_=${STRESS_SECONDS:-15}
 
-out=$(timeout 58 "$BUILD/bin/vmport-stress" --bin "$BUILD/bin" \
-      --guest "$BUILD/tests/migration/guest_channels" --seconds "$SECONDS_" \
+out=$(timeout 120 "$BUILD/bin/vmport-stress" --bin "$BUILD/bin" \
+      --guest "$BUILD/tests/migration/guest_channels" \
+      --seconds "$SECONDS_" --max-seconds "${STRESS_MAX_SECONDS:-45}" \
       --fault-pct 40 --convert-pct 40 --seed "${STRESS_SEED:-$RANDOM}" \
       --require-coverage --quiet 2>&1)
 rc=$?

@@ -29,10 +29,11 @@ $(MIG_GUEST): $(MIG_DIR)/guest_channels.c
 # failures, every fault aborted with the guest back on its source.
 # Under SAN=1 the hosts are several times slower, so the run is longer.
 MIG_CHECK_SECONDS := $(if $(SAN),30,15)
+MIG_CHECK_MAX_SECONDS := $(if $(SAN),70,45)
 
 .PHONY: check-migration
 check-migration: $(MIG_BIN) $(MIG_GUEST) $(BIN)/vmport-host $(BIN)/vmport-state
-	@STRESS_SECONDS=$(MIG_CHECK_SECONDS) bash $(MIG_DIR)/check-migration.sh \
+	@STRESS_SECONDS=$(MIG_CHECK_SECONDS) STRESS_MAX_SECONDS=$(MIG_CHECK_MAX_SECONDS) bash $(MIG_DIR)/check-migration.sh \
 	    $(BUILD)
 
 ALL_TARGETS += $(MIG_BIN) $(MIG_GUEST)

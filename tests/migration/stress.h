@@ -49,6 +49,7 @@ struct guest {
 
 struct stress_opts {
     unsigned int guests, seconds, migrations, seed, channels;
+    unsigned int max_seconds;       /* --require-coverage: hard stop */
     bool json, filter, verify, quiet, require_coverage;
     unsigned int convert_pct;       /* % of migrations converted to v1 */
     unsigned int fault_pct;         /* % of migrations with a fault */

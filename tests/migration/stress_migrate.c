@@ -23,9 +23,14 @@
 
 #include "stress.h"
 
-#define HOST_WAIT_MS    10000
-#define ADOPT_WAIT_MS   10000
-#define TOOL_MS         10000
+/*
+ * Limits on a host or tool that should answer at once.  They are generous
+ * because a host fsyncs the state it writes, and on a machine whose disk
+ * is busy one fsync was seen to take over 10 s.
+ */
+#define HOST_WAIT_MS    30000
+#define ADOPT_WAIT_MS   30000
+#define TOOL_MS         30000
 
 static const char *const pers_name[2] = { "intel", "amd" };
 static unsigned long fault_turn;
@@ -617,7 +622,7 @@ int migrate_guest(struct guest *g)
         by_signal = false;
         goto exited;
     }
-    if ( wait_host(g->host, stress_ending ? 20000 : HOST_WAIT_MS, &rc) )
+    if ( wait_host(g->host, HOST_WAIT_MS, &rc) )
     {
         fprintf(stderr, "vmport-stress: guest %u: host %d did not hand off "
                 "or end in time\n", g->idx, (int)g->host);
