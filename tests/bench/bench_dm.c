@@ -70,7 +70,7 @@ static void die(const char *what, uint32_t seen)
 static void run(struct cpu_user_regs *r, const uint8_t *insn, unsigned int n)
 {
     exits++;
-    if ( !vmport_intercept(v, r, insn, n, &mode) )
+    if ( vmport_intercept(v, r, insn, n, &mode) <= 0 )
         die("vmport_intercept", 0);
 }
 

@@ -108,6 +108,32 @@ void shim_set_current(struct vcpu *v)
     shim_current = v;
 }
 
+/*
+ * Xen injects into current; so does the shim, for the test to collect (a
+ * test that does not look keeps the latest: each guest exit would have
+ * delivered its fault before the next).
+ */
+void hvm_inject_page_fault(int errcode, unsigned long cr2)
+{
+    struct vcpu *v = current;
+
+    v->shim_pf_pending = true;
+    v->shim_pf_ec = errcode;
+    v->shim_pf_cr2 = cr2;
+}
+
+bool shim_vcpu_take_pf(struct vcpu *v, uint32_t *ec, unsigned long *cr2)
+{
+    if ( !v->shim_pf_pending )
+        return false;
+    v->shim_pf_pending = false;
+    if ( ec )
+        *ec = v->shim_pf_ec;
+    if ( cr2 )
+        *cr2 = v->shim_pf_cr2;
+    return true;
+}
+
 void shim_vcpu_set_mode(struct vcpu *v, unsigned int cs_bits,
                         unsigned int cpl, unsigned int iopl)
 {

@@ -87,12 +87,12 @@ static inline void h_regs_cmd(struct cpu_user_regs *r, uint32_t cmd,
 
 /*
  * Run @bytes through vmport_intercept() on @v in mode @cs_bits/@cpl/@iopl;
- * returns what it returned (the length, or 0 for "not ours").
+ * returns what it returned (the length, 0 for "not ours" or VMPORT_RESTART).
  */
-static inline unsigned int h_run_mode(struct vcpu *v, struct cpu_user_regs *r,
-                                      const uint8_t *bytes, unsigned int nr,
-                                      unsigned int cs_bits, unsigned int cpl,
-                                      unsigned int iopl)
+static inline int h_run_mode(struct vcpu *v, struct cpu_user_regs *r,
+                             const uint8_t *bytes, unsigned int nr,
+                             unsigned int cs_bits, unsigned int cpl,
+                             unsigned int iopl)
 {
     struct vmport_insn_mode mode = {
         .cs_bits = cs_bits, .cpl = cpl, .iopl = iopl,
@@ -104,9 +104,9 @@ static inline unsigned int h_run_mode(struct vcpu *v, struct cpu_user_regs *r,
 }
 
 /* The common case: 64-bit code, IOPL 0. */
-static inline unsigned int h_run(struct vcpu *v, struct cpu_user_regs *r,
-                                 const uint8_t *bytes, unsigned int nr,
-                                 unsigned int cpl)
+static inline int h_run(struct vcpu *v, struct cpu_user_regs *r,
+                        const uint8_t *bytes, unsigned int nr,
+                        unsigned int cpl)
 {
     return h_run_mode(v, r, bytes, nr, 64, cpl, 0);
 }

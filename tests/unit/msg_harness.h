@@ -41,8 +41,8 @@ static struct vmport_insn_mode m_mode = { .cs_bits = 64, .cpl = 3 };
 static bool m_keep_segs;
 
 /* Run one backdoor instruction (@insn bytes) on @v; returns its length. */
-static inline unsigned int m_exec(struct vcpu *v, struct cpu_user_regs *r,
-                                  const uint8_t *insn, unsigned int len)
+static inline int m_exec(struct vcpu *v, struct cpu_user_regs *r,
+                         const uint8_t *insn, unsigned int len)
 {
     if ( !m_keep_segs )
         return h_run_mode(v, r, insn, len, m_mode.cs_bits, m_mode.cpl,
@@ -238,22 +238,25 @@ static inline void m_hb_regs(struct cpu_user_regs *r, const struct chan *c,
     }
 }
 
-/* `rep outsb` of @count bytes at @src: the registers after the call. */
-static inline void m_hb_out(struct vcpu *v, struct cpu_user_regs *r,
-                            const struct chan *c, unsigned long src,
-                            uint32_t count)
+/*
+ * `rep outsb` of @count bytes at @src: the registers after the call, and
+ * what vmport_intercept() returned (VMPORT_RESTART after a fault).
+ */
+static inline int m_hb_out(struct vcpu *v, struct cpu_user_regs *r,
+                           const struct chan *c, unsigned long src,
+                           uint32_t count)
 {
     m_hb_regs(r, c, true, src, count);
-    m_exec(v, r, H_REP_OUTSB, sizeof(H_REP_OUTSB));
+    return m_exec(v, r, H_REP_OUTSB, sizeof(H_REP_OUTSB));
 }
 
 /* `rep insb` of @count bytes to @dst. */
-static inline void m_hb_in(struct vcpu *v, struct cpu_user_regs *r,
-                           const struct chan *c, unsigned long dst,
-                           uint32_t count)
+static inline int m_hb_in(struct vcpu *v, struct cpu_user_regs *r,
+                          const struct chan *c, unsigned long dst,
+                          uint32_t count)
 {
     m_hb_regs(r, c, false, dst, count);
-    m_exec(v, r, H_REP_INSB, sizeof(H_REP_INSB));
+    return m_exec(v, r, H_REP_INSB, sizeof(H_REP_INSB));
 }
 
 /* A whole request/reply over HB, buffers in guest memory. */

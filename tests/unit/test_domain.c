@@ -162,15 +162,18 @@ END_TEST
 
 START_TEST(channel_table_is_charged_to_the_budget)
 {
+    /* Each vCPU's HB bounce buffer and its pointer, on top of the limits. */
+    const size_t per_vcpu = sizeof(uint8_t *) + VMPORT_HB_CHUNK;
     struct vmport_limits l;
     struct domain *d;
 
     vmport_limits_default(&l);
     l.max_channels = 128;
-    d = h_domain(1, 1, 7, &l);
+    d = h_domain(1, 3, 7, &l);
     ck_assert_uint_eq(vmport_mem_used(d),
-                      128 * sizeof(struct vmport_channel));
-    ck_assert_uint_eq(vmport_dom(d)->mem_limit, vmport_mem_limit(&l));
+                      128 * sizeof(struct vmport_channel) + 3 * per_vcpu);
+    ck_assert_uint_eq(vmport_dom(d)->mem_limit,
+                      vmport_mem_limit(&l) + 3 * per_vcpu);
     shim_domain_destroy(d);
     teardown_check_leaks();
 }

@@ -68,8 +68,12 @@ START_TEST(hb_round_trip_of_20000_bytes_is_byte_exact)
                  sizeof(reply));
     ck_assert_int_eq(n, 20002);
     ck_assert_int_eq(memcmp(reply + 2, req + 23, 20000), 0);
-    /* One copy each way, not one per byte or per page. */
-    ck_assert_uint_le(shim_mem_copies(m_d), 4);
+    /*
+     * One guest copy per bounce chunk each way (hb.c), not one per byte:
+     * 20,000 bytes span at most 20000 / VMPORT_HB_CHUNK + 2 chunks.
+     */
+    ck_assert_uint_le(shim_mem_copies(m_d),
+                      2 * (20000 / VMPORT_HB_CHUNK + 2) + 2);
 }
 END_TEST
 
@@ -176,7 +180,145 @@ START_TEST(hb_bad_lengths_fail_and_move_nothing)
 }
 END_TEST
 
-START_TEST(hb_guest_memory_faults_fail_without_host_damage)
+/*
+ * @r (the registers after the call) equals @in: the instruction is to be
+ * executed again, and a page fault with @ec at @cr2 was injected.
+ */
+static void expect_restart_with_pf(int rc, const struct cpu_user_regs *in,
+                                   const struct cpu_user_regs *r,
+                                   uint32_t ec, unsigned long cr2)
+{
+    uint32_t got_ec;
+    unsigned long got_cr2;
+
+    ck_assert_int_eq(rc, VMPORT_RESTART);
+    h_regs_expect(in, r);
+    ck_assert_msg(shim_vcpu_take_pf(m_v, &got_ec, &got_cr2),
+                  "no page fault injected");
+    ck_assert_uint_eq(got_ec, ec);
+    ck_assert_uint_eq(got_cr2, cr2);
+}
+
+/* Registers of an HB call, as the guest sets them before the instruction. */
+static struct cpu_user_regs hb_in_regs(const struct chan *c, bool out,
+                                       unsigned long addr, uint32_t count)
+{
+    struct cpu_user_regs r;
+
+    m_hb_regs(&r, c, out, addr, count);
+    return r;
+}
+
+START_TEST(hb_guest_memory_faults_restart_the_instruction)
+{
+    const unsigned long fresh = 0x30000000UL;   /* not mapped yet */
+    struct cpu_user_regs r, in;
+    struct chan c;
+    char reply[64];
+    int rc;
+
+    shim_vcpu_take_pf(m_v, NULL, NULL);
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    sendsize(&c, 5);
+
+    /* An absent source page: #PF (user, read), nothing else changes. */
+    in = hb_in_regs(&c, true, fresh, 5);
+    rc = m_hb_out(m_v, &r, &c, fresh, 5);
+    expect_restart_with_pf(rc, &in, &r, PFEC_user_mode, fresh);
+    /* The guest's kernel maps it and the instruction runs again. */
+    ck_assert_int_eq(shim_mem_map(m_d, fresh, 4096,
+                                  SHIM_MEM_RW | SHIM_MEM_USER), 0);
+    ck_assert_int_eq(shim_mem_write(m_d, fresh, "log x", 5), 0);
+    ck_assert_int_eq(m_hb_out(m_v, &r, &c, fresh, 5), sizeof(H_REP_OUTSB));
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+    ck_assert(!shim_vcpu_take_pf(m_v, NULL, NULL));
+
+    /* A reply into a buffer running into an absent page: #PF on it. */
+    ck_assert_uint_eq(recvsize(&c), 2);
+    in = hb_in_regs(&c, false, fresh + 4096 - 1, 2);
+    rc = m_hb_in(m_v, &r, &c, fresh + 4096 - 1, 2);
+    expect_restart_with_pf(rc, &in, &r, PFEC_user_mode | PFEC_write_access,
+                           fresh + 4096);
+    /* Paged out in Xen: restarted without a fault for the guest. */
+    shim_mem_inject(m_d, HVMTRANS_gfn_paged_out, 1);
+    rc = m_hb_in(m_v, &r, &c, DST, 2);
+    ck_assert_int_eq(rc, VMPORT_RESTART);
+    ck_assert(!shim_vcpu_take_pf(m_v, NULL, NULL));
+    /* Nothing was consumed: the whole reply still arrives. */
+    ck_assert_int_eq(m_hb_in(m_v, &r, &c, DST, 2), sizeof(H_REP_INSB));
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+    ck_assert_int_eq(shim_mem_read(m_d, DST, reply, 2), 0);
+    ck_assert_int_eq(memcmp(reply, "1 ", 2), 0);
+}
+END_TEST
+
+/*
+ * A guest memory backend that records whether vd->lock was held during
+ * any copy: Xen may block inside a guest copy (paging, sharing), so the
+ * device model must never hold its spinlock there.
+ */
+static uint8_t lockcheck_mem[2 * 4096];
+static unsigned int lockcheck_copies, lockcheck_locked;
+#define LOCKCHECK_BASE  0x40000000UL
+
+static bool lockcheck_range(unsigned long addr, unsigned int size)
+{
+    lockcheck_copies++;
+    if ( spin_is_locked(&m_vd()->lock) )
+        lockcheck_locked++;
+    return addr >= LOCKCHECK_BASE &&
+           addr + size <= LOCKCHECK_BASE + sizeof(lockcheck_mem);
+}
+
+static enum hvm_translation_result lockcheck_read(
+    void *priv, void *buf, unsigned long addr, unsigned int size,
+    uint32_t pfec, pagefault_info_t *pfinfo)
+{
+    if ( !lockcheck_range(addr, size) )
+        return HVMTRANS_unhandleable;
+    memcpy(buf, lockcheck_mem + (addr - LOCKCHECK_BASE), size);
+    return HVMTRANS_okay;
+}
+
+static enum hvm_translation_result lockcheck_write(
+    void *priv, unsigned long addr, const void *buf, unsigned int size,
+    uint32_t pfec, pagefault_info_t *pfinfo)
+{
+    if ( !lockcheck_range(addr, size) )
+        return HVMTRANS_unhandleable;
+    memcpy(lockcheck_mem + (addr - LOCKCHECK_BASE), buf, size);
+    return HVMTRANS_okay;
+}
+
+START_TEST(hb_copies_guest_memory_without_the_lock)
+{
+    static const struct shim_guest_mem_ops ops = {
+        .read = lockcheck_read, .write = lockcheck_write,
+    };
+    static const char req[] = "info-set guestinfo.x 0123456789";
+    struct cpu_user_regs r;
+    struct chan c;
+
+    m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
+    shim_set_guest_mem(m_d, &ops, NULL);
+    lockcheck_copies = lockcheck_locked = 0;
+    memcpy(lockcheck_mem + 4096 - 10, req, sizeof(req) - 1);
+    sendsize(&c, sizeof(req) - 1);
+    /* Across a page boundary: two copies. */
+    m_hb_out(m_v, &r, &c, LOCKCHECK_BASE + 4096 - 10, sizeof(req) - 1);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+    ck_assert_uint_eq(recvsize(&c), 2);
+    m_hb_in(m_v, &r, &c, LOCKCHECK_BASE, 2);
+    ck_assert_uint_eq(r.ebx, 0x00010000);
+    shim_set_guest_mem(m_d, NULL, NULL);
+
+    ck_assert_int_eq(memcmp(lockcheck_mem, "1 ", 2), 0);
+    ck_assert_uint_eq(lockcheck_copies, 3);
+    ck_assert_uint_eq(lockcheck_locked, 0);
+}
+END_TEST
+
+START_TEST(hb_unusable_address_fails_without_host_damage)
 {
     struct cpu_user_regs r;
     struct chan c;
@@ -184,43 +326,37 @@ START_TEST(hb_guest_memory_faults_fail_without_host_damage)
 
     m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
     sendsize(&c, 5);
-    /* Unmapped source. */
-    m_hb_out(m_v, &r, &c, 0x7000000000UL, 5);
+    /* Non-canonical: no page to fault in, a failure status. */
+    ck_assert_int_eq(m_hb_out(m_v, &r, &c, 0x8000000000000000UL, 5),
+                     sizeof(H_REP_OUTSB));
     ck_assert_uint_eq(r.ebx, 0);
-    /* A buffer running into an unmapped page. */
-    m_hb_out(m_v, &r, &c, GUEST_BUF + GUEST_BUF_LEN - 2, 5);
-    ck_assert_uint_eq(r.ebx, 0);
-    /* Injected translation failure. */
     put(SRC, "log x");
-    shim_mem_inject(m_d, HVMTRANS_gfn_paged_out, 1);
-    m_hb_out(m_v, &r, &c, SRC, 5);
-    ck_assert_uint_eq(r.ebx, 0);
-    /* The same transfer retried now succeeds. */
-    m_hb_out(m_v, &r, &c, SRC, 5);
+    ck_assert_int_eq(m_hb_out(m_v, &r, &c, SRC, 5), sizeof(H_REP_OUTSB));
     ck_assert_uint_eq(r.ebx, 0x00010000);
-
     ck_assert_uint_eq(recvsize(&c), 2);
-    m_hb_in(m_v, &r, &c, 0x7000000000UL, 2);
+    /* An unhandleable copy fails the call; the reply survives for LB. */
+    shim_mem_inject(m_d, HVMTRANS_unhandleable, 1);
+    ck_assert_int_eq(m_hb_in(m_v, &r, &c, DST, 2), sizeof(H_REP_INSB));
     ck_assert_uint_eq(r.ebx, 0);
-    shim_mem_inject(m_d, HVMTRANS_bad_linear_to_gfn, 1);
-    m_hb_in(m_v, &r, &c, DST, 2);
-    ck_assert_uint_eq(r.ebx, 0);
-    /* The reply survives and LB still delivers it. */
     ck_assert_int_eq(m_recv_lb(m_v, &c, reply, sizeof(reply), &r.ecx), 2);
 }
 END_TEST
 
 START_TEST(hb_respects_user_mode_page_permissions)
 {
-    struct cpu_user_regs r;
+    struct cpu_user_regs r, in;
     struct chan c;
+    int rc;
 
+    shim_vcpu_take_pf(m_v, NULL, NULL);
     ck_assert_int_eq(shim_mem_map(m_d, 0x20000000UL, 4096, SHIM_MEM_RW), 0);
     m_open_ok(m_v, PROTO_RPCI | FLAG_COOKIE, &c);
     sendsize(&c, 5);
-    /* CPL 3 may not read a supervisor page... */
-    m_hb_out(m_v, &r, &c, 0x20000000UL, 5);
-    ck_assert_uint_eq(r.ebx, 0);
+    /* CPL 3 may not read a supervisor page: a protection #PF... */
+    in = hb_in_regs(&c, true, 0x20000000UL, 5);
+    rc = m_hb_out(m_v, &r, &c, 0x20000000UL, 5);
+    expect_restart_with_pf(rc, &in, &r, PFEC_user_mode | PFEC_page_present,
+                           0x20000000UL);
     /* ...CPL 0 may. */
     ck_assert_int_eq(shim_mem_write(m_d, 0x20000000UL, "log x", 5), 0);
     m_mode.cpl = 0;
@@ -433,7 +569,9 @@ static Suite *hb_suite(void)
     tcase_add_test(t, hb_without_pending_transfer_fails);
     tcase_add_test(t, hb_wrong_cookie_or_channel_fails);
     tcase_add_test(t, hb_bad_lengths_fail_and_move_nothing);
-    tcase_add_test(t, hb_guest_memory_faults_fail_without_host_damage);
+    tcase_add_test(t, hb_guest_memory_faults_restart_the_instruction);
+    tcase_add_test(t, hb_unusable_address_fails_without_host_damage);
+    tcase_add_test(t, hb_copies_guest_memory_without_the_lock);
     tcase_add_test(t, hb_respects_user_mode_page_permissions);
     tcase_add_test(t, hb_with_df_set_is_refused);
     tcase_add_test(t, hb_wrong_forms_are_refused);

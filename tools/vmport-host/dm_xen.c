@@ -179,13 +179,24 @@ unsigned int host_dm_gp_exit(struct host_dm *dm,
         .cs_bits = mode->cs_bits, .cpl = mode->cpl, .iopl = mode->iopl,
     };
     struct cpu_user_regs *r = &dm->v->arch.user_regs;
-    unsigned int len;
+    int len;
 
     shim_clock_set_now(host_monotonic_ns());
     shim_vcpu_set_mode(dm->v, mode->cs_bits, mode->cpl, mode->iopl);
     shim_set_current(dm->v);
     regs_from_user(r, regs);
     len = vmport_intercept(dm->v, r, insn, nr, &m);
+    if ( len == VMPORT_RESTART )
+    {
+        /*
+         * A page fault on the guest's buffer.  process_vm_{read,write}v()
+         * fault pages in themselves, so the address is not mapped at all:
+         * what the guest gets on real hardware is SIGSEGV, which is what
+         * an access that is not ours leaves it with.
+         */
+        shim_vcpu_take_pf(dm->v, NULL, NULL);
+        return 0;
+    }
     if ( len )
         regs_to_user(regs, r);
     return len;

@@ -44,6 +44,11 @@ void shim_vcpu_set_mode(struct vcpu *v, unsigned int cs_bits,
                         unsigned int cpl, unsigned int iopl);
 void shim_set_segment(struct vcpu *v, enum x86_segment seg,
                       const struct segment_register *reg);
+/*
+ * The page fault hvm_inject_page_fault() injected into @v since the last
+ * call: true with its error code and CR2, and forgotten; false if none.
+ */
+bool shim_vcpu_take_pf(struct vcpu *v, uint32_t *ec, unsigned long *cr2);
 
 /* ---- Virtual clock ---------------------------------------------------- */
 

@@ -51,6 +51,11 @@ struct vcpu {
 
     /* What hvm_get_segment_register() reads: flat ring 0 by default. */
     struct segment_register shim_seg[x86_seg_none];
+
+    /* A page fault hvm_inject_page_fault() injected, not yet collected. */
+    bool shim_pf_pending;
+    uint32_t shim_pf_ec;
+    unsigned long shim_pf_cr2;
 };
 
 #define for_each_vcpu(_d, _v)                                   \

@@ -44,4 +44,7 @@ bool hvm_virtual_to_linear_addr(
     const struct segment_register *active_cs,
     unsigned long *linear);
 
+/* Recorded on the vCPU for the test to collect: shim_vcpu_take_pf(). */
+void hvm_inject_page_fault(int errcode, unsigned long cr2);
+
 #endif /* __SHIM_ASM_HVM_HVM_H__ */

@@ -232,10 +232,10 @@ static void lb_access(struct vcpu *v, struct cpu_user_regs *regs,
         set_in_result(regs, insn->bytes, eax);
 }
 
-static void hb_access(struct vcpu *v, struct cpu_user_regs *regs,
+/* False if the guest must execute the instruction again (see hb.c). */
+static bool hb_access(struct vcpu *v, struct cpu_user_regs *regs,
                       const struct vmport_insn *insn)
 {
-    struct vmport_domain *vd = vmport_dom(v->domain);
     bool in = insn->kind == VMPORT_INSN_INS;
     uint32_t ebx = regs->ebx, ecx = regs->ecx;
 
@@ -243,20 +243,20 @@ static void hb_access(struct vcpu *v, struct cpu_user_regs *regs,
     {
         TRACE_3D(TRC_HVM_VMPORT_EMPTY, VMPORT_HB_PORT, regs->eax,
                  ((uint32_t)in << 8) | insn->bytes);
-        return;
+        return true;
     }
 
-    spin_lock(&vd->lock);
-    vmport_hb(v, regs, insn);
-    spin_unlock(&vd->lock);
+    if ( !vmport_hb(v, regs, insn) )
+        return false;
 
     TRACE_4D(TRC_HVM_VMPORT_HB, ebx, regs->ebx,
              ((uint32_t)in << 8) | insn->rep, ecx);
+    return true;
 }
 
-unsigned int vmport_intercept(struct vcpu *v, struct cpu_user_regs *regs,
-                              const uint8_t *buf, unsigned int nr,
-                              const struct vmport_insn_mode *mode)
+int vmport_intercept(struct vcpu *v, struct cpu_user_regs *regs,
+                     const uint8_t *buf, unsigned int nr,
+                     const struct vmport_insn_mode *mode)
 {
     struct vmport_insn insn;
     bool string;
@@ -269,7 +269,10 @@ unsigned int vmport_intercept(struct vcpu *v, struct cpu_user_regs *regs,
     if ( regs->dx == VMPORT_LB_PORT && !string )
         lb_access(v, regs, &insn);
     else if ( regs->dx == VMPORT_HB_PORT && string )
-        hb_access(v, regs, &insn);
+    {
+        if ( !hb_access(v, regs, &insn) )
+            return VMPORT_RESTART;
+    }
     else
         return 0;
 

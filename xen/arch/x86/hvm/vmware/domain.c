@@ -118,6 +118,51 @@ void vmport_free(struct vmport_domain *vd, void *p, size_t size)
     xfree(p);
 }
 
+/*
+ * The vCPUs' HB bounce buffers: allocated with the domain's state, by the
+ * toolstack's enable, so no guest exit allocates them.  Charged on top of
+ * the budget the limits give.
+ */
+static int bounce_alloc(struct vmport_domain *vd, unsigned int nr_vcpus)
+{
+    unsigned int i;
+
+    vd->mem_limit += nr_vcpus * (sizeof(*vd->hb_bounce) + VMPORT_HB_CHUNK);
+    vd->hb_bounce = vmport_alloc(vd, nr_vcpus * sizeof(*vd->hb_bounce));
+    if ( !vd->hb_bounce )
+        return -ENOMEM;
+    vd->nr_bounce = nr_vcpus;
+    for ( i = 0; i < nr_vcpus; i++ )
+    {
+        vd->hb_bounce[i] = vmport_alloc_uninit(vd, VMPORT_HB_CHUNK);
+        if ( !vd->hb_bounce[i] )
+            return -ENOMEM;
+    }
+    return 0;
+}
+
+static void bounce_free(struct vmport_domain *vd)
+{
+    unsigned int i;
+
+    if ( !vd->hb_bounce )
+        return;
+    for ( i = 0; i < vd->nr_bounce; i++ )
+        vmport_free(vd, vd->hb_bounce[i], VMPORT_HB_CHUNK);
+    vmport_free(vd, vd->hb_bounce, vd->nr_bounce * sizeof(*vd->hb_bounce));
+    vd->hb_bounce = NULL;
+}
+
+/* Everything vmport_enable() allocated, in any state of completion. */
+static void domain_state_free(struct vmport_domain *vd)
+{
+    vmport_free(vd, vd->channels,
+                vd->limits.max_channels * sizeof(*vd->channels));
+    bounce_free(vd);
+    ASSERT(vd->mem_used == 0);
+    xfree(vd);
+}
+
 int vmport_enable(struct domain *d, unsigned int hwver,
                   const struct vmport_limits *limits)
 {
@@ -153,9 +198,9 @@ int vmport_enable(struct domain *d, unsigned int hwver,
         vd->apps[i].channel = 0xff;
 
     vd->channels = vmport_alloc(vd, l.max_channels * sizeof(*vd->channels));
-    if ( !vd->channels )
+    if ( !vd->channels || bounce_alloc(vd, d->max_vcpus) )
     {
-        xfree(vd);
+        domain_state_free(vd);
         return -ENOMEM;
     }
 
@@ -180,12 +225,8 @@ void vmport_domain_destroy(struct domain *d)
         vmport_free(vd, c->send.data, c->send.size);
         vmport_free(vd, c->recv.data, c->recv.size);
     }
-    vmport_free(vd, vd->channels,
-                vd->limits.max_channels * sizeof(*vd->channels));
-    ASSERT(vd->mem_used == 0);
-
     d->arch.hvm.vmport = NULL;
-    xfree(vd);
+    domain_state_free(vd);
 }
 
 bool vmport_enabled(const struct domain *d)

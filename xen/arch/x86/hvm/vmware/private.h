@@ -62,6 +62,9 @@
 #define BDOORHB_CMD_MESSAGE             0
 #define BDOORHB_CMD_VASSERT             1
 
+/* HB transfers move through a bounce buffer this large, a chunk at a time. */
+#define VMPORT_HB_CHUNK                 2048
+
 /* One message in one direction: @size declared, @pos transferred so far. */
 struct vmport_msg {
     uint8_t *data;              /* vmport_alloc()ed, @size bytes */
@@ -162,6 +165,13 @@ struct vmport_domain {
     struct vmport_tclo_app apps[VMPORT_MAX_APPS];
     struct vmport_trigger trigger;
 
+    /*
+     * One bounce buffer per vCPU for HB transfers, so that guest memory is
+     * copied without vd->lock held (hb.c); only that vCPU uses its own.
+     */
+    uint8_t **hb_bounce;                /* d->max_vcpus entries */
+    unsigned int nr_bounce;
+
     size_t mem_used;                    /* bytes charged by vmport_alloc() */
     size_t mem_limit;                   /* vmport_mem_limit(&limits) */
 };
@@ -213,8 +223,12 @@ int vmport_lb_dispatch(struct vcpu *v, struct cpu_user_regs *regs,
 /* message.c: BDOOR_CMD_MESSAGE over the LB port. */
 void vmport_message(struct vcpu *v, struct cpu_user_regs *regs);
 
-/* hb.c: one whole rep insb/outsb transfer on the HB port. */
-void vmport_hb(struct vcpu *v, struct cpu_user_regs *regs,
+/*
+ * hb.c: one whole rep insb/outsb transfer on the HB port; takes vd->lock
+ * itself.  False if the guest must execute the instruction again (a fault
+ * was injected), with no register changed.
+ */
+bool vmport_hb(struct vcpu *v, struct cpu_user_regs *regs,
                const struct vmport_insn *insn);
 
 /* channel.c */

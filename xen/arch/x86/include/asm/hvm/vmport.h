@@ -117,13 +117,19 @@ int vmport_insn_decode(const uint8_t *buf, unsigned int nr,
 /*
  * Decode the @nr bytes at @buf (fetched by the caller from CS:RIP once),
  * decide whether this is an access to the backdoor ports and, if it is,
- * emulate it on @regs.  Returns the instruction length (1 .. 15) with
- * @regs updated but RIP not advanced, or 0 if the access is not ours:
- * the #GP intercept then re-injects #GP, the I/O path proceeds normally.
+ * emulate it on @regs.  Returns
+ *  - the instruction length (1 .. 15), with @regs updated but RIP not
+ *    advanced;
+ *  - 0 if the access is not ours: the #GP intercept then re-injects #GP,
+ *    the I/O path proceeds normally;
+ *  - VMPORT_RESTART if the guest must execute the instruction again, with
+ *    @regs and RIP unchanged: a page fault on its buffer has been injected
+ *    (hvm_inject_page_fault()), or Xen must first page the buffer in.
  */
-unsigned int vmport_intercept(struct vcpu *v, struct cpu_user_regs *regs,
-                              const uint8_t *buf, unsigned int nr,
-                              const struct vmport_insn_mode *mode);
+#define VMPORT_RESTART          (-1)
+int vmport_intercept(struct vcpu *v, struct cpu_user_regs *regs,
+                     const uint8_t *buf, unsigned int nr,
+                     const struct vmport_insn_mode *mode);
 
 /*
  * Port I/O handler (portio_action_t) for 0x5658, for non-string accesses
