@@ -66,7 +66,8 @@ int cli_rewrite(const char *file, vs_visit_fn *fn, void *opaque);
 int cli_copy(const char *in, const char *out, vs_visit_fn *fn, void *opaque,
              unsigned int flags);
 
-/* Live domains (live.c). */
+/* Live domains (live.c).  A domain name or number to its domid. */
+int live_domid(const char *domain, uint32_t *domid);
 int live_get_context(const char *domain, uint8_t **blob, uint32_t *len,
                      uint32_t *domid);
 /* Pause, apply edit to the context, set it back, unpause. */
@@ -88,14 +89,16 @@ struct vmport_rec;
 typedef int vmport_edit_fn(struct vmport_rec *r, void *opaque, char *err,
                            size_t errlen);
 int vmport_edit_file(const char *file, vmport_edit_fn *fn, void *opaque);
-int vmport_edit_domain(const char *domain, vmport_edit_fn *fn,
-                       void *opaque);
 /* Load the record of FILE or a domain (read only). */
 int vmport_load(const char *file, const char *domain, struct vmport_rec *r);
 /* Parse "FILE | --domain D" from argv[first..]: returns exit code. */
 int cli_target(const struct cmd *c, int argc, char **argv, int first,
                const char **file, const char **domain);
-/* As vmport_edit_domain, starting from an empty record if there is none. */
+/*
+ * Edit the record in the HVM context of a domain that has not run yet
+ * (enable), starting from an empty record if there is none.  A running
+ * domain's guestinfo and triggers go through live_dmop.h instead.
+ */
 int vmport_create_domain(const char *domain, vmport_edit_fn *fn,
                          void *opaque);
 /* The limits a freshly enabled domain gets. */

@@ -1,7 +1,8 @@
 /*
  * vmport-state guestinfo list|get|set|unset FILE | --domain D [KEY [VAL]]
- * A file is rewritten through a temporary, fsync and rename; a domain is
- * paused, its context read, edited and set, and unpaused.
+ * A file is rewritten through a temporary, fsync and rename; a running
+ * domain is read and written through XEN_DMOP_vmport (live_dmop.c), while
+ * it runs.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "cli.h"
 #include "lib/vmport-record.h"
+#include "live_dmop.h"
 
 struct gi_op {
     const char *action;
@@ -61,6 +63,37 @@ static int show(const struct vmport_rec *r, struct gi_op *op)
     return EXIT_OK;
 }
 
+static void print_entry(const char *key, const uint8_t *val, uint32_t vlen,
+                        void *opaque)
+{
+    (void)opaque;
+    printf("%s=", key);
+    fwrite(val, 1, vlen, stdout);
+    putchar('\n');
+}
+
+/* A running domain, through the device model's own operation. */
+static int run_domain(const char *domain, const struct gi_op *op)
+{
+    uint8_t *val;
+    uint32_t vlen;
+    int rc;
+
+    if ( !strcmp(op->action, "list") )
+        return live_gi_each(domain, print_entry, NULL);
+    if ( !strcmp(op->action, "set") )
+        return live_gi_set(domain, op->key, op->value, strlen(op->value));
+    if ( !strcmp(op->action, "unset") )
+        return live_gi_unset(domain, op->key);
+    rc = live_gi_get(domain, op->key, &val, &vlen);
+    if ( rc )
+        return rc;
+    fwrite(val, 1, vlen, stdout);
+    putchar('\n');
+    free(val);
+    return EXIT_OK;
+}
+
 static int run(int argc, char **argv)
 {
     struct gi_op op = { 0 };
@@ -96,17 +129,17 @@ static int run(int argc, char **argv)
     if ( !strcmp(op.action, "set") )
         op.value = pos[i];
 
-    if ( !strcmp(op.action, "list") || !strcmp(op.action, "get") )
+    if ( domain )
+        rc = run_domain(domain, &op);
+    else if ( !strcmp(op.action, "list") || !strcmp(op.action, "get") )
     {
-        rc = vmport_load(file, domain, &r);
+        rc = vmport_load(file, NULL, &r);
         if ( !rc )
         {
             rc = show(&r, &op);
             vmport_rec_free(&r);
         }
     }
-    else if ( domain )
-        rc = vmport_edit_domain(domain, edit, &op);
     else
         rc = vmport_edit_file(file, edit, &op);
     free(op.key);
@@ -123,7 +156,7 @@ const struct cmd cmd_guestinfo = {
              "KEY is guestinfo.NAME or NAME.  A FILE is rewritten through a\n"
              "temporary in its directory, fsync and rename; on any error it\n"
              "is left untouched.  Unchanged bulk data is copied by the\n"
-             "kernel (copy_file_range), holes stay holes.  A live domain is\n"
-             "paused while its HVM context is read, edited and set.",
+             "kernel (copy_file_range), holes stay holes.  A running domain\n"
+             "is read and written through XEN_DMOP_vmport while it runs.",
     .run = run,
 };

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "lib/vmport-record.h"
+#include "live_dmop.h"
 
 static const char *const state_names[] = {
     "none", "queued", "sent", "acknowledged", "done", "failed", "timed out",
@@ -26,30 +27,27 @@ static int edit(struct vmport_rec *r, void *opaque, char *err,
     return rc ? EXIT_PROBLEMS : EXIT_OK;
 }
 
-/* Poll a live domain's record until the trigger settles or wait ends. */
+/* Poll a live domain's trigger until it settles or @wait seconds pass. */
 static int follow(const char *domain, unsigned int wait)
 {
     unsigned int last = ~0U, t;
 
     for ( t = 0; t <= wait; t++ )
     {
-        struct vmport_rec r;
-        unsigned int st;
-        int rc = vmport_load(NULL, domain, &r);
+        struct live_trigger_status st;
 
-        if ( rc )
+        if ( live_trigger_status(domain, &st) )
         {
             /* A powered-off domain is gone: that is the outcome. */
             printf("trigger: domain no longer readable (powered off?)\n");
             return EXIT_OK;
         }
-        st = r.has_trigger ? r.trigger.state : 0;
-        vmport_rec_free(&r);
-        if ( st != last )
-            printf("trigger: %s\n", st < 7 ? state_names[st] : "?");
-        last = st;
-        if ( st >= 4 )
-            return st == 4 ? EXIT_OK : EXIT_PROBLEMS;
+        if ( st.state != last )
+            printf("trigger: %s\n",
+                   st.state < 7 ? state_names[st.state] : "?");
+        last = st.state;
+        if ( st.state >= 4 )
+            return st.state == 4 ? EXIT_OK : EXIT_PROBLEMS;
         sleep(1);
     }
     printf("trigger: still %s after %u s\n",
@@ -82,7 +80,7 @@ static int run(int argc, char **argv)
         return rc;
     if ( !domain )
         return vmport_edit_file(file, edit, &op);
-    rc = vmport_edit_domain(domain, edit, &op);
+    rc = live_trigger(domain, op);
     return rc ? rc : follow(domain, wait);
 }
 

@@ -162,6 +162,19 @@ static int live_open(const char *domain, struct live *l)
     return rc;
 }
 
+int live_domid(const char *domain, uint32_t *domid)
+{
+    if ( !xen_host() )
+    {
+        fprintf(stderr, "vmport-state: not running on a Xen host (no "
+                "/dev/xen/privcmd); --domain needs dom0\n");
+        return EXIT_NO_XEN;
+    }
+    if ( load_xen_libs() )
+        return EXIT_XEN;
+    return resolve(domain, domid);
+}
+
 static int get_context(struct live *l, uint8_t **blob, uint32_t *len)
 {
     int size = xen.getcontext(l->xch, l->domid, NULL, 0);

@@ -246,13 +246,6 @@ static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
     return rc;
 }
 
-int vmport_edit_domain(const char *domain, vmport_edit_fn *fn, void *opaque)
-{
-    struct dom_edit e = { fn, opaque, false };
-
-    return live_edit_context(domain, edit_blob, &e);
-}
-
 int vmport_create_domain(const char *domain, vmport_edit_fn *fn,
                          void *opaque)
 {

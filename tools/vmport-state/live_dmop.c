@@ -1,0 +1,290 @@
+/*
+ * live_dmop.c: a running domain's guestinfo and power triggers through
+ * XEN_DMOP_vmport, the device-model operation the patch series adds.
+ *
+ * Why not the HVM context: reading a context is harmless, but setting one
+ * on a domain that has run reloads every vCPU's registers, its local APIC
+ * and timers from a snapshot, which a running guest cannot be expected to
+ * survive (and which the hypervisor refuses for VMPORT records on a domain
+ * that has run).  The DMOP touches the backdoor state alone, under the
+ * device model's lock, while the guest keeps running.
+ *
+ * The call goes through the privcmd driver's IOCTL_PRIVCMD_DM_OP, as
+ * libxendevicemodel's own calls do: that library has no entry point for an
+ * operation it does not know, and Debian's stock one does not know this
+ * one.  A stock hypervisor answers EOPNOTSUPP: "no vmport support".
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <xenctrl.h>            /* the Xen public types privcmd.h uses */
+#include <xen/sys/privcmd.h>
+
+#include "cli.h"
+#include "live_dmop.h"
+
+/*
+ * The ABI of XEN_DMOP_vmport, exactly as patch 7 of xen/patches/4.17 adds
+ * it to public/hvm/dm_op.h (tests/patches/check-series compares the two).
+ */
+#define XEN_DMOP_vmport 21
+
+#define XEN_DMOP_VMPORT_GI_GET          0 /* value of key */
+#define XEN_DMOP_VMPORT_GI_SET          1 /* set key to value */
+#define XEN_DMOP_VMPORT_GI_UNSET        2 /* remove key */
+#define XEN_DMOP_VMPORT_GI_KEY          3 /* key number idx, in key order */
+#define XEN_DMOP_VMPORT_TRIGGER         4 /* queue power trigger idx */
+#define XEN_DMOP_VMPORT_TRIGGER_STATUS  5 /* outcome of the last trigger */
+
+#define XEN_DMOP_VMPORT_TRIGGER_HALT    1 /* TCLO OS_Halt */
+#define XEN_DMOP_VMPORT_TRIGGER_REBOOT  2 /* TCLO OS_Reboot */
+
+struct xen_dm_op_vmport {
+    uint32_t cmd;            /* IN: XEN_DMOP_VMPORT_* */
+    uint32_t idx;            /* IN: _GI_KEY key number; _TRIGGER op */
+    uint32_t key_len;        /* IN: bytes in buf[1]; OUT: key length */
+    uint32_t val_len;        /* IN: bytes in buf[2]; OUT: value length */
+    uint8_t trigger_op;      /* OUT (_TRIGGER_STATUS) */
+    uint8_t trigger_state;   /* OUT (_TRIGGER_STATUS) */
+    uint16_t pad;            /* IN: must be 0 */
+    uint32_t guest_status;   /* OUT (_TRIGGER_STATUS) */
+    uint64_aligned_t elapsed_ns; /* OUT (_TRIGGER_STATUS): since queued */
+};
+/* End of the ABI copy. */
+
+_Static_assert(XEN_DMOP_VMPORT_TRIGGER_HALT == LIVE_TRIGGER_HALT &&
+               XEN_DMOP_VMPORT_TRIGGER_REBOOT == LIVE_TRIGGER_REBOOT,
+               "trigger numbers");
+
+/* struct xen_dm_op with only the member used here. */
+struct dm_op_vmport {
+    uint32_t op;
+    uint32_t pad;
+    struct xen_dm_op_vmport u;
+};
+
+_Static_assert(sizeof(struct xen_dm_op_vmport) == 32, "DMOP vmport ABI");
+_Static_assert(offsetof(struct dm_op_vmport, u) == 8, "struct xen_dm_op");
+
+#define GI_PREFIX       "guestinfo."
+
+/* The key as the DMOP takes it: without "guestinfo.". */
+static const char *dmop_key(const char *key)
+{
+    return strncasecmp(key, GI_PREFIX, strlen(GI_PREFIX)) ? key
+                                                          : key + strlen(GI_PREFIX);
+}
+
+/* One XEN_DMOP_vmport call; 0 or -errno. */
+static int dmop(uint32_t domid, struct xen_dm_op_vmport *v, void *key,
+                size_t klen, void *val, size_t vlen)
+{
+    struct dm_op_vmport op = { .op = XEN_DMOP_vmport, .u = *v };
+    privcmd_dm_op_buf_t bufs[3] = {
+        { &op, sizeof(op) }, { key, klen }, { val, vlen },
+    };
+    privcmd_dm_op_t call = { .dom = domid, .num = 3, .ubufs = bufs };
+    int fd, rc;
+
+    fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
+    if ( fd < 0 )
+        return -errno;
+    rc = ioctl(fd, IOCTL_PRIVCMD_DM_OP, &call);
+    rc = rc < 0 ? -errno : 0;
+    close(fd);
+    *v = op.u;
+    return rc;
+}
+
+/* An exit code and a message for a failed call on @domain. */
+static int dmop_error(const char *domain, const char *what, int err)
+{
+    switch ( err )
+    {
+    case -EOPNOTSUPP:
+    case -ENOSYS:
+        fprintf(stderr, "vmport-state: domain %s: this hypervisor has no "
+                "vmport support (XEN_DMOP_vmport unknown to it)\n", domain);
+        return EXIT_NO_VMPORT;
+    case -ENODEV:
+        fprintf(stderr, "vmport-state: domain %s: vmport is not enabled "
+                "(xl.cfg vmware_port=1)\n", domain);
+        return EXIT_NO_VMPORT;
+    default:
+        fprintf(stderr, "vmport-state: domain %s: %s: %s\n", domain, what,
+                strerror(-err));
+        return err == -EINVAL || err == -ENOSPC || err == -E2BIG
+               ? EXIT_PROBLEMS : EXIT_XEN;
+    }
+}
+
+int live_gi_get(const char *domain, const char *key, uint8_t **val,
+                uint32_t *vlen)
+{
+    const char *k = dmop_key(key);
+    uint32_t domid, have = 0;
+    uint8_t *buf = NULL;
+    int rc = live_domid(domain, &domid);
+
+    if ( rc )
+        return rc;
+    /*
+     * The call reports the value's length and copies it only if it fits:
+     * ask with no buffer, then with one that size.  A value that grows in
+     * between (the guest set it) is asked for again, a bounded number of
+     * times.
+     */
+    for ( unsigned int tries = 0; tries < 4; tries++ )
+    {
+        struct xen_dm_op_vmport v = {
+            .cmd = XEN_DMOP_VMPORT_GI_GET, .key_len = strlen(k),
+            .val_len = have,
+        };
+        int err = dmop(domid, &v, (void *)k, v.key_len, buf, have);
+        uint8_t *bigger;
+
+        if ( err == -ENOENT )
+        {
+            fprintf(stderr, "vmport-state guestinfo: %s: no such key\n",
+                    key);
+            free(buf);
+            return EXIT_PROBLEMS;
+        }
+        if ( err )
+        {
+            free(buf);
+            return dmop_error(domain, "guestinfo get", err);
+        }
+        if ( v.val_len <= have || (!buf && !v.val_len) )
+        {
+            *val = buf ? buf : malloc(1);
+            *vlen = v.val_len;
+            return *val ? EXIT_OK : EXIT_IO;
+        }
+        have = v.val_len;
+        bigger = realloc(buf, have);
+        if ( !bigger )
+        {
+            free(buf);
+            return EXIT_IO;
+        }
+        buf = bigger;
+    }
+    free(buf);
+    fprintf(stderr, "vmport-state: domain %s: %s keeps changing size\n",
+            domain, key);
+    return EXIT_XEN;
+}
+
+int live_gi_set(const char *domain, const char *key, const void *val,
+                uint32_t vlen)
+{
+    const char *k = dmop_key(key);
+    struct xen_dm_op_vmport v = {
+        .cmd = XEN_DMOP_VMPORT_GI_SET, .key_len = strlen(k), .val_len = vlen,
+    };
+    uint32_t domid;
+    int rc = live_domid(domain, &domid), err;
+
+    if ( rc )
+        return rc;
+    err = dmop(domid, &v, (void *)k, v.key_len, (void *)val, vlen);
+    return err ? dmop_error(domain, "guestinfo set (a guestinfo limit of "
+                            "the domain?)", err) : EXIT_OK;
+}
+
+int live_gi_unset(const char *domain, const char *key)
+{
+    const char *k = dmop_key(key);
+    struct xen_dm_op_vmport v = {
+        .cmd = XEN_DMOP_VMPORT_GI_UNSET, .key_len = strlen(k),
+    };
+    uint32_t domid;
+    int rc = live_domid(domain, &domid), err;
+
+    if ( rc )
+        return rc;
+    err = dmop(domid, &v, (void *)k, v.key_len, NULL, 0);
+    if ( err == -ENOENT )
+    {
+        fprintf(stderr, "vmport-state guestinfo: %s: no such key\n", key);
+        return EXIT_PROBLEMS;
+    }
+    return err ? dmop_error(domain, "guestinfo unset", err) : EXIT_OK;
+}
+
+int live_gi_each(const char *domain, live_gi_fn *fn, void *opaque)
+{
+    uint32_t domid, idx;
+    int rc = live_domid(domain, &domid);
+
+    if ( rc )
+        return rc;
+    for ( idx = 0; ; idx++ )
+    {
+        char key[1024 + sizeof(GI_PREFIX)];
+        struct xen_dm_op_vmport v = {
+            .cmd = XEN_DMOP_VMPORT_GI_KEY, .idx = idx, .key_len = 1024,
+        };
+        uint8_t *val = NULL;
+        uint32_t vlen = 0;
+        int err;
+
+        strcpy(key, GI_PREFIX);
+        err = dmop(domid, &v, key + strlen(GI_PREFIX), 1024, NULL, 0);
+        if ( err == -ENOENT )
+            return EXIT_OK;
+        if ( err )
+            return dmop_error(domain, "guestinfo list", err);
+        key[strlen(GI_PREFIX) + v.key_len] = '\0';
+        rc = live_gi_get(domain, key, &val, &vlen);
+        if ( rc == EXIT_PROBLEMS )
+            continue;           /* unset in between: no longer listed */
+        if ( rc )
+            return rc;
+        fn(key, val, vlen, opaque);
+        free(val);
+    }
+}
+
+int live_trigger(const char *domain, unsigned int op)
+{
+    struct xen_dm_op_vmport v = { .cmd = XEN_DMOP_VMPORT_TRIGGER, .idx = op };
+    uint32_t domid;
+    int rc = live_domid(domain, &domid), err;
+
+    if ( rc )
+        return rc;
+    err = dmop(domid, &v, NULL, 0, NULL, 0);
+    if ( err == -EBUSY )
+    {
+        fprintf(stderr, "vmport-state: domain %s: a power trigger is "
+                "already outstanding\n", domain);
+        return EXIT_REFUSED;
+    }
+    return err ? dmop_error(domain, "trigger", err) : EXIT_OK;
+}
+
+int live_trigger_status(const char *domain, struct live_trigger_status *st)
+{
+    struct xen_dm_op_vmport v = { .cmd = XEN_DMOP_VMPORT_TRIGGER_STATUS };
+    uint32_t domid;
+    int rc = live_domid(domain, &domid), err;
+
+    if ( rc )
+        return rc;
+    err = dmop(domid, &v, NULL, 0, NULL, 0);
+    if ( err )
+        return dmop_error(domain, "trigger status", err);
+    st->op = v.trigger_op;
+    st->state = v.trigger_state;
+    st->guest_status = v.guest_status;
+    st->elapsed_ns = v.elapsed_ns;
+    return EXIT_OK;
+}
