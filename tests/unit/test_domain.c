@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stddef.h>
 
+#include <asm/hvm/vmport-save.h>
+
 #include "harness.h"
 
 static void teardown_check_leaks(void)
@@ -22,6 +24,75 @@ START_TEST(enable_is_write_once)
     ck_assert_int_eq(vmport_enable(d, 9, NULL), -EEXIST);
     ck_assert_uint_eq(vmport_hwver(d), 7);
     ck_assert(vmport_enabled(d));
+    shim_domain_destroy(d);
+    teardown_check_leaks();
+}
+END_TEST
+
+/* A record of a vmport domain with @hwver, in @buf; its length. */
+static uint32_t record_of(unsigned int hwver, uint8_t *buf, uint32_t cap)
+{
+    struct domain *src = h_domain(9, 1, hwver, NULL);
+    uint32_t len;
+
+    ck_assert_int_eq(vmport_record_save(src, buf, cap, 2,
+                                        VMPORT_SAVE_REFUSE, &len), 0);
+    shim_domain_destroy(src);
+    return len;
+}
+
+START_TEST(enable_refused_once_the_domain_has_run)
+{
+    static uint8_t rec[4096];
+    struct domain *d = shim_domain_create(1, 1);
+    uint32_t len = record_of(7, rec, sizeof(rec));
+
+    d->creation_finished = true;
+    shim_log_clear();
+    ck_assert_int_eq(vmport_enable(d, 7, NULL), -EBUSY);
+    ck_assert(shim_log_find("has already run") >= 0);
+    /* The other way in: a VMPORT record in a loaded HVM context. */
+    ck_assert_int_eq(vmport_record_load(d, rec, len), -EBUSY);
+    ck_assert(!vmport_enabled(d));
+    shim_domain_destroy(d);
+    teardown_check_leaks();
+}
+END_TEST
+
+START_TEST(enable_refused_beside_viridian_or_nested)
+{
+    static uint8_t rec[4096];
+    struct domain *d = shim_domain_create(1, 1);
+    uint32_t len = record_of(7, rec, sizeof(rec));
+
+    d->arch.hvm.shim_viridian = true;
+    ck_assert_int_eq(vmport_enable(d, 7, NULL), -EOPNOTSUPP);
+    ck_assert_int_eq(vmport_record_load(d, rec, len), -EOPNOTSUPP);
+    d->arch.hvm.shim_viridian = false;
+    d->arch.hvm.shim_nested = true;
+    shim_log_clear();
+    ck_assert_int_eq(vmport_enable(d, 7, NULL), -EOPNOTSUPP);
+    ck_assert(shim_log_find("nested HVM") >= 0);
+    ck_assert_int_eq(vmport_record_load(d, rec, len), -EOPNOTSUPP);
+    ck_assert(!vmport_enabled(d));
+    shim_domain_destroy(d);
+    teardown_check_leaks();
+}
+END_TEST
+
+START_TEST(record_with_another_hardware_version_is_refused)
+{
+    static uint8_t rec[4096];
+    struct domain *d = h_domain(1, 1, 7, NULL);
+    uint32_t len = record_of(8, rec, sizeof(rec));
+
+    shim_log_clear();
+    ck_assert_int_eq(vmport_record_load(d, rec, len), -EINVAL);
+    ck_assert(shim_log_find("hardware version 8, the domain has 7") >= 0);
+    ck_assert_uint_eq(vmport_hwver(d), 7);
+    /* The same version loads. */
+    len = record_of(7, rec, sizeof(rec));
+    ck_assert_int_eq(vmport_record_load(d, rec, len), 0);
     shim_domain_destroy(d);
     teardown_check_leaks();
 }
@@ -304,6 +375,9 @@ int main(void)
     tcase_add_test(tc, alloc_refuses_beyond_the_budget);
     tcase_add_test(tc, uninit_alloc_shares_the_budget);
     tcase_add_test(tc, enable_failing_allocation_leaves_nothing);
+    tcase_add_test(tc, enable_refused_once_the_domain_has_run);
+    tcase_add_test(tc, enable_refused_beside_viridian_or_nested);
+    tcase_add_test(tc, record_with_another_hardware_version_is_refused);
     tcase_add_test(tc, destroy_frees_everything_the_guest_caused);
     suite_add_tcase(s, tc);
     return h_run_suite(s);

@@ -18,6 +18,9 @@ struct shim_domain;
 struct hvm_domain {
     /* Added by the patch series: NULL until vmport_enable(). */
     struct vmport_domain *vmport;
+    /* What is_viridian_domain() and nestedhvm_enabled() report. */
+    bool shim_viridian;
+    bool shim_nested;
 };
 
 struct arch_domain {
@@ -31,6 +34,7 @@ struct domain {
     unsigned int max_vcpus;
     struct vcpu **vcpu;
     unsigned int tot_pages;
+    bool creation_finished;         /* set by the first unpause */
     struct {
         int64_t seconds;            /* RTC offset from the host clock */
         bool set;

@@ -44,6 +44,9 @@ bool hvm_virtual_to_linear_addr(
     const struct segment_register *active_cs,
     unsigned long *linear);
 
+/* Viridian enlightenments on (HVM_PARAM_VIRIDIAN): a test sets it. */
+#define is_viridian_domain(d) ((d)->arch.hvm.shim_viridian)
+
 /* Recorded on the vCPU for the test to collect: shim_vcpu_take_pf(). */
 void hvm_inject_page_fault(int errcode, unsigned long cr2);
 

@@ -15,6 +15,9 @@
 #include <xen/spinlock.h>
 #include <xen/xmalloc.h>
 
+#include <asm/hvm/hvm.h>
+#include <asm/hvm/nestedhvm.h>
+
 #include "private.h"
 
 /* Room for the "1 " / "0 ..." framing around a reply's payload. */
@@ -163,15 +166,47 @@ static void domain_state_free(struct vmport_domain *vd)
     xfree(vd);
 }
 
+/*
+ * The rules for turning vmport on, whichever way it is asked for (the HVM
+ * parameter, or a VMPORT record in a loaded HVM context, both of which end
+ * here):
+ *  - never on a domain that has run: its CPUID leaves 0x40000000 and the
+ *    ports it probed must not change under it (-EBUSY);
+ *  - never beside Viridian, which owns CPUID 0x40000000 too, nor nested
+ *    HVM, to which the #GP and I/O intercepts are not forwarded
+ *    (-EOPNOTSUPP).
+ */
+static int vmport_may_enable(const struct domain *d)
+{
+    if ( d->creation_finished )
+    {
+        gdprintk(XENLOG_WARNING, "vmport: d%u has already run: vmport can "
+                 "only be enabled before the first unpause\n", d->domain_id);
+        return -EBUSY;
+    }
+    if ( is_viridian_domain(d) || nestedhvm_enabled(d) )
+    {
+        gdprintk(XENLOG_WARNING, "vmport: d%u uses %s: vmport cannot be "
+                 "enabled beside it\n", d->domain_id,
+                 is_viridian_domain(d) ? "Viridian" : "nested HVM");
+        return -EOPNOTSUPP;
+    }
+    return 0;
+}
+
 int vmport_enable(struct domain *d, unsigned int hwver,
                   const struct vmport_limits *limits)
 {
     struct vmport_domain *vd;
     struct vmport_limits l;
     unsigned int i;
+    int rc;
 
     if ( vmport_dom(d) )
         return -EEXIST;                 /* write-once */
+    rc = vmport_may_enable(d);
+    if ( rc )
+        return rc;
     if ( hwver < VMPORT_HWVER_MIN || hwver > VMPORT_HWVER_MAX )
     {
         gdprintk(XENLOG_WARNING, "vmport: d%u hardware version %u outside "

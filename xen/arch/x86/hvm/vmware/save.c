@@ -473,6 +473,18 @@ static int record_check(struct domain *d, const struct vmport_domain *vd,
     if ( rc )
         return rc;
 
+    /* The domain's hardware version (its HVM param) is not the record's. */
+    if ( vd && l->cfg.hwver != vd->hwver )
+    {
+        log_problem(l, -EINVAL, sizeof(struct hvm_vmport_header) +
+                    sizeof(struct hvm_vmport_section), "config",
+                    "hardware version differs from the domain's");
+        gdprintk(XENLOG_WARNING, "VMPORT record: d%u: hardware version %u, "
+                 "the domain has %u\n", d->domain_id, l->cfg.hwver,
+                 vd->hwver);
+        return -EINVAL;
+    }
+
     if ( !vd )
     {
         config_to_limits(&l->cfg, limits);

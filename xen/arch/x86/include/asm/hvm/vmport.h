@@ -65,8 +65,12 @@ int vmport_limits_check(const struct vmport_limits *l);
 
 /*
  * Lifecycle.  vmport_enable() may be called once, before the guest first
- * runs (the toolstack's write-once knob); vmport_domain_destroy() frees
- * everything and is safe on a domain that never enabled vmport.
+ * runs (the toolstack's write-once knob), and never beside Viridian or
+ * nested HVM: -EEXIST, -EBUSY (the domain has run), -EOPNOTSUPP, -EINVAL
+ * (hardware version or limits), -ENOMEM.  Every way of enabling (the HVM
+ * parameter, a loaded VMPORT record) goes through it.
+ * vmport_domain_destroy() frees everything and is safe on a domain that
+ * never enabled vmport.
  */
 int vmport_enable(struct domain *d, unsigned int hwver,
                   const struct vmport_limits *limits);
