@@ -17,10 +17,17 @@
 static struct {
     hvm_save_handler save;
     hvm_load_handler load;
+    hvm_size_handler size_fn;
     const char *name;
     size_t size;
     int kind;
 } handlers[HVM_SAVE_CODE_MAX + 1];
+
+void hvm_register_savevm_size(uint16_t typecode, hvm_size_handler size)
+{
+    ASSERT(typecode <= HVM_SAVE_CODE_MAX && handlers[typecode].save);
+    handlers[typecode].size_fn = size;
+}
 
 void hvm_register_savevm(uint16_t typecode, const char *name,
                          hvm_save_handler save_state,
@@ -99,8 +106,7 @@ void _hvm_read_entry(struct hvm_domain_context *h, void *dest,
     h->cur += d.length;
 }
 
-/* The 4.17 bound plus the VMPORT entry's real size (the patched Xen's
- * one-line addition: the registered size covers only its header). */
+/* The 4.17 bound, with the size handler of a variable-size record. */
 size_t hvm_save_size(struct domain *d)
 {
     size_t sz = 2 * sizeof(struct hvm_save_descriptor) +
@@ -108,9 +114,12 @@ size_t hvm_save_size(struct domain *d)
     unsigned int i;
 
     for ( i = 0; i <= HVM_SAVE_CODE_MAX; i++ )
-        sz += handlers[i].size *
-              (handlers[i].kind == HVMSR_PER_VCPU ? d->max_vcpus : 1);
-    return sz + vmport_record_size(d);
+        if ( handlers[i].size_fn )
+            sz += handlers[i].size_fn(d);
+        else
+            sz += handlers[i].size *
+                  (handlers[i].kind == HVMSR_PER_VCPU ? d->max_vcpus : 1);
+    return sz;
 }
 
 int hvm_save(struct domain *d, hvm_domain_context_t *h)

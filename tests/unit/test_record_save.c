@@ -339,6 +339,31 @@ START_TEST(full_context_round_trips_through_hvm_save_and_load)
 }
 END_TEST
 
+START_TEST(save_size_follows_the_domain_state_exactly)
+{
+    static char big[20000];
+    struct domain *d = st_build(next_domid++, ST_IDLE, NULL);
+    struct domain *off = shim_domain_create(next_domid++, 1);
+    size_t before = hvm_save_size(d);
+    uint32_t rec_before = vmport_record_size(d), len;
+    uint8_t *rec;
+
+    /* A domain without vmport has no VMPORT entry to size. */
+    ck_assert_uint_eq(hvm_save_size(off) +
+                      sizeof(struct hvm_save_descriptor) + rec_before,
+                      before);
+    memset(big, 'x', sizeof(big));
+    ck_assert_int_eq(vmport_guestinfo_set(d, "guestinfo.big", 13, big,
+                                          sizeof(big)), 0);
+    rec = st_save(d, 0, VMPORT_SAVE_REFUSE, &len);
+    /* The size handler reports the record as it is now. */
+    ck_assert_uint_eq(hvm_save_size(d) - before, len - rec_before);
+    free(rec);
+    shim_domain_destroy(d);
+    shim_domain_destroy(off);
+}
+END_TEST
+
 START_TEST(hypervisor_crc32_equals_zlib)
 {
     uint8_t buf[4099];
@@ -427,6 +452,7 @@ static Suite *record_suite(void)
                         ST_NR);
     tcase_add_test(tc, full_context_round_trips_through_hvm_save_and_load);
     tcase_add_test(tc, hypervisor_crc32_equals_zlib);
+    tcase_add_test(tc, save_size_follows_the_domain_state_exactly);
     tcase_add_loop_test(tc, random_states_round_trip, 0, 50);
     suite_add_tcase(s, tc);
     return s;

@@ -137,31 +137,6 @@ static int resolve(const char *domain, uint32_t *domid)
     return rc;
 }
 
-static int live_open(const char *domain, struct live *l)
-{
-    int rc;
-
-    if ( !xen_host() )
-    {
-        fprintf(stderr, "vmport-state: not running on a Xen host (no "
-                "/dev/xen/privcmd); --domain needs dom0\n");
-        return EXIT_NO_XEN;
-    }
-    if ( load_xen_libs() )
-        return EXIT_XEN;
-    l->xch = xen.interface_open(NULL, NULL, 0);
-    if ( !l->xch )
-    {
-        fprintf(stderr, "vmport-state: cannot open libxenctrl: %s (not "
-                "running on a Xen host, or not root)\n", strerror(errno));
-        return EXIT_NO_XEN;
-    }
-    rc = resolve(domain, &l->domid);
-    if ( rc )
-        xen.interface_close(l->xch);
-    return rc;
-}
-
 int live_domid(const char *domain, uint32_t *domid)
 {
     if ( !xen_host() )
@@ -173,6 +148,22 @@ int live_domid(const char *domain, uint32_t *domid)
     if ( load_xen_libs() )
         return EXIT_XEN;
     return resolve(domain, domid);
+}
+
+static int live_open(const char *domain, struct live *l)
+{
+    int rc = live_domid(domain, &l->domid);
+
+    if ( rc )
+        return rc;
+    l->xch = xen.interface_open(NULL, NULL, 0);
+    if ( !l->xch )
+    {
+        fprintf(stderr, "vmport-state: cannot open libxenctrl: %s (not "
+                "running on a Xen host, or not root)\n", strerror(errno));
+        return EXIT_NO_XEN;
+    }
+    return EXIT_OK;
 }
 
 static int get_context(struct live *l, uint8_t **blob, uint32_t *len)

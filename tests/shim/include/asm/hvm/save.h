@@ -90,6 +90,23 @@ __hvm_register_##_x##_save_and_restore(void)                            \
                         _k);                                            \
 }
 
+/*
+ * A record whose length depends on the domain's state registers a size
+ * handler, which hvm_save_size() and hvm_save_one() ask (as the patch
+ * series adds to Xen's save.c).
+ */
+typedef size_t (*hvm_size_handler)(struct domain *d);
+void hvm_register_savevm_size(uint16_t typecode, hvm_size_handler size);
+
+#define HVM_REGISTER_SAVE_RESTORE_SIZED(_x, _save, _load, _size, _k)    \
+static void __attribute__((constructor))                                \
+__hvm_register_##_x##_save_and_restore(void)                            \
+{                                                                       \
+    hvm_register_savevm(HVM_SAVE_CODE(_x), #_x, &_save, &_load,         \
+                        sizeof(struct hvm_save_descriptor), _k);        \
+    hvm_register_savevm_size(HVM_SAVE_CODE(_x), &_size);                \
+}
+
 size_t hvm_save_size(struct domain *d);
 int hvm_save(struct domain *d, hvm_domain_context_t *h);
 int hvm_load(struct domain *d, hvm_domain_context_t *h);

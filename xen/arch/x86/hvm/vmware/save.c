@@ -857,7 +857,21 @@ static int cf_check vmport_load(struct domain *d, hvm_domain_context_t *h)
     return rc;
 }
 
-HVM_REGISTER_SAVE_RESTORE(VMPORT, vmport_save, vmport_load, 1, HVMSR_PER_DOM);
+/* What the domain's VMPORT entry takes now: nothing if vmport is off. */
+static size_t cf_check vmport_save_size(struct domain *d)
+{
+    uint32_t len = vmport_record_size(d);
+
+    return len ? sizeof(struct hvm_save_descriptor) + len : 0;
+}
+
+/*
+ * The record's length follows the domain's state (open channels,
+ * guestinfo): hvm_save_size() and hvm_save_one() ask vmport_save_size(),
+ * with the domain paused so that the state cannot grow before the save.
+ */
+HVM_REGISTER_SAVE_RESTORE_SIZED(VMPORT, vmport_save, vmport_load,
+                                vmport_save_size, HVMSR_PER_DOM);
 
 /*
  * Local variables:
