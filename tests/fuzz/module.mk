@@ -23,7 +23,8 @@ FUZZ_SMOKE_SECONDS ?= 8
 # Hypervisor code (the device model and the shim) rebuilt with the
 # fuzzer's instrumentation, not taken from the gcc library.
 CC.fuzz-dm = $(FUZZ_CC)
-CFLAGS.fuzz-dm = $(FUZZ_CFLAGS) -Wno-unused-parameter $(XEN_SHIM_CPPFLAGS)
+CFLAGS.fuzz-dm = $(FUZZ_CFLAGS) -Wno-unused-parameter $(XEN_SHIM_CPPFLAGS) \
+                 $(DM_SHARED_CPPFLAGS)
 FUZZ_DM_OBJS := $(call objs,fuzz-dm,$(DM_SRCS) $(SHIM_SRCS))
 
 # fuzz_backdoor: random LB/HB register sequences across the channels of
@@ -40,7 +41,7 @@ $(FUZZ_BUILD)/fuzz_record_load: \
 
 # The tools' libraries rebuilt the same way.
 CC.fuzz-tools = $(FUZZ_CC)
-CFLAGS.fuzz-tools = $(FUZZ_CFLAGS) -I$(VS_DIR)/lib -Ixen/include \
+CFLAGS.fuzz-tools = $(FUZZ_CFLAGS) -I$(VS_DIR)/lib -Ixen/include $(DM_SHARED_CPPFLAGS) \
                     $(JSONC_CFLAGS) $(ZLIB_CFLAGS)
 FUZZ_REC_OBJS := $(call objs,fuzz-tools,$(REC_SRCS))
 FUZZ_VS_OBJS := $(call objs,fuzz-tools,$(VS_LIB_SRCS))

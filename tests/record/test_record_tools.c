@@ -13,7 +13,7 @@
 #include <json-c/json.h>
 
 #include "vmport-record.h"
-#include "../record/golden_files.h"
+#include "golden_files.h"
 
 static char names[64][64];
 static unsigned int nr_names;

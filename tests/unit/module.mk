@@ -8,7 +8,7 @@
 
 $(call use,xen/module.mk)
 
-CFLAGS.dm-test = $(XEN_SHIM_CFLAGS) $(CHECK_CFLAGS) -Itests/unit -Itests/record
+CFLAGS.dm-test = $(XEN_SHIM_CFLAGS) $(CHECK_CFLAGS) $(DM_SHARED_CPPFLAGS) -Itests/unit -Itests/record
 DM_TEST_LIBS = $(CHECK_LIBS) $(ZLIB_LIBS)
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))

@@ -12,8 +12,8 @@ $(call use,xen/module.mk)
 VS_DIR := tools/vmport-state
 
 REC_SRCS := $(sort $(wildcard $(VS_DIR)/lib/vmport-record*.c)) \
-            $(DM_DIR)/record.c
-CFLAGS.record = $(CFLAGS_BASE) -Ixen/include -I$(VS_DIR)/lib \
+            $(DM_SHARED_SRCS)
+CFLAGS.record = $(CFLAGS_BASE) -Ixen/include $(DM_SHARED_CPPFLAGS) -I$(VS_DIR)/lib \
                 $(JSONC_CFLAGS) $(ZLIB_CFLAGS)
 REC_OBJS := $(call objs,record,$(REC_SRCS))
 REC_LIB := $(BUILD)/lib/libvmport-record.a

@@ -10,7 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "../../../xen/arch/x86/hvm/vmware/record.h"
+#include <vmware/record.h>
 #include "vmport-record.h"
 #include "vmport-record-priv.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "vs_priv.h"
-#include "../../../xen/include/public/arch-x86/hvm/vmporttype.h"
+#include <public/arch-x86/hvm/vmporttype.h>
 
 void (*vs_vmport_check_hook)(struct vs_stream *s, const uint8_t *body,
                              uint32_t len, uint64_t off);

@@ -4,7 +4,7 @@
 # shim where it stands in for Xen and to this tree's real headers
 # (asm/hvm/vmport.h, public/arch-x86/hvm/vmporttype.h) everywhere else.
 
-SHIM_DIR := tests/shim
+SHIM_DIR := tools/xen-shim
 SHIM_SRCS := $(sort $(wildcard $(SHIM_DIR)/*.c))
 XEN_SHIM_CPPFLAGS := -D__XEN__ -DVMPORT_SHIM -I$(SHIM_DIR)/include \
                      -Ixen/arch/x86/include -Ixen/include
