@@ -69,29 +69,13 @@ int vmport_find(const uint8_t *blob, uint32_t len, uint32_t *desc_off)
 void hvmctx_print_vmport(FILE *f, const uint8_t *body, uint32_t len)
 {
     struct vmport_rec r;
-    unsigned int i;
 
     if ( vmport_rec_parse(body, len, &r, NULL, NULL) )
     {
         fprintf(f, "    VMPORT: invalid record (see vmport-state verify)\n");
         return;
     }
-    fprintf(f, "    VMPORT: version %u, flags %#x, hwver %u, config flags "
-            "%#x\n", r.version, r.flags, r.config.hwver, r.config.flags);
-    fprintf(f, "            channels %u (max %u), guestinfo %u keys, "
-            "tclo apps %u%s\n", r.nr_channels, r.config.max_channels,
-            r.nr_gi, r.nr_apps, r.has_trigger ? ", trigger pending" : "");
-    if ( r.has_time )
-        fprintf(f, "            time: tsc_khz %u, last_time_us %" PRIu64
-                "\n", r.time.tsc_khz, r.time.last_time_us);
-    for ( i = 0; i < r.nr_channels; i++ )
-    {
-        const struct hvm_vmport_channel *c = &r.channels[i].ch;
-
-        fprintf(f, "            channel %u: proto %u, send %u/%u, recv "
-                "%u/%u\n", c->id, c->proto, c->send_pos, c->send_size,
-                c->recv_pos, c->recv_size);
-    }
+    vmport_rec_print(f, &r, VMPORT_REC_PRINT_SUMMARY);
     vmport_rec_free(&r);
 }
 

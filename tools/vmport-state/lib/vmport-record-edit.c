@@ -18,49 +18,34 @@
 /* What version 1 cannot carry for @c, or NULL. */
 static const char *channel_v1_misfit(const struct vmport_rec_channel *c)
 {
+    if ( !vmport_rec_ch_v1_misfit(&c->ch) )
+        return NULL;
     if ( c->ch.send_state != HVM_VMPORT_SEND_NONE )
         return "is receiving a message from the guest";
-    if ( c->ch.recv_state > HVM_VMPORT_RECV_READY )
-        return "is in the middle of handing a message to the guest";
-    return NULL;
+    return "is in the middle of handing a message to the guest";
 }
 
 /*
- * Checkpoint one channel (protocol reference 2.6): drop the partial
- * message from the guest, keep and rewind a finished reply, and leave a
- * half-delivered TCLO command to its queue (the queue head is the
- * original; the channel only held a copy).  The guest's next payload or
- * status call on the channel answers CPT and it restarts the message.
+ * Checkpoint one channel (protocol reference 2.6) with the rule the
+ * hypervisor's save shares (vmport_rec_ch_checkpoint(), record.c), then
+ * free what the record no longer carries.
  */
 static void channel_checkpoint(struct vmport_rec_channel *c)
 {
-    struct hvm_vmport_channel *ch = &c->ch;
+    struct hvm_vmport_channel was = c->ch;
 
-    if ( !channel_v1_misfit(c) )
-        return;
-    if ( ch->send_state != HVM_VMPORT_SEND_NONE )
+    vmport_rec_ch_checkpoint(&c->ch);
+    if ( was.send_state != c->ch.send_state )
     {
         free(c->send);
         c->send = NULL;
-        ch->send_state = HVM_VMPORT_SEND_NONE;
-        ch->send_size = ch->send_pos = 0;
     }
-    if ( ch->recv_state > HVM_VMPORT_RECV_READY )
+    if ( was.recv_state != c->ch.recv_state &&
+         c->ch.recv_state == HVM_VMPORT_RECV_NONE )
     {
-        if ( (ch->flags & HVM_VMPORT_CH_RECV_TCLO_CMD) &&
-             ch->app != HVM_VMPORT_NO_APP )
-        {
-            free(c->recv);
-            c->recv = NULL;
-            ch->recv_size = 0;
-            ch->recv_state = HVM_VMPORT_RECV_NONE;
-            ch->flags &= ~HVM_VMPORT_CH_RECV_TCLO_CMD;
-        }
-        else
-            ch->recv_state = HVM_VMPORT_RECV_READY;
-        ch->recv_pos = 0;
+        free(c->recv);
+        c->recv = NULL;
     }
-    ch->flags |= HVM_VMPORT_CH_CHECKPOINTED;
 }
 
 /* The trigger's progress cannot go to version 1: its command stays. */
@@ -70,8 +55,8 @@ static void trigger_checkpoint(struct vmport_rec *r)
 
     for ( a = 0; a < r->nr_apps; a++ )
         for ( i = 0; i < r->apps[a].app.count; i++ )
-            if ( r->apps[a].cmds[i].kind == HVM_VMPORT_CMD_POWER )
-                r->apps[a].cmds[i].kind = HVM_VMPORT_CMD_OTHER;
+            r->apps[a].cmds[i].kind =
+                vmport_rec_cmd_kind_v1(r->apps[a].cmds[i].kind);
     r->has_trigger = false;
     memset(&r->trigger, 0, sizeof(r->trigger));
 }

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <vmware/record.h>     /* the walker and writer, shared with Xen */
+
 #include "vmport-record.h"
 
 void vrec_err(char *err, size_t errlen, const char *fmt, ...)

@@ -10,8 +10,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include <vmware/record.h>
-#include "vmport-record.h"
 #include "vmport-record-priv.h"
 
 void vrec_err(char *err, size_t errlen, const char *fmt, ...)
@@ -282,39 +280,18 @@ unsigned int vmport_rec_verify(const void *buf, size_t len,
 
 /* ---- Emit ------------------------------------------------------------- */
 
-static void emit_channel(struct vmport_rec_writer *w,
-                         const struct vmport_rec_channel *c)
-{
-    vmport_rec_w_section(w, HVM_VMPORT_SECT_CHANNEL,
-                         vmport_rec_sect_flags(HVM_VMPORT_SECT_CHANNEL));
-    vmport_rec_w_put(w, &c->ch, sizeof(c->ch));
-    vmport_rec_w_put(w, c->send, c->ch.send_pos);
-    vmport_rec_w_pad(w);
-    vmport_rec_w_put(w, c->recv, c->ch.recv_size);
-    vmport_rec_w_end_section(w);
-}
-
+/* The section writers are the shared ones (record.c), as in the save. */
 static void emit_gi(struct vmport_rec_writer *w, const struct vmport_rec *r)
 {
-    struct hvm_vmport_guestinfo g = { .count = r->nr_gi };
+    uint32_t bytes = 0;
     unsigned int i;
 
     for ( i = 0; i < r->nr_gi; i++ )
-        g.bytes += r->gi[i].klen + r->gi[i].vlen;
-    vmport_rec_w_section(w, HVM_VMPORT_SECT_GUESTINFO,
-                         vmport_rec_sect_flags(HVM_VMPORT_SECT_GUESTINFO));
-    vmport_rec_w_put(w, &g, sizeof(g));
+        bytes += r->gi[i].klen + r->gi[i].vlen;
+    vmport_rec_w_gi_begin(w, r->nr_gi, bytes);
     for ( i = 0; i < r->nr_gi; i++ )
-    {
-        struct hvm_vmport_gi_entry e = {
-            .klen = r->gi[i].klen, .vlen = r->gi[i].vlen,
-        };
-
-        vmport_rec_w_put(w, &e, sizeof(e));
-        vmport_rec_w_put(w, r->gi[i].key, e.klen);
-        vmport_rec_w_put(w, r->gi[i].val, e.vlen);
-        vmport_rec_w_pad(w);
-    }
+        vmport_rec_w_gi_entry(w, r->gi[i].key, r->gi[i].klen, r->gi[i].val,
+                              r->gi[i].vlen);
     vmport_rec_w_end_section(w);
 }
 
@@ -323,27 +300,10 @@ static void emit_app(struct vmport_rec_writer *w,
 {
     unsigned int i;
 
-    vmport_rec_w_section(w, HVM_VMPORT_SECT_TCLO_APP,
-                         vmport_rec_sect_flags(HVM_VMPORT_SECT_TCLO_APP));
-    vmport_rec_w_put(w, &a->app, sizeof(a->app));
+    vmport_rec_w_app_begin(w, &a->app);
     for ( i = 0; i < a->app.count; i++ )
-    {
-        struct hvm_vmport_tclo_cmd c = {
-            .len = a->cmds[i].len, .kind = a->cmds[i].kind,
-        };
-
-        vmport_rec_w_put(w, &c, sizeof(c));
-        vmport_rec_w_put(w, a->cmds[i].data, c.len);
-        vmport_rec_w_pad(w);
-    }
-    vmport_rec_w_end_section(w);
-}
-
-static void emit_fixed(struct vmport_rec_writer *w, uint16_t type,
-                       const void *p, uint32_t len)
-{
-    vmport_rec_w_section(w, type, vmport_rec_sect_flags(type));
-    vmport_rec_w_put(w, p, len);
+        vmport_rec_w_cmd(w, a->cmds[i].kind, a->cmds[i].data,
+                         a->cmds[i].len);
     vmport_rec_w_end_section(w);
 }
 
@@ -351,18 +311,21 @@ static void emit_all(struct vmport_rec_writer *w, const struct vmport_rec *r)
 {
     unsigned int i;
 
-    emit_fixed(w, HVM_VMPORT_SECT_CONFIG, &r->config, sizeof(r->config));
+    vmport_rec_w_fixed(w, HVM_VMPORT_SECT_CONFIG, &r->config,
+                       sizeof(r->config));
     if ( r->has_time )
-        emit_fixed(w, HVM_VMPORT_SECT_TIME, &r->time, sizeof(r->time));
+        vmport_rec_w_fixed(w, HVM_VMPORT_SECT_TIME, &r->time,
+                           sizeof(r->time));
     for ( i = 0; i < r->nr_channels; i++ )
-        emit_channel(w, &r->channels[i]);
+        vmport_rec_w_channel(w, &r->channels[i].ch, r->channels[i].send,
+                             r->channels[i].recv);
     if ( r->nr_gi )
         emit_gi(w, r);
     for ( i = 0; i < r->nr_apps; i++ )
         emit_app(w, &r->apps[i]);
     if ( r->has_trigger )
-        emit_fixed(w, HVM_VMPORT_SECT_TRIGGER, &r->trigger,
-                   sizeof(r->trigger));
+        vmport_rec_w_fixed(w, HVM_VMPORT_SECT_TRIGGER, &r->trigger,
+                           sizeof(r->trigger));
     for ( i = 0; i < r->nr_extra; i++ )
     {
         vmport_rec_w_section(w, r->extra[i].s.type, r->extra[i].s.flags);

@@ -15,6 +15,7 @@
  *   vmport_rec_convert() to record version 1 or 2, refuse or checkpoint.
  *   vmport_rec_gi_*()    guestinfo on the model, with the record's limits.
  *   vmport_rec_trigger() queue a TCLO power operation in the model.
+ *   vmport_rec_print()   the record as text (the tools' one printer).
  *   vmport_rec_to_json() / vmport_rec_from_json(): the stable JSON schema
  *                        of docs/vmport-record.md ("dump --json | encode"
  *                        gives the same bytes).
@@ -32,6 +33,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifndef __XEN_TOOLS__
 # define __XEN_TOOLS__ 1
@@ -155,5 +157,14 @@ int vmport_rec_from_json(struct json_object *j, struct vmport_rec *r,
 
 /* Names for printing. */
 const char *vmport_rec_sect_name(unsigned int type);
+
+/* The record as text: every field and byte in flight (FULL), or the
+ * block an HVM context listing shows (SUMMARY, xen-hvmctx's layout). */
+enum vmport_rec_print_style {
+    VMPORT_REC_PRINT_FULL,
+    VMPORT_REC_PRINT_SUMMARY,
+};
+void vmport_rec_print(FILE *f, const struct vmport_rec *r,
+                      enum vmport_rec_print_style style);
 
 #endif /* VMPORT_RECORD_H */
