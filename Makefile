@@ -56,6 +56,7 @@ include mk/rules.mk
 # reads it first itself ($(call use,...)), so this list is in no order.
 # A missing module is an error.
 MODULES := xen/module.mk tools/xen-shim/module.mk \
+           tools/libs/stream/module.mk tools/libs/record/module.mk \
            tools/vmport-state/module.mk tools/vmport-host/module.mk \
            tests/unit/module.mk tests/record/module.mk tests/state/module.mk \
            tests/host/module.mk tests/patches/module.mk \

@@ -10,7 +10,8 @@
 #   make fuzz-run NAME=x SECONDS=600
 
 $(call use,xen/module.mk)
-$(call use,tools/vmport-state/module.mk)
+$(call use,tools/libs/stream/module.mk)
+$(call use,tools/libs/record/module.mk)
 
 FUZZ_BUILD := $(BUILD)/fuzz
 FUZZ_CC := $(CLANG)
@@ -41,10 +42,10 @@ $(FUZZ_BUILD)/fuzz_record_load: \
 
 # The tools' libraries rebuilt the same way.
 CC.fuzz-tools = $(FUZZ_CC)
-CFLAGS.fuzz-tools = $(FUZZ_CFLAGS) -I$(VS_DIR)/lib -Ixen/include $(DM_SHARED_CPPFLAGS) \
-                    $(JSONC_CFLAGS) $(ZLIB_CFLAGS)
-FUZZ_REC_OBJS := $(call objs,fuzz-tools,$(REC_SRCS))
-FUZZ_VS_OBJS := $(call objs,fuzz-tools,$(VS_LIB_SRCS))
+CFLAGS.fuzz-tools = $(FUZZ_CFLAGS) $(STREAM_CPPFLAGS) $(RECORD_CPPFLAGS) \
+                    $(DM_SHARED_CPPFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS)
+FUZZ_REC_OBJS := $(call objs,fuzz-tools,$(RECORD_SRCS))
+FUZZ_VS_OBJS := $(call objs,fuzz-tools,$(STREAM_SRCS))
 
 # fuzz_record_parse: the tools' record parser.  Seeds: the golden records
 # (tests/fuzz/corpus/fuzz_record_parse/ links).

@@ -36,7 +36,7 @@ CHECK_TARGETS += check-host
 HOST_BENCH := $(HOST_TEST_DIR)/bench_host
 
 $(HOST_BENCH): $(BUILD)/obj/host-test/tests/host/bench_host.o \
-        $(filter-out %/main.o,$(HOST_OBJS)) $(DM_LIB) $(VS_LIB)
+        $(filter-out %/main.o,$(HOST_OBJS)) $(DM_LIB) $(HOST_TOOL_LIBS)
 	$(call link,$(HOST_LIBS))
 
 .PHONY: bench-host

@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "vmport-state.h"
-#include "vs_format.h"
+#include <vmport-stream.h>
+#include <vmport-stream-format.h>
 
 #define SMALL_MEM (2ULL << 20)  /* 512 pfns less the VGA hole */
 

@@ -1,16 +1,17 @@
 # Tests of the stream library and the vmport-state CLI: every
-# tests/state/test_*.c is one `check` program linked with $(VS_LIB);
+# tests/state/test_*.c is one `check` program linked with $(STREAM_LIB);
 # test_cli.sh drives the built program (and Debian's verify-stream-v2).
 
+$(call use,tools/libs/stream/module.mk)
 $(call use,tools/vmport-state/module.mk)
 
-CFLAGS.state-test = $(CFLAGS_BASE) $(VS_CPPFLAGS) $(CHECK_CFLAGS)
+CFLAGS.state-test = $(CFLAGS_BASE) $(STREAM_CPPFLAGS) $(CHECK_CFLAGS)
 STATE_SRCS := $(sort $(wildcard tests/state/test_*.c))
 STATE_BINS := $(patsubst tests/state/%.c,$(BUILD)/tests/state/%,$(STATE_SRCS))
 
 $(STATE_BINS): $(BUILD)/tests/state/%: \
-        $(BUILD)/obj/state-test/tests/state/%.o $(VS_LIB)
-	$(call link,$(CHECK_LIBS) $(VS_LIBS))
+        $(BUILD)/obj/state-test/tests/state/%.o $(STREAM_LIB)
+	$(call link,$(CHECK_LIBS) $(STREAM_LIBS))
 
 .PHONY: check-state
 check-state: $(STATE_BINS) $(VS_BIN)

@@ -65,7 +65,7 @@ int cli_walk_file(const char *path, unsigned int flags, vs_visit_fn *fn,
 
     if ( fd < 0 )
         return EXIT_IO;
-    s = vs_open(fd, path, -1, flags | cli_stream_flags(), stderr);
+    s = cli_stream_open(fd, path, -1, flags | cli_stream_flags());
     if ( !s )
         rc = EXIT_IO;
     else
@@ -169,7 +169,7 @@ int cli_copy(const char *in, const char *out, vs_visit_fn *fn, void *opaque,
         rc = EXIT_IO;
         goto out;
     }
-    s = vs_open(ifd, in, ofd, flags | cli_stream_flags(), stderr);
+    s = cli_stream_open(ifd, in, ofd, flags | cli_stream_flags());
     if ( !s )
     {
         rc = EXIT_IO;

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "lib/vmport-state.h"
+#include <vmport-stream.h>
 
 /* Exit codes (docs/vmport-state.1, EXIT STATUS). */
 enum {
@@ -75,30 +75,35 @@ int live_edit_context(const char *domain, live_edit_fn *fn, void *opaque);
 /* Exit code for "does this domain's hypervisor have vmport?" */
 int live_check_vmport(const char *domain);
 
-/* VMPORT record glue (vmport.c). */
-void vmport_glue_init(void);
+/* The VMPORT record (cli_record.c). */
+/*
+ * Every stream the CLI walks is opened here: vs_open() with the record
+ * library's verifier registered as the VMPORT checker, problems on stderr.
+ */
+struct vs_stream *cli_stream_open(int in_fd, const char *name, int out_fd,
+                                  unsigned int flags);
 /* Find the VMPORT body inside an HVM blob: offset of its descriptor. */
-int vmport_find(const uint8_t *blob, uint32_t len, uint32_t *desc_off);
+int cli_rec_find(const uint8_t *blob, uint32_t len, uint32_t *desc_off);
 
-#endif
-
-/* Editing the VMPORT record of a file or a domain (vmport.c). */
-struct vmport_rec;
+/* Editing the VMPORT record of a file or a domain. */
+struct vrec;
 /* Returns an exit code; err explains a failure. */
-typedef int vmport_edit_fn(struct vmport_rec *r, void *opaque, char *err,
-                           size_t errlen);
-int vmport_edit_file(const char *file, vmport_edit_fn *fn, void *opaque);
-int vmport_edit_domain(const char *domain, vmport_edit_fn *fn,
-                       void *opaque);
+typedef int cli_rec_edit_fn(struct vrec *r, void *opaque, char *err,
+                            size_t errlen);
+int cli_rec_edit_file(const char *file, cli_rec_edit_fn *fn, void *opaque);
+int cli_rec_edit_domain(const char *domain, cli_rec_edit_fn *fn,
+                        void *opaque);
 /* Load the record of FILE or a domain (read only). */
-int vmport_load(const char *file, const char *domain, struct vmport_rec *r);
+int cli_rec_load(const char *file, const char *domain, struct vrec *r);
 /* Parse "FILE | --domain D" from argv[first..]: returns exit code. */
 int cli_target(const struct cmd *c, int argc, char **argv, int first,
                const char **file, const char **domain);
-/* As vmport_edit_domain, starting from an empty record if there is none. */
-int vmport_create_domain(const char *domain, vmport_edit_fn *fn,
-                         void *opaque);
-/* The limits a freshly enabled domain gets. */
-void vmport_default_config(struct vmport_rec *r, unsigned int hwver);
+/* As cli_rec_edit_domain, starting from an empty record if there is none. */
+int cli_rec_create_domain(const char *domain, cli_rec_edit_fn *fn,
+                          void *opaque);
+/* The limits `enable` gives a domain. */
+void cli_rec_default_config(struct vrec *r, unsigned int hwver);
 /* "foo" -> "guestinfo.foo"; a full key is kept.  Caller frees. */
-char *vmport_gi_key(const char *key);
+char *cli_gi_key(const char *key);
+
+#endif

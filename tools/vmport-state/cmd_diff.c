@@ -11,7 +11,7 @@
 
 #include "cli.h"
 #include "hvmctx.h"
-#include "lib/vs_format.h"
+#include <vmport-stream-format.h>
 
 struct drec {
     enum vs_level level;

@@ -3,12 +3,12 @@
 #include <string.h>
 
 #include "cli.h"
-#include "lib/vmport-record.h"
+#include <vmport-record.h>
 
 static int run(int argc, char **argv)
 {
     const char *file, *domain;
-    struct vmport_rec r;
+    struct vrec r;
     bool json = false;
     int i, rc, n = 0;
 
@@ -20,12 +20,12 @@ static int run(int argc, char **argv)
     rc = cli_target(&cmd_dump, n + 1, argv, 1, &file, &domain);
     if ( rc )
         return rc;
-    rc = vmport_load(file, domain, &r);
+    rc = cli_rec_load(file, domain, &r);
     if ( rc )
         return rc;
     if ( json )
     {
-        struct json_object *o = vmport_rec_to_json(&r);
+        struct json_object *o = vrec_to_json(&r);
 
         printf("%s\n", json_object_to_json_string_ext(o,
                    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
@@ -33,8 +33,8 @@ static int run(int argc, char **argv)
         json_object_put(o);
     }
     else
-        vmport_rec_print(stdout, &r, VMPORT_REC_PRINT_FULL);
-    vmport_rec_free(&r);
+        vrec_print(stdout, &r, VREC_PRINT_FULL);
+    vrec_free(&r);
     return EXIT_OK;
 }
 

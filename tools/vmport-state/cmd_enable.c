@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "lib/vmport-record.h"
+#include <vmport-record.h>
 
-static int edit(struct vmport_rec *r, void *opaque, char *err,
+static int edit(struct vrec *r, void *opaque, char *err,
                 size_t errlen)
 {
     unsigned int hwver = *(unsigned int *)opaque;
@@ -26,7 +26,7 @@ static int edit(struct vmport_rec *r, void *opaque, char *err,
                r->config.hwver);
         return EXIT_OK;
     }
-    vmport_default_config(r, hwver);
+    cli_rec_default_config(r, hwver);
     printf("vmport enabled, hwver %u\n", hwver);
     return EXIT_OK;
 }
@@ -54,7 +54,7 @@ static int run(int argc, char **argv)
     }
     if ( !domain )
         return cli_usage_error(&cmd_enable, "expected --domain D");
-    return vmport_create_domain(domain, edit, &hwver);
+    return cli_rec_create_domain(domain, edit, &hwver);
 }
 
 const struct cmd cmd_enable = {

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lib/vmport-record.h"
+#include <vmport-record.h>
 
 static int write_all(int fd, const uint8_t *p, size_t n)
 {
@@ -26,7 +26,7 @@ static int run(int argc, char **argv)
 {
     const char *in = "-", *out = "-";
     struct json_object *j;
-    struct vmport_rec r;
+    struct vrec r;
     char err[256];
     uint8_t *buf;
     size_t len;
@@ -48,15 +48,15 @@ static int run(int argc, char **argv)
                 json_util_get_last_err());
         return EXIT_PROBLEMS;
     }
-    rc = vmport_rec_from_json(j, &r, err, sizeof(err));
+    rc = vrec_from_json(j, &r, err, sizeof(err));
     json_object_put(j);
     if ( rc )
     {
         fprintf(stderr, "vmport-state encode: %s: %s\n", in, err);
         return EXIT_PROBLEMS;
     }
-    rc = vmport_rec_emit(&r, &buf, &len, err, sizeof(err));
-    vmport_rec_free(&r);
+    rc = vrec_emit(&r, &buf, &len, err, sizeof(err));
+    vrec_free(&r);
     if ( rc )
     {
         fprintf(stderr, "vmport-state encode: %s: %s\n", in, err);

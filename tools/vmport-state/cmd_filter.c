@@ -16,8 +16,8 @@ static int run(int argc, char **argv)
 
     if ( convert_parse_opts(&argc, argv, &o) || argc != 1 )
         return cli_usage_error(&cmd_filter, "bad arguments");
-    s = vs_open(STDIN_FILENO, "stdin", STDOUT_FILENO, VS_OPEN_PASS_TRAILING,
-                stderr);
+    s = cli_stream_open(STDIN_FILENO, "stdin", STDOUT_FILENO,
+                        VS_OPEN_PASS_TRAILING);
     if ( !s )
         return EXIT_IO;
     rc = vs_walk(s, convert_visitor, &o);

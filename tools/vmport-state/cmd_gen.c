@@ -8,17 +8,17 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lib/vmport-record.h"
+#include <vmport-record.h>
 
 /* A version-2 VMPORT record with a config and two guestinfo keys. */
 static int default_vmport(uint8_t **buf, size_t *len)
 {
     static const char v1[] = "vmport-gen", v2[] = "10.0.0.2";
-    struct vmport_rec r;
+    struct vrec r;
     char err[256];
     int rc;
 
-    vmport_rec_init(&r);
+    vrec_init(&r);
     r.config.hwver = 7;
     r.config.flags = HVM_VMPORT_CFG_HB;
     r.config.max_channels = 8;
@@ -29,14 +29,14 @@ static int default_vmport(uint8_t **buf, size_t *len)
     r.config.tclo_queue_max = 8;
     r.config.idle_timeout_ms = 60000;
     r.config.trigger_timeout_ms = 30000;
-    rc = vmport_rec_gi_set(&r, "guestinfo.hostname", v1, strlen(v1), err,
-                           sizeof(err)) ||
-         vmport_rec_gi_set(&r, "guestinfo.ip", v2, strlen(v2), err,
-                           sizeof(err)) ||
-         vmport_rec_emit(&r, buf, len, err, sizeof(err));
+    rc = vrec_gi_set(&r, "guestinfo.hostname", v1, strlen(v1), err,
+                     sizeof(err)) ||
+         vrec_gi_set(&r, "guestinfo.ip", v2, strlen(v2), err,
+                     sizeof(err)) ||
+         vrec_emit(&r, buf, len, err, sizeof(err));
     if ( rc )
         fprintf(stderr, "vmport-state gen: VMPORT record: %s\n", err);
-    vmport_rec_free(&r);
+    vrec_free(&r);
     return rc ? -1 : 0;
 }
 

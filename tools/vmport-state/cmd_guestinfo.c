@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "lib/vmport-record.h"
+#include <vmport-record.h>
 
 struct gi_op {
     const char *action;
@@ -16,27 +16,27 @@ struct gi_op {
     const char *value;
 };
 
-static int edit(struct vmport_rec *r, void *opaque, char *err,
+static int edit(struct vrec *r, void *opaque, char *err,
                 size_t errlen)
 {
     struct gi_op *op = opaque;
     int rc;
 
     if ( !strcmp(op->action, "set") )
-        rc = vmport_rec_gi_set(r, op->key, op->value, strlen(op->value),
-                               err, errlen);
+        rc = vrec_gi_set(r, op->key, op->value, strlen(op->value),
+                         err, errlen);
     else
     {
-        rc = vmport_rec_gi_unset(r, op->key);
+        rc = vrec_gi_unset(r, op->key);
         if ( rc == -ENOENT )
             snprintf(err, errlen, "%s: no such key", op->key);
     }
     return rc ? EXIT_PROBLEMS : EXIT_OK;
 }
 
-static int show(const struct vmport_rec *r, struct gi_op *op)
+static int show(const struct vrec *r, struct gi_op *op)
 {
-    const struct vmport_rec_gi *g;
+    const struct vrec_gi *g;
     unsigned int i;
 
     if ( !strcmp(op->action, "list") )
@@ -49,7 +49,7 @@ static int show(const struct vmport_rec *r, struct gi_op *op)
         }
         return EXIT_OK;
     }
-    g = vmport_rec_gi_get(r, op->key);
+    g = vrec_gi_get(r, op->key);
     if ( !g )
     {
         fprintf(stderr, "vmport-state guestinfo: %s: no such key\n",
@@ -66,7 +66,7 @@ static int run(int argc, char **argv)
     struct gi_op op = { 0 };
     const char *file = NULL, *domain = NULL, *pos[3];
     unsigned int npos = 0, need;
-    struct vmport_rec r;
+    struct vrec r;
     int i, rc;
 
     if ( argc < 2 )
@@ -91,24 +91,24 @@ static int run(int argc, char **argv)
     if ( !domain )
         file = pos[i++];
     if ( strcmp(op.action, "list") &&
-         !(op.key = vmport_gi_key(pos[i++])) )
+         !(op.key = cli_gi_key(pos[i++])) )
         return EXIT_IO;
     if ( !strcmp(op.action, "set") )
         op.value = pos[i];
 
     if ( !strcmp(op.action, "list") || !strcmp(op.action, "get") )
     {
-        rc = vmport_load(file, domain, &r);
+        rc = cli_rec_load(file, domain, &r);
         if ( !rc )
         {
             rc = show(&r, &op);
-            vmport_rec_free(&r);
+            vrec_free(&r);
         }
     }
     else if ( domain )
-        rc = vmport_edit_domain(domain, edit, &op);
+        rc = cli_rec_edit_domain(domain, edit, &op);
     else
-        rc = vmport_edit_file(file, edit, &op);
+        rc = cli_rec_edit_file(file, edit, &op);
     free(op.key);
     return rc;
 }

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "lib/vs_format.h"
+#include <vmport-stream-format.h>
 
 static int print_record(struct vs_stream *s, const struct vs_rec *r,
                         void *opaque)

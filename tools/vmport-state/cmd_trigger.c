@@ -9,17 +9,17 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lib/vmport-record.h"
+#include <vmport-record.h>
 
 static const char *const state_names[] = {
     "none", "queued", "sent", "acknowledged", "done", "failed", "timed out",
 };
 
-static int edit(struct vmport_rec *r, void *opaque, char *err,
+static int edit(struct vrec *r, void *opaque, char *err,
                 size_t errlen)
 {
     unsigned int op = *(unsigned int *)opaque;
-    int rc = vmport_rec_trigger(r, op, err, errlen);
+    int rc = vrec_trigger(r, op, err, errlen);
 
     if ( rc == -EOPNOTSUPP )
         return EXIT_REFUSED;
@@ -33,9 +33,9 @@ static int follow(const char *domain, unsigned int wait)
 
     for ( t = 0; t <= wait; t++ )
     {
-        struct vmport_rec r;
+        struct vrec r;
         unsigned int st;
-        int rc = vmport_load(NULL, domain, &r);
+        int rc = cli_rec_load(NULL, domain, &r);
 
         if ( rc )
         {
@@ -44,7 +44,7 @@ static int follow(const char *domain, unsigned int wait)
             return EXIT_OK;
         }
         st = r.has_trigger ? r.trigger.state : 0;
-        vmport_rec_free(&r);
+        vrec_free(&r);
         if ( st != last )
             printf("trigger: %s\n", st < 7 ? state_names[st] : "?");
         last = st;
@@ -81,8 +81,8 @@ static int run(int argc, char **argv)
     if ( rc )
         return rc;
     if ( !domain )
-        return vmport_edit_file(file, edit, &op);
-    rc = vmport_edit_domain(domain, edit, &op);
+        return cli_rec_edit_file(file, edit, &op);
+    rc = cli_rec_edit_domain(domain, edit, &op);
     return rc ? rc : follow(domain, wait);
 }
 

@@ -7,13 +7,13 @@
 #include <string.h>
 
 #include "convert.h"
-#include "lib/vmport-record.h"
+#include <vmport-record.h>
 
 int convert_visitor(struct vs_stream *s, const struct vs_rec *rec,
                     void *opaque)
 {
     struct convert_opts *o = opaque;
-    struct vmport_rec r;
+    struct vrec r;
     char err[256] = "";
     uint8_t *buf;
     size_t len;
@@ -24,15 +24,15 @@ int convert_visitor(struct vs_stream *s, const struct vs_rec *rec,
     o->records++;
     if ( !o->version )
         return VS_KEEP;
-    if ( vmport_rec_parse(rec->body, rec->length, &r, NULL, NULL) )
+    if ( vrec_parse(rec->body, rec->length, &r, NULL, NULL) )
     {
         /* Already reported by the walker's VMPORT check. */
         return VS_KEEP;
     }
-    rc = vmport_rec_convert(&r, o->version, o->policy, err, sizeof(err));
+    rc = vrec_convert(&r, o->version, o->policy, err, sizeof(err));
     if ( !rc )
-        rc = vmport_rec_emit(&r, &buf, &len, err, sizeof(err));
-    vmport_rec_free(&r);
+        rc = vrec_emit(&r, &buf, &len, err, sizeof(err));
+    vrec_free(&r);
     if ( rc )
     {
         o->refused = rc == -EOPNOTSUPP;
@@ -50,7 +50,7 @@ int convert_parse_opts(int *argc, char **argv, struct convert_opts *o)
     int i, n = 0;
 
     memset(o, 0, sizeof(*o));
-    o->policy = VMPORT_REC_REFUSE;
+    o->policy = VREC_REFUSE;
     for ( i = 1; i < *argc; i++ )
     {
         if ( !strcmp(argv[i], "--record-version") && i + 1 < *argc )
@@ -66,9 +66,9 @@ int convert_parse_opts(int *argc, char **argv, struct convert_opts *o)
         {
             i++;
             if ( !strcmp(argv[i], "refuse") )
-                o->policy = VMPORT_REC_REFUSE;
+                o->policy = VREC_REFUSE;
             else if ( !strcmp(argv[i], "checkpoint") )
-                o->policy = VMPORT_REC_CHECKPOINT;
+                o->policy = VREC_CHECKPOINT;
             else
                 return -1;
         }

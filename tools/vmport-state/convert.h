@@ -8,7 +8,7 @@
 
 struct convert_opts {
     unsigned int version;       /* 0: validate only */
-    unsigned int policy;        /* enum vmport_rec_policy */
+    unsigned int policy;        /* enum vrec_policy */
     unsigned int records;
     bool refused;
 };

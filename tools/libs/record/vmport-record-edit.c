@@ -16,7 +16,7 @@
 /* ---- Version conversion ----------------------------------------------- */
 
 /* What version 1 cannot carry for @c, or NULL. */
-static const char *channel_v1_misfit(const struct vmport_rec_channel *c)
+static const char *channel_v1_misfit(const struct vrec_channel *c)
 {
     if ( !vmport_rec_ch_v1_misfit(&c->ch) )
         return NULL;
@@ -30,7 +30,7 @@ static const char *channel_v1_misfit(const struct vmport_rec_channel *c)
  * hypervisor's save shares (vmport_rec_ch_checkpoint(), record.c), then
  * free what the record no longer carries.
  */
-static void channel_checkpoint(struct vmport_rec_channel *c)
+static void channel_checkpoint(struct vrec_channel *c)
 {
     struct hvm_vmport_channel was = c->ch;
 
@@ -49,7 +49,7 @@ static void channel_checkpoint(struct vmport_rec_channel *c)
 }
 
 /* The trigger's progress cannot go to version 1: its command stays. */
-static void trigger_checkpoint(struct vmport_rec *r)
+static void trigger_checkpoint(struct vrec *r)
 {
     unsigned int a, i;
 
@@ -61,12 +61,12 @@ static void trigger_checkpoint(struct vmport_rec *r)
     memset(&r->trigger, 0, sizeof(r->trigger));
 }
 
-static int to_v1(struct vmport_rec *r, enum vmport_rec_policy policy,
+static int to_v1(struct vrec *r, enum vrec_policy policy,
                  char *err, size_t errlen)
 {
     unsigned int i;
 
-    if ( policy == VMPORT_REC_REFUSE )
+    if ( policy == VREC_REFUSE )
     {
         for ( i = 0; i < r->nr_channels; i++ )
         {
@@ -107,9 +107,9 @@ static int to_v1(struct vmport_rec *r, enum vmport_rec_policy policy,
     return 0;
 }
 
-int vmport_rec_convert(struct vmport_rec *r, unsigned int version,
-                       enum vmport_rec_policy policy, char *err,
-                       size_t errlen)
+int vrec_convert(struct vrec *r, unsigned int version,
+                 enum vrec_policy policy, char *err,
+                 size_t errlen)
 {
     if ( version < HVM_VMPORT_VERSION_1 ||
          version > HVM_VMPORT_VERSION_CURRENT )
@@ -129,7 +129,7 @@ int vmport_rec_convert(struct vmport_rec *r, unsigned int version,
 /* ---- Guestinfo -------------------------------------------------------- */
 
 /* Lower-cased copy of a valid key, or NULL (errno-style code in *rc). */
-static char *gi_key(const struct vmport_rec *r, const char *key, int *rc)
+static char *gi_key(const struct vrec *r, const char *key, int *rc)
 {
     size_t i, len = strlen(key);
     char *k;
@@ -153,7 +153,7 @@ static char *gi_key(const struct vmport_rec *r, const char *key, int *rc)
     return k;
 }
 
-static int gi_cmp(const struct vmport_rec_gi *g, const char *k, size_t klen)
+static int gi_cmp(const struct vrec_gi *g, const char *k, size_t klen)
 {
     int c = memcmp(g->key, k, g->klen < klen ? g->klen : klen);
 
@@ -163,7 +163,7 @@ static int gi_cmp(const struct vmport_rec_gi *g, const char *k, size_t klen)
 }
 
 /* Index of @k, or of where it would go (*found false). */
-static unsigned int gi_search(const struct vmport_rec *r, const char *k,
+static unsigned int gi_search(const struct vrec *r, const char *k,
                               bool *found)
 {
     unsigned int i;
@@ -183,7 +183,7 @@ static unsigned int gi_search(const struct vmport_rec *r, const char *k,
     return i;
 }
 
-const struct vmport_rec_gi *vmport_rec_gi_get(const struct vmport_rec *r,
+const struct vrec_gi *vrec_gi_get(const struct vrec *r,
                                               const char *key)
 {
     int rc;
@@ -198,7 +198,7 @@ const struct vmport_rec_gi *vmport_rec_gi_get(const struct vmport_rec *r,
     return found ? &r->gi[i] : NULL;
 }
 
-static uint64_t gi_bytes(const struct vmport_rec *r)
+static uint64_t gi_bytes(const struct vrec *r)
 {
     uint64_t sum = 0;
     unsigned int i;
@@ -208,11 +208,11 @@ static uint64_t gi_bytes(const struct vmport_rec *r)
     return sum;
 }
 
-int vmport_rec_gi_set(struct vmport_rec *r, const char *key,
-                      const void *val, uint32_t vlen, char *err,
-                      size_t errlen)
+int vrec_gi_set(struct vrec *r, const char *key,
+                const void *val, uint32_t vlen, char *err,
+                size_t errlen)
 {
-    struct vmport_rec_gi *g;
+    struct vrec_gi *g;
     uint64_t total;
     unsigned int i;
     bool found;
@@ -278,7 +278,7 @@ int vmport_rec_gi_set(struct vmport_rec *r, const char *key,
     return 0;
 }
 
-int vmport_rec_gi_unset(struct vmport_rec *r, const char *key)
+int vrec_gi_unset(struct vrec *r, const char *key)
 {
     int rc;
     char *k = gi_key(r, key, &rc);
@@ -301,9 +301,9 @@ int vmport_rec_gi_unset(struct vmport_rec *r, const char *key)
 /* ---- Power triggers --------------------------------------------------- */
 
 /* The "toolbox" application, added unbound in a free slot if absent. */
-static struct vmport_rec_app *toolbox_app(struct vmport_rec *r)
+static struct vrec_app *toolbox_app(struct vrec *r)
 {
-    struct vmport_rec_app *a;
+    struct vrec_app *a;
     unsigned int i, idx = 0;
 
     for ( i = 0; i < r->nr_apps; i++ )
@@ -331,14 +331,14 @@ static struct vmport_rec_app *toolbox_app(struct vmport_rec *r)
     return a;
 }
 
-int vmport_rec_trigger(struct vmport_rec *r, unsigned int op, char *err,
-                       size_t errlen)
+int vrec_trigger(struct vrec *r, unsigned int op, char *err,
+                 size_t errlen)
 {
     static const char halt[] = "OS_Halt", reboot[] = "OS_Reboot";
     const char *cmd = op == 1 ? halt : reboot;
     uint32_t len = op == 1 ? sizeof(halt) : sizeof(reboot);
-    struct vmport_rec_app *a;
-    struct vmport_rec_cmd *c;
+    struct vrec_app *a;
+    struct vrec_cmd *c;
     unsigned int nr;
 
     if ( op < 1 || op > HVM_VMPORT_TRIGGER_OP_MAX )

@@ -27,14 +27,14 @@ static void print_bytes(FILE *f, const char *label, const uint8_t *p,
     fputc('\n', f);
 }
 
-static void print_time(FILE *f, const char *indent, const struct vmport_rec *r)
+static void print_time(FILE *f, const char *indent, const struct vrec *r)
 {
     if ( r->has_time )
         fprintf(f, "%stime: tsc_khz %u, last_time_us %" PRIu64 "\n", indent,
                 r->time.tsc_khz, r->time.last_time_us);
 }
 
-static void print_summary(FILE *f, const struct vmport_rec *r)
+static void print_summary(FILE *f, const struct vrec *r)
 {
     unsigned int i;
 
@@ -54,7 +54,7 @@ static void print_summary(FILE *f, const struct vmport_rec *r)
     }
 }
 
-static void print_full(FILE *f, const struct vmport_rec *r)
+static void print_full(FILE *f, const struct vrec *r)
 {
     unsigned int i, j;
 
@@ -73,7 +73,7 @@ static void print_full(FILE *f, const struct vmport_rec *r)
     fprintf(f, "  channels: %u\n", r->nr_channels);
     for ( i = 0; i < r->nr_channels; i++ )
     {
-        const struct vmport_rec_channel *c = &r->channels[i];
+        const struct vrec_channel *c = &r->channels[i];
 
         fprintf(f, "    channel %u: %s, flags %#x, cookie %#" PRIx64
                 ", idle %" PRIu64 " ns, send %u/%u (state %u), recv %u/%u "
@@ -96,7 +96,7 @@ static void print_full(FILE *f, const struct vmport_rec *r)
     fprintf(f, "  tclo applications: %u\n", r->nr_apps);
     for ( i = 0; i < r->nr_apps; i++ )
     {
-        const struct vmport_rec_app *a = &r->apps[i];
+        const struct vrec_app *a = &r->apps[i];
 
         fprintf(f, "    app %u \"%.*s\": channel %u, ping age %" PRIu64
                 " ns, %u queued\n", a->app.index, HVM_VMPORT_APP_NAME_LEN,
@@ -113,10 +113,10 @@ static void print_full(FILE *f, const struct vmport_rec *r)
                 r->trigger.age_ns);
 }
 
-void vmport_rec_print(FILE *f, const struct vmport_rec *r,
-                      enum vmport_rec_print_style style)
+void vrec_print(FILE *f, const struct vrec *r,
+                enum vrec_print_style style)
 {
-    if ( style == VMPORT_REC_PRINT_SUMMARY )
+    if ( style == VREC_PRINT_SUMMARY )
         print_summary(f, r);
     else
         print_full(f, r);

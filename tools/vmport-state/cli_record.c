@@ -1,8 +1,9 @@
 /*
- * vmport.c: the VMPORT record inside vmport-state.  Parsing, checking,
- * editing and JSON are the record library's (lib/vmport-record.h, which
- * runs the hypervisor loader's own walker and bounds table); this file
- * only plugs it into the stream walker and the HVM printers.
+ * cli_record.c: the VMPORT record inside vmport-state.  Parsing, checking,
+ * editing, printing and JSON are the record library's (<vmport-record.h>,
+ * which runs the hypervisor loader's own walker and bounds table); this
+ * file plugs it into the streams the CLI opens (as their VMPORT checker)
+ * and into the HVM printers, and edits the record of a file or a domain.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -10,11 +11,11 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <vmport-record.h>
+#include <vmport-stream-format.h>
+
 #include "cli.h"
 #include "hvmctx.h"
-#include "lib/vmport-record.h"
-#include "lib/vs_format.h"
-#include "lib/vs_priv.h"
 
 _Static_assert(HVMCTX_VMPORT_CODE == HVM_SAVE_CODE_VMPORT,
                "hvmctx.h and vmporttype.h agree on the typecode");
@@ -33,20 +34,34 @@ static void report(void *opaque, uint32_t offset, const char *field,
               field ? field : "record", msg);
 }
 
-static void check_vmport(struct vs_stream *s, const uint8_t *body,
-                         uint32_t len, uint64_t off)
+/* The stream library's checker of VMPORT records: the record library's
+ * verifier, every problem at its offset in the input. */
+static void check_vmport(struct vs_stream *s, uint16_t instance,
+                         const uint8_t *body, uint32_t len, uint64_t off,
+                         void *opaque)
 {
     struct report_ctx r = { s, off };
 
-    vmport_rec_verify(body, len, report, &r);
+    (void)instance;
+    (void)opaque;
+    vrec_verify(body, len, report, &r);
 }
 
-void vmport_glue_init(void)
+struct vs_stream *cli_stream_open(int in_fd, const char *name, int out_fd,
+                                  unsigned int flags)
 {
-    vs_vmport_check_hook = check_vmport;
+    struct vs_stream *s = vs_open(in_fd, name, out_fd, flags, stderr);
+
+    if ( s && vs_add_hvm_checker(s, HVM_SAVE_CODE_VMPORT, check_vmport,
+                                 NULL) )
+    {
+        vs_close(s);
+        s = NULL;
+    }
+    return s;
 }
 
-int vmport_find(const uint8_t *blob, uint32_t len, uint32_t *desc_off)
+int cli_rec_find(const uint8_t *blob, uint32_t len, uint32_t *desc_off)
 {
     struct vs_hvm_desc d;
     uint32_t off = 0;
@@ -68,31 +83,31 @@ int vmport_find(const uint8_t *blob, uint32_t len, uint32_t *desc_off)
 
 void hvmctx_print_vmport(FILE *f, const uint8_t *body, uint32_t len)
 {
-    struct vmport_rec r;
+    struct vrec r;
 
-    if ( vmport_rec_parse(body, len, &r, NULL, NULL) )
+    if ( vrec_parse(body, len, &r, NULL, NULL) )
     {
         fprintf(f, "    VMPORT: invalid record (see vmport-state verify)\n");
         return;
     }
-    vmport_rec_print(f, &r, VMPORT_REC_PRINT_SUMMARY);
-    vmport_rec_free(&r);
+    vrec_print(f, &r, VREC_PRINT_SUMMARY);
+    vrec_free(&r);
 }
 
 struct json_object *hvmctx_vmport_json(const uint8_t *body, uint32_t len)
 {
-    struct vmport_rec r;
+    struct vrec r;
     struct json_object *o;
 
-    if ( vmport_rec_parse(body, len, &r, NULL, NULL) )
+    if ( vrec_parse(body, len, &r, NULL, NULL) )
         return json_object_new_string("invalid VMPORT record");
-    o = vmport_rec_to_json(&r);
-    vmport_rec_free(&r);
+    o = vrec_to_json(&r);
+    vrec_free(&r);
     return o;
 }
 
 struct file_edit {
-    vmport_edit_fn *fn;
+    cli_rec_edit_fn *fn;
     void *opaque;
     int rc;
     bool found;
@@ -103,7 +118,7 @@ static int edit_visitor(struct vs_stream *s, const struct vs_rec *rec,
                         void *opaque)
 {
     struct file_edit *e = opaque;
-    struct vmport_rec r;
+    struct vrec r;
     char err[256] = "";
     uint8_t *buf;
     size_t len;
@@ -116,7 +131,7 @@ static int edit_visitor(struct vs_stream *s, const struct vs_rec *rec,
         return -1;
     }
     e->found = true;
-    if ( vmport_rec_parse(rec->body, rec->length, &r, NULL, NULL) )
+    if ( vrec_parse(rec->body, rec->length, &r, NULL, NULL) )
     {
         vs_report(s, rec->offset, "hvm: VMPORT record invalid (run "
                   "vmport-state verify); not editing it");
@@ -124,9 +139,9 @@ static int edit_visitor(struct vs_stream *s, const struct vs_rec *rec,
         return -1;
     }
     e->rc = e->fn(&r, e->opaque, err, sizeof(err));
-    if ( !e->rc && vmport_rec_emit(&r, &buf, &len, err, sizeof(err)) )
+    if ( !e->rc && vrec_emit(&r, &buf, &len, err, sizeof(err)) )
         e->rc = EXIT_PROBLEMS;
-    vmport_rec_free(&r);
+    vrec_free(&r);
     if ( e->rc )
     {
         fprintf(stderr, "vmport-state: %s\n", err[0] ? err : "edit failed");
@@ -138,7 +153,7 @@ static int edit_visitor(struct vs_stream *s, const struct vs_rec *rec,
     return e->rc ? -1 : VS_KEEP;
 }
 
-int vmport_edit_file(const char *file, vmport_edit_fn *fn, void *opaque)
+int cli_rec_edit_file(const char *file, cli_rec_edit_fn *fn, void *opaque)
 {
     struct file_edit e = { .fn = fn, .opaque = opaque };
     int rc = cli_rewrite(file, edit_visitor, &e);
@@ -176,7 +191,7 @@ static int splice_blob(uint8_t **blob, uint32_t *len, uint32_t off,
 }
 
 struct dom_edit {
-    vmport_edit_fn *fn;
+    cli_rec_edit_fn *fn;
     void *opaque;
     bool create;        /* no record yet: start from an empty one */
 };
@@ -185,14 +200,14 @@ static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
 {
     struct dom_edit *e = opaque;
     struct vs_hvm_desc d = { 0 };
-    struct vmport_rec r;
+    struct vrec r;
     uint32_t off;
     char err[256] = "";
     uint8_t *buf;
     size_t blen;
     int rc;
 
-    if ( vmport_find(*blob, *len, &off) )
+    if ( cli_rec_find(*blob, *len, &off) )
     {
         if ( !e->create )
         {
@@ -202,13 +217,13 @@ static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
         }
         /* Insert before END, the last descriptor. */
         off = *len - sizeof(d);
-        vmport_rec_init(&r);
+        vrec_init(&r);
     }
     else
     {
         memcpy(&d, *blob + off, sizeof(d));
-        if ( vmport_rec_parse(*blob + off + sizeof(d), d.length, &r, NULL,
-                              NULL) )
+        if ( vrec_parse(*blob + off + sizeof(d), d.length, &r, NULL,
+                        NULL) )
         {
             fprintf(stderr, "vmport-state: the domain's VMPORT record does "
                     "not parse\n");
@@ -216,9 +231,9 @@ static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
         }
     }
     rc = e->fn(&r, e->opaque, err, sizeof(err));
-    if ( !rc && vmport_rec_emit(&r, &buf, &blen, err, sizeof(err)) )
+    if ( !rc && vrec_emit(&r, &buf, &blen, err, sizeof(err)) )
         rc = EXIT_PROBLEMS;
-    vmport_rec_free(&r);
+    vrec_free(&r);
     if ( rc )
     {
         fprintf(stderr, "vmport-state: %s\n", err[0] ? err : "edit failed");
@@ -230,22 +245,22 @@ static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
     return rc;
 }
 
-int vmport_edit_domain(const char *domain, vmport_edit_fn *fn, void *opaque)
+int cli_rec_edit_domain(const char *domain, cli_rec_edit_fn *fn, void *opaque)
 {
     struct dom_edit e = { fn, opaque, false };
 
     return live_edit_context(domain, edit_blob, &e);
 }
 
-int vmport_create_domain(const char *domain, vmport_edit_fn *fn,
-                         void *opaque)
+int cli_rec_create_domain(const char *domain, cli_rec_edit_fn *fn,
+                          void *opaque)
 {
     struct dom_edit e = { fn, opaque, true };
 
     return live_edit_context(domain, edit_blob, &e);
 }
 
-int vmport_load(const char *file, const char *domain, struct vmport_rec *r)
+int cli_rec_load(const char *file, const char *domain, struct vrec *r)
 {
     struct vs_hvm_desc d;
     uint8_t *blob = NULL;
@@ -258,7 +273,7 @@ int vmport_load(const char *file, const char *domain, struct vmport_rec *r)
     rc = cli_load_context(file, domain, &blob, &len, who, sizeof(who));
     if ( rc )
         return rc;
-    if ( vmport_find(blob, len, &off) )
+    if ( cli_rec_find(blob, len, &off) )
     {
         fprintf(stderr, "vmport-state: %s: no VMPORT record (vmport is off "
                 "for this guest)\n", who);
@@ -267,8 +282,8 @@ int vmport_load(const char *file, const char *domain, struct vmport_rec *r)
     else
     {
         memcpy(&d, blob + off, sizeof(d));
-        if ( vmport_rec_parse(blob + off + sizeof(d), d.length, r, NULL,
-                              NULL) )
+        if ( vrec_parse(blob + off + sizeof(d), d.length, r, NULL,
+                        NULL) )
         {
             fprintf(stderr, "vmport-state: %s: the VMPORT record at offset "
                     "%#x does not parse (run vmport-state verify)\n", who,
@@ -300,7 +315,7 @@ int cli_target(const struct cmd *c, int argc, char **argv, int first,
     return EXIT_OK;
 }
 
-void vmport_default_config(struct vmport_rec *r, unsigned int hwver)
+void cli_rec_default_config(struct vrec *r, unsigned int hwver)
 {
     memset(&r->config, 0, sizeof(r->config));
     r->config.hwver = hwver;
@@ -315,7 +330,7 @@ void vmport_default_config(struct vmport_rec *r, unsigned int hwver)
     r->config.trigger_timeout_ms = 30000;
 }
 
-char *vmport_gi_key(const char *key)
+char *cli_gi_key(const char *key)
 {
     char *k;
 

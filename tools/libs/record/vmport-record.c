@@ -48,13 +48,13 @@ void *vrec_push(void *arr_p, unsigned int *nr, size_t size)
     return n + (*nr)++ * size;
 }
 
-void vmport_rec_init(struct vmport_rec *r)
+void vrec_init(struct vrec *r)
 {
     memset(r, 0, sizeof(*r));
     r->version = HVM_VMPORT_VERSION_CURRENT;
 }
 
-void vrec_free_cmds(struct vmport_rec_app *a)
+void vrec_free_cmds(struct vrec_app *a)
 {
     unsigned int i;
 
@@ -65,7 +65,7 @@ void vrec_free_cmds(struct vmport_rec_app *a)
     a->app.count = 0;
 }
 
-void vmport_rec_free(struct vmport_rec *r)
+void vrec_free(struct vrec *r)
 {
     unsigned int i;
 
@@ -87,14 +87,14 @@ void vmport_rec_free(struct vmport_rec *r)
     for ( i = 0; i < r->nr_extra; i++ )
         free(r->extra[i].data);
     free(r->extra);
-    vmport_rec_init(r);
+    vrec_init(r);
 }
 
 /* ---- Parse: a visitor that fills the model ---------------------------- */
 
 struct parse_ctx {
-    struct vmport_rec *r;
-    vmport_rec_report_fn *report;
+    struct vrec *r;
+    vrec_report_fn *report;
     void *opaque;
 };
 
@@ -138,7 +138,7 @@ static int parse_channel(void *opaque, const struct hvm_vmport_channel *c,
                          const uint8_t *send, const uint8_t *recv)
 {
     struct parse_ctx *p = opaque;
-    struct vmport_rec_channel *ch;
+    struct vrec_channel *ch;
 
     ch = vrec_push(&p->r->channels, &p->r->nr_channels, sizeof(*ch));
     if ( !ch )
@@ -153,7 +153,7 @@ static int parse_gi(void *opaque, const uint8_t *key, uint32_t klen,
                     const uint8_t *val, uint32_t vlen)
 {
     struct parse_ctx *p = opaque;
-    struct vmport_rec_gi *g;
+    struct vrec_gi *g;
 
     g = vrec_push(&p->r->gi, &p->r->nr_gi, sizeof(*g));
     if ( !g )
@@ -168,7 +168,7 @@ static int parse_gi(void *opaque, const uint8_t *key, uint32_t klen,
 static int parse_app(void *opaque, const struct hvm_vmport_tclo_app *a)
 {
     struct parse_ctx *p = opaque;
-    struct vmport_rec_app *app;
+    struct vrec_app *app;
 
     app = vrec_push(&p->r->apps, &p->r->nr_apps, sizeof(*app));
     if ( !app )
@@ -182,9 +182,9 @@ static int parse_cmd(void *opaque, const struct hvm_vmport_tclo_app *a,
                      const struct hvm_vmport_tclo_cmd *c, const uint8_t *data)
 {
     struct parse_ctx *p = opaque;
-    struct vmport_rec_app *app = &p->r->apps[p->r->nr_apps - 1];
+    struct vrec_app *app = &p->r->apps[p->r->nr_apps - 1];
     unsigned int nr = app->app.count;
-    struct vmport_rec_cmd *cmd;
+    struct vrec_cmd *cmd;
 
     (void)a;
     cmd = vrec_push(&app->cmds, &nr, sizeof(*cmd));
@@ -210,7 +210,7 @@ static int parse_extra(void *opaque, const struct hvm_vmport_section *s,
                        const uint8_t *data)
 {
     struct parse_ctx *p = opaque;
-    struct vmport_rec_extra *e;
+    struct vrec_extra *e;
 
     e = vrec_push(&p->r->extra, &p->r->nr_extra, sizeof(*e));
     if ( !e )
@@ -237,8 +237,8 @@ static const struct vmport_rec_ops verify_ops = {
     .problem = parse_problem,
 };
 
-int vmport_rec_parse(const void *buf, size_t len, struct vmport_rec *r,
-                     vmport_rec_report_fn *report, void *opaque)
+int vrec_parse(const void *buf, size_t len, struct vrec *r,
+               vrec_report_fn *report, void *opaque)
 {
     struct parse_ctx p = { .r = r, .report = report, .opaque = opaque };
     struct vmport_rec_walk w = {
@@ -246,7 +246,7 @@ int vmport_rec_parse(const void *buf, size_t len, struct vmport_rec *r,
     };
     int rc;
 
-    vmport_rec_init(r);
+    vrec_init(r);
     if ( len > UINT32_MAX )
     {
         if ( report )
@@ -255,12 +255,12 @@ int vmport_rec_parse(const void *buf, size_t len, struct vmport_rec *r,
     }
     rc = vmport_rec_walk(&w);
     if ( rc )
-        vmport_rec_free(r);
+        vrec_free(r);
     return rc;
 }
 
-unsigned int vmport_rec_verify(const void *buf, size_t len,
-                               vmport_rec_report_fn *report, void *opaque)
+unsigned int vrec_verify(const void *buf, size_t len,
+                         vrec_report_fn *report, void *opaque)
 {
     struct parse_ctx p = { .report = report, .opaque = opaque };
     struct vmport_rec_walk w = {
@@ -281,7 +281,7 @@ unsigned int vmport_rec_verify(const void *buf, size_t len,
 /* ---- Emit ------------------------------------------------------------- */
 
 /* The section writers are the shared ones (record.c), as in the save. */
-static void emit_gi(struct vmport_rec_writer *w, const struct vmport_rec *r)
+static void emit_gi(struct vmport_rec_writer *w, const struct vrec *r)
 {
     uint32_t bytes = 0;
     unsigned int i;
@@ -296,7 +296,7 @@ static void emit_gi(struct vmport_rec_writer *w, const struct vmport_rec *r)
 }
 
 static void emit_app(struct vmport_rec_writer *w,
-                     const struct vmport_rec_app *a)
+                     const struct vrec_app *a)
 {
     unsigned int i;
 
@@ -307,7 +307,7 @@ static void emit_app(struct vmport_rec_writer *w,
     vmport_rec_w_end_section(w);
 }
 
-static void emit_all(struct vmport_rec_writer *w, const struct vmport_rec *r)
+static void emit_all(struct vmport_rec_writer *w, const struct vrec *r)
 {
     unsigned int i;
 
@@ -351,8 +351,8 @@ static void note_first(void *opaque, uint32_t off, const char *field,
     vrec_err(f->err, f->errlen, "%s at offset %u: %s", field, off, msg);
 }
 
-int vmport_rec_emit(const struct vmport_rec *r, uint8_t **out, size_t *len,
-                    char *err, size_t errlen)
+int vrec_emit(const struct vrec *r, uint8_t **out, size_t *len,
+              char *err, size_t errlen)
 {
     struct vmport_rec_writer w;
     struct first_problem f = { .err = err, .errlen = errlen };
@@ -377,7 +377,7 @@ int vmport_rec_emit(const struct vmport_rec *r, uint8_t **out, size_t *len,
     vmport_rec_w_init(&w, buf, size, r->version, r->flags);
     emit_all(&w, r);
     rc = vmport_rec_w_finish(&w, &size);
-    if ( !rc && vmport_rec_verify(buf, size, note_first, &f) )
+    if ( !rc && vrec_verify(buf, size, note_first, &f) )
         rc = -EINVAL;
     if ( rc )
     {
@@ -389,7 +389,7 @@ int vmport_rec_emit(const struct vmport_rec *r, uint8_t **out, size_t *len,
     return 0;
 }
 
-const char *vmport_rec_sect_name(unsigned int type)
+const char *vrec_sect_name(unsigned int type)
 {
     static const char *const names[] = {
         [HVM_VMPORT_SECT_CONFIG] = "config",
