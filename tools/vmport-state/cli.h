@@ -5,6 +5,7 @@
 #ifndef VS_CLI_H
 #define VS_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +35,19 @@ extern const char *cli_prog;
 extern const struct cmd cmd_records, cmd_hvmctx, cmd_verify, cmd_dump,
     cmd_encode, cmd_guestinfo, cmd_trigger, cmd_enable, cmd_convert,
     cmd_diff, cmd_filter, cmd_gen;
+
+/*
+ * The next option of @c's command line: getopt_long over @opts, the
+ * command's table that declares each option once, and @shortopts.
+ * Returns the option's val (its argument in optarg); -1 once the options
+ * are done, GNU getopt having moved the operands to argv[optind..argc),
+ * so options may come before or after them ("--" ends the options); or
+ * CLI_OPT_BAD after a usage message for an unknown option or a missing
+ * argument (the command returns EXIT_USAGE).
+ */
+#define CLI_OPT_BAD (-2)
+int cli_getopt(const struct cmd *c, int argc, char **argv,
+               const char *shortopts, const struct option *opts);
 
 /* "--help" anywhere: print usage, return true. */
 bool cli_help(const struct cmd *c, int argc, char **argv);
@@ -95,9 +109,10 @@ int cli_rec_edit_domain(const char *domain, cli_rec_edit_fn *fn,
                         void *opaque);
 /* Load the record of FILE or a domain (read only). */
 int cli_rec_load(const char *file, const char *domain, struct vrec *r);
-/* Parse "FILE | --domain D" from argv[first..]: returns exit code. */
-int cli_target(const struct cmd *c, int argc, char **argv, int first,
-               const char **file, const char **domain);
+/* "FILE | --domain D": the @nops operands @ops hold FILE unless there is a
+ * domain; returns an exit code. */
+int cli_target(const struct cmd *c, int nops, char **ops, const char **file,
+               const char *domain);
 /* As cli_rec_edit_domain, starting from an empty record if there is none. */
 int cli_rec_create_domain(const char *domain, cli_rec_edit_fn *fn,
                           void *opaque);

@@ -295,26 +295,6 @@ int cli_rec_load(const char *file, const char *domain, struct vrec *r)
     return rc;
 }
 
-int cli_target(const struct cmd *c, int argc, char **argv, int first,
-               const char **file, const char **domain)
-{
-    int i;
-
-    *file = *domain = NULL;
-    for ( i = first; i < argc; i++ )
-    {
-        if ( !strcmp(argv[i], "--domain") && i + 1 < argc )
-            *domain = argv[++i];
-        else if ( !*file && (argv[i][0] != '-' || !strcmp(argv[i], "-")) )
-            *file = argv[i];
-        else
-            return cli_usage_error(c, "unexpected '%s'", argv[i]);
-    }
-    if ( !*file == !*domain )
-        return cli_usage_error(c, "give FILE or --domain D");
-    return EXIT_OK;
-}
-
 void cli_rec_default_config(struct vrec *r, unsigned int hwver)
 {
     memset(&r->config, 0, sizeof(r->config));

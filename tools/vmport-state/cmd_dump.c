@@ -7,17 +7,24 @@
 
 static int run(int argc, char **argv)
 {
-    const char *file, *domain;
+    static const struct option opts[] = {
+        { "domain", required_argument, NULL, 'd' },
+        { "json", no_argument, NULL, 'j' },
+        { 0 }
+    };
+    const char *file, *domain = NULL;
     struct vrec r;
     bool json = false;
-    int i, rc, n = 0;
+    int o, rc;
 
-    for ( i = 1; i < argc; i++ )
-        if ( strcmp(argv[i], "--json") )
-            argv[++n] = argv[i];
-        else
-            json = true;
-    rc = cli_target(&cmd_dump, n + 1, argv, 1, &file, &domain);
+    while ( (o = cli_getopt(&cmd_dump, argc, argv, "", opts)) != -1 )
+        switch ( o )
+        {
+        case 'd': domain = optarg; break;
+        case 'j': json = true; break;
+        default: return EXIT_USAGE;
+        }
+    rc = cli_target(&cmd_dump, argc - optind, argv + optind, &file, domain);
     if ( rc )
         return rc;
     rc = cli_rec_load(file, domain, &r);

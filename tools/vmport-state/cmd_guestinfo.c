@@ -63,26 +63,34 @@ static int show(const struct vrec *r, struct gi_op *op)
 
 static int run(int argc, char **argv)
 {
+    static const struct option opts[] = {
+        { "domain", required_argument, NULL, 'd' },
+        { 0 }
+    };
     struct gi_op op = { 0 };
-    const char *file = NULL, *domain = NULL, *pos[3];
-    unsigned int npos = 0, need;
+    const char *file = NULL, *domain = NULL;
+    char **pos;
+    unsigned int npos, need;
     struct vrec r;
-    int i, rc;
+    int i, o, rc;
 
-    if ( argc < 2 )
+    while ( (o = cli_getopt(&cmd_guestinfo, argc, argv, "", opts)) != -1 )
+        switch ( o )
+        {
+        case 'd': domain = optarg; break;
+        default: return EXIT_USAGE;
+        }
+    if ( optind == argc )
         return cli_usage_error(&cmd_guestinfo, "expected an action");
-    op.action = argv[1];
+    op.action = argv[optind];
     if ( strcmp(op.action, "list") && strcmp(op.action, "get") &&
          strcmp(op.action, "set") && strcmp(op.action, "unset") )
         return cli_usage_error(&cmd_guestinfo, "unknown action '%s'",
                                op.action);
-    for ( i = 2; i < argc; i++ )
-        if ( !strcmp(argv[i], "--domain") && i + 1 < argc )
-            domain = argv[++i];
-        else if ( npos < 3 )
-            pos[npos++] = argv[i];
-        else
-            return cli_usage_error(&cmd_guestinfo, "too many arguments");
+    pos = argv + optind + 1;
+    npos = argc - optind - 1;
+    if ( npos > 3 )
+        return cli_usage_error(&cmd_guestinfo, "too many arguments");
     need = (domain ? 0 : 1) + (!strcmp(op.action, "list") ? 0 :
                                !strcmp(op.action, "set") ? 2 : 1);
     if ( npos != need )
@@ -120,9 +128,10 @@ const struct cmd cmd_guestinfo = {
              "       vmport-state guestinfo get FILE | --domain D KEY\n"
              "       vmport-state guestinfo set FILE | --domain D KEY VALUE\n"
              "       vmport-state guestinfo unset FILE | --domain D KEY\n\n"
-             "KEY is guestinfo.NAME or NAME.  A FILE is rewritten through a\n"
-             "temporary in its directory, fsync and rename; on any error it\n"
-             "is left untouched.  Unchanged bulk data is copied by the\n"
+             "KEY is guestinfo.NAME or NAME (`--` before a VALUE that\n"
+             "starts with `-`).  A FILE is rewritten through a temporary in\n"
+             "its directory, fsync and rename; on any error it is left\n"
+             "untouched.  Unchanged bulk data is copied by the\n"
              "kernel (copy_file_range), holes stay holes.  A live domain is\n"
              "paused while its HVM context is read, edited and set.",
     .run = run,

@@ -59,25 +59,34 @@ static int follow(const char *domain, unsigned int wait)
 
 static int run(int argc, char **argv)
 {
-    const char *file, *domain;
+    static const struct option opts[] = {
+        { "domain", required_argument, NULL, 'd' },
+        { "wait", required_argument, NULL, 'w' },
+        { 0 }
+    };
+    const char *file, *domain = NULL;
     unsigned int op, wait = 30;
-    int i, n = 1, rc;
+    int o, rc;
 
-    if ( argc < 2 )
+    while ( (o = cli_getopt(&cmd_trigger, argc, argv, "", opts)) != -1 )
+        switch ( o )
+        {
+        case 'd': domain = optarg; break;
+        case 'w': wait = strtoul(optarg, NULL, 0); break;
+        default: return EXIT_USAGE;
+        }
+    if ( optind == argc )
         return cli_usage_error(&cmd_trigger, "expected poweroff|reboot");
-    if ( !strcmp(argv[1], "poweroff") )
+    if ( !strcmp(argv[optind], "poweroff") )
         op = 1;
-    else if ( !strcmp(argv[1], "reboot") )
+    else if ( !strcmp(argv[optind], "reboot") )
         op = 2;
     else
         return cli_usage_error(&cmd_trigger, "unknown operation '%s'",
-                               argv[1]);
-    for ( i = 2; i < argc; i++ )
-        if ( !strcmp(argv[i], "--wait") && i + 1 < argc )
-            wait = strtoul(argv[++i], NULL, 0);
-        else
-            argv[++n] = argv[i];
-    rc = cli_target(&cmd_trigger, n + 1, argv, 2, &file, &domain);
+                               argv[optind]);
+    optind++;
+    rc = cli_target(&cmd_trigger, argc - optind, argv + optind, &file,
+                    domain);
     if ( rc )
         return rc;
     if ( !domain )

@@ -45,36 +45,38 @@ int convert_visitor(struct vs_stream *s, const struct vs_rec *rec,
     return rc ? -1 : VS_KEEP;
 }
 
-int convert_parse_opts(int *argc, char **argv, struct convert_opts *o)
+int convert_parse_opts(const struct cmd *c, int argc, char **argv,
+                       struct convert_opts *o, const char *bad_value)
 {
-    int i, n = 0;
+    static const struct option opts[] = {
+        { "record-version", required_argument, NULL, 'r' },
+        { "policy", required_argument, NULL, 'p' },
+        { 0 }
+    };
+    char *end;
+    int opt;
 
     memset(o, 0, sizeof(*o));
     o->policy = VREC_REFUSE;
-    for ( i = 1; i < *argc; i++ )
-    {
-        if ( !strcmp(argv[i], "--record-version") && i + 1 < *argc )
+    while ( (opt = cli_getopt(c, argc, argv, "", opts)) != -1 )
+        switch ( opt )
         {
-            char *end;
-
-            o->version = strtoul(argv[++i], &end, 0);
+        case 'r':
+            o->version = strtoul(optarg, &end, 0);
             if ( *end || o->version < HVM_VMPORT_VERSION_1 ||
                  o->version > HVM_VMPORT_VERSION_CURRENT )
-                return -1;
-        }
-        else if ( !strcmp(argv[i], "--policy") && i + 1 < *argc )
-        {
-            i++;
-            if ( !strcmp(argv[i], "refuse") )
+                return cli_usage_error(c, "%s", bad_value);
+            break;
+        case 'p':
+            if ( !strcmp(optarg, "refuse") )
                 o->policy = VREC_REFUSE;
-            else if ( !strcmp(argv[i], "checkpoint") )
+            else if ( !strcmp(optarg, "checkpoint") )
                 o->policy = VREC_CHECKPOINT;
             else
-                return -1;
+                return cli_usage_error(c, "%s", bad_value);
+            break;
+        default:
+            return EXIT_USAGE;
         }
-        else
-            argv[++n] = argv[i];
-    }
-    *argc = n + 1;
-    return 0;
+    return EXIT_OK;
 }
