@@ -1,7 +1,7 @@
 /*
  * state_file.c: the domain's state as a libxc-format stream.
  *
- * --state-out writes a real libxc stream (through libvmport-state) whose
+ * --state-out writes a real libxc stream (through libvmport-stream) whose
  * HVM_CONTEXT holds HEADER (with the domain's TSC kHz in gtsc_khz), the
  * VMPORT record and END; --state-in reads any image the library reads
  * (xl save file, libxl or libxc stream, raw HVM context, gzip of those)
