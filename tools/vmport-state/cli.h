@@ -104,6 +104,15 @@ struct vrec;
 /* Returns an exit code; err explains a failure. */
 typedef int cli_rec_edit_fn(struct vrec *r, void *opaque, char *err,
                             size_t errlen);
+/*
+ * The one edit of a record: parse @len bytes at @body (NULL: start from
+ * an empty record), apply @fn, emit into *@out (malloc()ed).  Returns -1
+ * if it does not parse, else @fn's exit code or EXIT_PROBLEMS if the
+ * result is refused; @err explains a failure.
+ */
+int cli_rec_rewrite(const uint8_t *body, uint32_t len, cli_rec_edit_fn *fn,
+                    void *opaque, uint8_t **out, size_t *outlen, char *err,
+                    size_t errlen);
 int cli_rec_edit_file(const char *file, cli_rec_edit_fn *fn, void *opaque);
 int cli_rec_edit_domain(const char *domain, cli_rec_edit_fn *fn,
                         void *opaque);

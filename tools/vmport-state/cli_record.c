@@ -106,6 +106,24 @@ struct json_object *hvmctx_vmport_json(const uint8_t *body, uint32_t len)
     return o;
 }
 
+int cli_rec_rewrite(const uint8_t *body, uint32_t len, cli_rec_edit_fn *fn,
+                    void *opaque, uint8_t **out, size_t *outlen, char *err,
+                    size_t errlen)
+{
+    struct vrec r;
+    int rc;
+
+    if ( !body )
+        vrec_init(&r);
+    else if ( vrec_parse(body, len, &r, NULL, NULL) )
+        return -1;
+    rc = fn(&r, opaque, err, errlen);
+    if ( !rc && vrec_emit(&r, out, outlen, err, errlen) )
+        rc = EXIT_PROBLEMS;
+    vrec_free(&r);
+    return rc;
+}
+
 struct file_edit {
     cli_rec_edit_fn *fn;
     void *opaque;
@@ -118,7 +136,6 @@ static int edit_visitor(struct vs_stream *s, const struct vs_rec *rec,
                         void *opaque)
 {
     struct file_edit *e = opaque;
-    struct vrec r;
     char err[256] = "";
     uint8_t *buf;
     size_t len;
@@ -131,17 +148,15 @@ static int edit_visitor(struct vs_stream *s, const struct vs_rec *rec,
         return -1;
     }
     e->found = true;
-    if ( vrec_parse(rec->body, rec->length, &r, NULL, NULL) )
+    e->rc = cli_rec_rewrite(rec->body, rec->length, e->fn, e->opaque, &buf,
+                            &len, err, sizeof(err));
+    if ( e->rc < 0 )
     {
         vs_report(s, rec->offset, "hvm: VMPORT record invalid (run "
                   "vmport-state verify); not editing it");
         e->rc = EXIT_PROBLEMS;
         return -1;
     }
-    e->rc = e->fn(&r, e->opaque, err, sizeof(err));
-    if ( !e->rc && vrec_emit(&r, &buf, &len, err, sizeof(err)) )
-        e->rc = EXIT_PROBLEMS;
-    vrec_free(&r);
     if ( e->rc )
     {
         fprintf(stderr, "vmport-state: %s\n", err[0] ? err : "edit failed");
@@ -200,7 +215,7 @@ static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
 {
     struct dom_edit *e = opaque;
     struct vs_hvm_desc d = { 0 };
-    struct vrec r;
+    const uint8_t *body = NULL;
     uint32_t off;
     char err[256] = "";
     uint8_t *buf;
@@ -217,23 +232,20 @@ static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
         }
         /* Insert before END, the last descriptor. */
         off = *len - sizeof(d);
-        vrec_init(&r);
     }
     else
     {
         memcpy(&d, *blob + off, sizeof(d));
-        if ( vrec_parse(*blob + off + sizeof(d), d.length, &r, NULL,
-                        NULL) )
-        {
-            fprintf(stderr, "vmport-state: the domain's VMPORT record does "
-                    "not parse\n");
-            return EXIT_PROBLEMS;
-        }
+        body = *blob + off + sizeof(d);
     }
-    rc = e->fn(&r, e->opaque, err, sizeof(err));
-    if ( !rc && vrec_emit(&r, &buf, &blen, err, sizeof(err)) )
-        rc = EXIT_PROBLEMS;
-    vrec_free(&r);
+    rc = cli_rec_rewrite(body, d.length, e->fn, e->opaque, &buf, &blen, err,
+                         sizeof(err));
+    if ( rc < 0 )
+    {
+        fprintf(stderr, "vmport-state: the domain's VMPORT record does not "
+                "parse\n");
+        return EXIT_PROBLEMS;
+    }
     if ( rc )
     {
         fprintf(stderr, "vmport-state: %s\n", err[0] ? err : "edit failed");

@@ -11,12 +11,26 @@
 
 #include "cli.h"
 
+/* A PAGE_DATA record's pfn count and first pfn (skim mode loads those). */
+static bool page_data(const struct vs_rec *r, uint32_t *count, uint64_t *pfn0)
+{
+    if ( r->level != VS_LEVEL_LIBXC || r->type != VS_REC_PAGE_DATA ||
+         r->body_len < 16 )
+        return false;
+    memcpy(count, r->body, 4);
+    memcpy(pfn0, r->body + 8, 8);
+    *pfn0 &= VS_PFN_MASK;
+    return true;
+}
+
 static int print_record(struct vs_stream *s, const struct vs_rec *r,
                         void *opaque)
 {
     static const int indent[] = { 0, 0, 2, 4 };
     FILE *f = opaque;
     char type[32];
+    uint32_t count;
+    uint64_t pfn0;
 
     (void)s;
     snprintf(type, sizeof(type), "%s", vs_rec_name(r->level, r->type));
@@ -25,17 +39,8 @@ static int print_record(struct vs_stream *s, const struct vs_rec *r,
             26 - indent[r->level], type, r->type, r->length);
     if ( r->level == VS_LEVEL_HVM )
         fprintf(f, " instance %u", r->instance);
-    else if ( r->level == VS_LEVEL_LIBXC && r->type == VS_REC_PAGE_DATA &&
-              r->body_len >= 16 )
-    {
-        uint32_t count;
-        uint64_t pfn0;
-
-        memcpy(&count, r->body, 4);
-        memcpy(&pfn0, r->body + 8, 8);
-        fprintf(f, " pfns %u first %#" PRIx64, count,
-                (uint64_t)(pfn0 & VS_PFN_MASK));
-    }
+    else if ( page_data(r, &count, &pfn0) )
+        fprintf(f, " pfns %u first %#" PRIx64, count, pfn0);
     fputc('\n', f);
     return VS_KEEP;
 }
@@ -51,6 +56,8 @@ static int print_json(struct vs_stream *s, const struct vs_rec *r,
 {
     FILE *f = opaque;
     struct json_object *o = json_object_new_object();
+    uint32_t count;
+    uint64_t pfn0;
     uint64_t hdr = r->level == VS_LEVEL_XL ? sizeof(struct vs_xl_hdr) :
                    r->level == VS_LEVEL_HVM ? sizeof(struct vs_hvm_desc) :
                    sizeof(struct vs_rhdr);
@@ -70,17 +77,11 @@ static int print_json(struct vs_stream *s, const struct vs_rec *r,
     if ( r->level == VS_LEVEL_HVM )
         json_object_object_add(o, "instance",
                                json_object_new_int(r->instance));
-    else if ( r->level == VS_LEVEL_LIBXC && r->type == VS_REC_PAGE_DATA &&
-              r->body_len >= 16 )
+    else if ( page_data(r, &count, &pfn0) )
     {
-        uint32_t count;
-        uint64_t pfn0;
-
-        memcpy(&count, r->body, 4);
-        memcpy(&pfn0, r->body + 8, 8);
         json_object_object_add(o, "pfns", json_object_new_int64(count));
-        json_object_object_add(o, "first_pfn", json_object_new_int64(
-                                   (int64_t)(pfn0 & VS_PFN_MASK)));
+        json_object_object_add(o, "first_pfn",
+                               json_object_new_int64((int64_t)pfn0));
     }
     fprintf(f, "%s\n", json_object_to_json_string_ext(o,
                 JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));

@@ -1,6 +1,7 @@
 /*
  * convert.c: the VMPORT conversion visitor shared by `convert` and
- * `filter`: every VMPORT record is checked (the walker's hook) and, with
+ * `filter`: every VMPORT record is checked (the stream's VMPORT checker,
+ * cli_stream_open()) and, with
  * a target version, converted; every other byte is copied unchanged.
  */
 #include <stdlib.h>
@@ -9,11 +10,19 @@
 #include "convert.h"
 #include <vmport-record.h>
 
+static int convert(struct vrec *r, void *opaque, char *err, size_t errlen)
+{
+    struct convert_opts *o = opaque;
+    int rc = vrec_convert(r, o->version, o->policy, err, errlen);
+
+    o->refused = rc == -EOPNOTSUPP;
+    return rc ? EXIT_PROBLEMS : EXIT_OK;
+}
+
 int convert_visitor(struct vs_stream *s, const struct vs_rec *rec,
                     void *opaque)
 {
     struct convert_opts *o = opaque;
-    struct vrec r;
     char err[256] = "";
     uint8_t *buf;
     size_t len;
@@ -24,18 +33,12 @@ int convert_visitor(struct vs_stream *s, const struct vs_rec *rec,
     o->records++;
     if ( !o->version )
         return VS_KEEP;
-    if ( vrec_parse(rec->body, rec->length, &r, NULL, NULL) )
-    {
-        /* Already reported by the walker's VMPORT check. */
-        return VS_KEEP;
-    }
-    rc = vrec_convert(&r, o->version, o->policy, err, sizeof(err));
-    if ( !rc )
-        rc = vrec_emit(&r, &buf, &len, err, sizeof(err));
-    vrec_free(&r);
+    rc = cli_rec_rewrite(rec->body, rec->length, convert, o, &buf, &len, err,
+                         sizeof(err));
+    if ( rc < 0 )
+        return VS_KEEP;     /* invalid: reported by the VMPORT checker */
     if ( rc )
     {
-        o->refused = rc == -EOPNOTSUPP;
         vs_report(s, rec->offset, "hvm: VMPORT: cannot convert to record "
                   "version %u: %s", o->version, err);
         return -1;
