@@ -16,7 +16,7 @@
 /* ---- Version conversion ----------------------------------------------- */
 
 /* What version 1 cannot carry for @c, or NULL. */
-static const char *channel_v1_misfit(const struct vrec_channel *c)
+static const char *v1_misfit_reason(const struct vrec_channel *c)
 {
     if ( !vmport_rec_ch_v1_misfit(&c->ch) )
         return NULL;
@@ -70,7 +70,7 @@ static int to_v1(struct vrec *r, enum vrec_policy policy,
     {
         for ( i = 0; i < r->nr_channels; i++ )
         {
-            const char *why = channel_v1_misfit(&r->channels[i]);
+            const char *why = v1_misfit_reason(&r->channels[i]);
 
             if ( why )
             {
@@ -90,7 +90,7 @@ static int to_v1(struct vrec *r, enum vrec_policy policy,
 
     for ( i = 0; i < r->nr_channels; i++ )
     {
-        if ( channel_v1_misfit(&r->channels[i]) )
+        if ( v1_misfit_reason(&r->channels[i]) )
         {
             channel_checkpoint(&r->channels[i]);
             r->flags |= HVM_VMPORT_F_CHECKPOINT;
@@ -153,7 +153,7 @@ static char *gi_key(const struct vrec *r, const char *key, int *rc)
     return k;
 }
 
-static int gi_cmp(const struct vrec_gi *g, const char *k, size_t klen)
+static int model_gi_cmp(const struct vrec_gi *g, const char *k, size_t klen)
 {
     int c = memcmp(g->key, k, g->klen < klen ? g->klen : klen);
 
@@ -163,8 +163,8 @@ static int gi_cmp(const struct vrec_gi *g, const char *k, size_t klen)
 }
 
 /* Index of @k, or of where it would go (*found false). */
-static unsigned int gi_search(const struct vrec *r, const char *k,
-                              bool *found)
+static unsigned int model_gi_search(const struct vrec *r, const char *k,
+                                    bool *found)
 {
     unsigned int i;
     size_t klen = strlen(k);
@@ -172,7 +172,7 @@ static unsigned int gi_search(const struct vrec *r, const char *k,
     *found = false;
     for ( i = 0; i < r->nr_gi; i++ )
     {
-        int c = gi_cmp(&r->gi[i], k, klen);
+        int c = model_gi_cmp(&r->gi[i], k, klen);
 
         if ( c >= 0 )
         {
@@ -193,7 +193,7 @@ const struct vrec_gi *vrec_gi_get(const struct vrec *r,
 
     if ( !k )
         return NULL;
-    i = gi_search(r, k, &found);
+    i = model_gi_search(r, k, &found);
     free(k);
     return found ? &r->gi[i] : NULL;
 }
@@ -227,7 +227,7 @@ int vrec_gi_set(struct vrec *r, const char *key,
                  r->config.gi_key_max);
         return rc;
     }
-    i = gi_search(r, k, &found);
+    i = model_gi_search(r, k, &found);
     total = gi_bytes(r) + strlen(k) + vlen -
             (found ? r->gi[i].klen + r->gi[i].vlen : 0);
     rc = 0;
@@ -287,7 +287,7 @@ int vrec_gi_unset(struct vrec *r, const char *key)
 
     if ( !k )
         return rc;
-    i = gi_search(r, k, &found);
+    i = model_gi_search(r, k, &found);
     free(k);
     if ( !found )
         return -ENOENT;
