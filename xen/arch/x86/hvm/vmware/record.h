@@ -38,6 +38,30 @@ static inline uint32_t vmport_crc32(uint32_t crc, const void *buf,
 {
     return crc32(crc, buf, len);
 }
+/*
+ * In the tools this code is part of the record library and carries its
+ * prefix, so a program that links the hypervisor's build of it too
+ * (vmport-host runs the device model) has one of each, not two objects
+ * defining the same symbols.
+ */
+# define vmport_rec_bounds          vrec_bounds
+# define vmport_rec_walk            vrec_walk
+# define vmport_rec_sect_flags      vrec_sect_flags
+# define vmport_rec_w_init          vrec_w_init
+# define vmport_rec_w_section       vrec_w_section
+# define vmport_rec_w_put           vrec_w_put
+# define vmport_rec_w_pad           vrec_w_pad
+# define vmport_rec_w_end_section   vrec_w_end_section
+# define vmport_rec_w_finish        vrec_w_finish
+# define vmport_rec_w_fixed         vrec_w_fixed
+# define vmport_rec_w_channel       vrec_w_channel
+# define vmport_rec_w_gi_begin      vrec_w_gi_begin
+# define vmport_rec_w_gi_entry      vrec_w_gi_entry
+# define vmport_rec_w_app_begin     vrec_w_app_begin
+# define vmport_rec_w_cmd           vrec_w_cmd
+# define vmport_rec_ch_v1_misfit    vrec_ch_v1_misfit
+# define vmport_rec_ch_checkpoint   vrec_ch_checkpoint
+# define vmport_rec_cmd_kind_v1     vrec_cmd_kind_v1
 #endif
 #include <public/arch-x86/hvm/vmporttype.h>
 
