@@ -66,8 +66,8 @@ static inline int gen_fd(enum vs_kind kind, bool gz, uint64_t mem,
 
     if ( vmport_extra )
     {
-        /* An unknown-to-4.17 typecode carried opaquely (the walker only
-         * checks it when the VMPORT hook is set). */
+        /* An unknown-to-4.17 typecode carried opaquely (its contents
+         * are checked only by a checker registered for it). */
         o.extra = extra;
         o.extra_len = sizeof(extra);
         o.extra_type = 64;
