@@ -125,8 +125,6 @@ int cli_target(const struct cmd *c, int nops, char **ops, const char **file,
 /* As cli_rec_edit_domain, starting from an empty record if there is none. */
 int cli_rec_create_domain(const char *domain, cli_rec_edit_fn *fn,
                           void *opaque);
-/* The limits `enable` gives a domain. */
-void cli_rec_default_config(struct vrec *r, unsigned int hwver);
 /* "foo" -> "guestinfo.foo"; a full key is kept.  Caller frees. */
 char *cli_gi_key(const char *key);
 

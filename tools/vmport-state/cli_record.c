@@ -307,21 +307,6 @@ int cli_rec_load(const char *file, const char *domain, struct vrec *r)
     return rc;
 }
 
-void cli_rec_default_config(struct vrec *r, unsigned int hwver)
-{
-    memset(&r->config, 0, sizeof(r->config));
-    r->config.hwver = hwver;
-    r->config.flags = HVM_VMPORT_CFG_HB;
-    r->config.max_channels = 8;
-    r->config.gi_key_max = 128;
-    r->config.gi_value_max = HVM_VMPORT_GI_VALUE_MAX;
-    r->config.gi_max_keys = 256;
-    r->config.gi_total_max = 1U << 20;
-    r->config.tclo_queue_max = 8;
-    r->config.idle_timeout_ms = 60000;
-    r->config.trigger_timeout_ms = 30000;
-}
-
 char *cli_gi_key(const char *key)
 {
     char *k;

@@ -26,7 +26,7 @@ static int edit(struct vrec *r, void *opaque, char *err,
                r->config.hwver);
         return EXIT_OK;
     }
-    cli_rec_default_config(r, hwver);
+    vrec_default_config(r, hwver);
     printf("vmport enabled, hwver %u\n", hwver);
     return EXIT_OK;
 }

@@ -19,16 +19,11 @@ static int default_vmport(uint8_t **buf, size_t *len)
     int rc;
 
     vrec_init(&r);
-    r.config.hwver = 7;
-    r.config.flags = HVM_VMPORT_CFG_HB;
-    r.config.max_channels = 8;
-    r.config.gi_key_max = 128;
+    vrec_default_config(&r, 7);
+    /* The generated record has smaller guestinfo limits. */
     r.config.gi_value_max = 4096;
     r.config.gi_max_keys = 64;
     r.config.gi_total_max = 65536;
-    r.config.tclo_queue_max = 8;
-    r.config.idle_timeout_ms = 60000;
-    r.config.trigger_timeout_ms = 30000;
     rc = vrec_gi_set(&r, "guestinfo.hostname", v1, strlen(v1), err,
                      sizeof(err)) ||
          vrec_gi_set(&r, "guestinfo.ip", v2, strlen(v2), err,

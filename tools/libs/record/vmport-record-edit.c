@@ -13,6 +13,21 @@
 #define GI_PREFIX_LEN   (sizeof(GI_PREFIX) - 1)
 #define APP_TOOLBOX     "toolbox"
 
+void vrec_default_config(struct vrec *r, unsigned int hwver)
+{
+    memset(&r->config, 0, sizeof(r->config));
+    r->config.hwver = hwver;
+    r->config.flags = HVM_VMPORT_CFG_HB;
+    r->config.max_channels = 8;
+    r->config.gi_key_max = 128;
+    r->config.gi_value_max = HVM_VMPORT_GI_VALUE_MAX;
+    r->config.gi_max_keys = 256;
+    r->config.gi_total_max = 1U << 20;
+    r->config.tclo_queue_max = 8;
+    r->config.idle_timeout_ms = 60000;
+    r->config.trigger_timeout_ms = 30000;
+}
+
 /* ---- Version conversion ----------------------------------------------- */
 
 /* What version 1 cannot carry for @c, or NULL. */

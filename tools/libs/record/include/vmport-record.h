@@ -118,6 +118,13 @@ int vrec_emit(const struct vrec *r, uint8_t **buf, size_t *len,
               char *err, size_t errlen);
 
 void vrec_init(struct vrec *r);     /* empty, current version */
+/*
+ * The tools' one default configuration (what `vmport-state enable` gives
+ * a domain): HB on, 8 channels, guestinfo keys of 128 bytes and values of
+ * HVM_VMPORT_GI_VALUE_MAX, 256 keys, 1 MiB in all, 8 queued TCLO commands,
+ * 60 s idle and 30 s trigger timeouts.
+ */
+void vrec_default_config(struct vrec *r, unsigned int hwver);
 void vrec_free(struct vrec *r);
 
 /*
