@@ -134,6 +134,21 @@ static inline int pipe_fd(const struct bytes *b)
     return p[0];
 }
 
+/* Run the one test case of a program's suite; the exit status. */
+static inline int run_suite(const char *name, TCase *tc)
+{
+    Suite *s = suite_create(name);
+    SRunner *sr;
+    int failed;
+
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 static inline void reap(void)
 {
     while ( waitpid(-1, NULL, WNOHANG) > 0 )

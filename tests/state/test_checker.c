@@ -114,20 +114,12 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("checker");
     TCase *tc = tcase_create("checker");
-    SRunner *sr;
-    int failed;
 
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, a_registered_checker_sees_each_record_of_its_typecode);
     tcase_add_test(tc, a_checker_problem_fails_the_walk);
     tcase_add_test(tc, without_a_checker_the_record_is_only_framed);
     tcase_add_test(tc, a_second_checker_for_a_typecode_is_refused);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite("checker", tc);
 }
