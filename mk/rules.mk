@@ -19,7 +19,8 @@
 # A module calls it for every module whose variables it uses, so the order
 # in which the Makefile lists them does not matter.
 modules-read :=
-use = $(if $(filter $(1),$(modules-read)),,$(eval modules-read += $(1))$(eval include $(1)))
+use = $(if $(filter $(1),$(modules-read)),,\
+          $(eval modules-read += $(1))$(eval include $(1)))
 
 # $(call objs,UNIT,SOURCES): the objects of SOURCES built for UNIT.
 objs = $(patsubst %.c,$(BUILD)/obj/$(1)/%.o,$(2))

@@ -69,7 +69,8 @@ FUZZ_PREFIX_gzip := "\x1f\x8b"
 
 define fuzz_state_rule
 CC.fuzz-state-$(1) = $$(FUZZ_CC)
-CFLAGS.fuzz-state-$(1) = $$(CFLAGS.fuzz-tools) '-DFUZZ_PREFIX=$$(FUZZ_PREFIX_$(1))'
+CFLAGS.fuzz-state-$(1) = $$(CFLAGS.fuzz-tools) \
+                         '-DFUZZ_PREFIX=$$(FUZZ_PREFIX_$(1))'
 $$(FUZZ_BUILD)/fuzz_state_$(1): \
         $$(call objs,fuzz-state-$(1),tests/fuzz/fuzz_state.c) \
         $$(FUZZ_VS_OBJS) $$(FUZZ_REC_OBJS)

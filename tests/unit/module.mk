@@ -8,13 +8,15 @@
 
 $(call use,xen/module.mk)
 
-CFLAGS.dm-test = $(XEN_SHIM_CFLAGS) $(CHECK_CFLAGS) $(DM_SHARED_CPPFLAGS) -Itests/unit -Itests/record
+CFLAGS.dm-test = $(XEN_SHIM_CFLAGS) $(CHECK_CFLAGS) $(DM_SHARED_CPPFLAGS) \
+                 -Itests/unit -Itests/record
 DM_TEST_LIBS = $(CHECK_LIBS) $(ZLIB_LIBS)
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 
-$(UNIT_BINS): $(BUILD)/tests/unit/%: $(BUILD)/obj/dm-test/tests/unit/%.o $(DM_LIB)
+$(UNIT_BINS): $(BUILD)/tests/unit/%: \
+        $(BUILD)/obj/dm-test/tests/unit/%.o $(DM_LIB)
 	$(call link,$(DM_TEST_LIBS))
 
 .PHONY: check-unit
