@@ -4,10 +4,8 @@
 # tests/data/, checked with Xen's verify-stream-v2 and with vmport-state,
 # which works on any machine.
 
-$(call use,tools/vmport-state/module.mk)
-
 XEN_CHECK_DIR := $(BUILD)/xen-check
-XEN_VS := $(VS_BIN)
+XEN_VS := $(filter $(BIN)/vmport-state,$(ALL_TARGETS))
 XEN_HYPERVISOR ?=
 
 .PHONY: check-xen check-xen-auto check-xen-data
