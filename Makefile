@@ -53,8 +53,10 @@ deps: $(DEPS_STAMP)
 include mk/rules.mk
 
 # Every module, each read once; a module that uses another's variables
-# reads it first itself ($(call use,...)), so this list is in no order.
-# A missing module is an error.
+# reads it first itself ($(call use,...)), so this list is in no order -
+# except that tests/xen/module.mk, which looks for vmport-state in
+# ALL_TARGETS, stays after tools/vmport-state.  A missing module is an
+# error.
 MODULES := xen/module.mk tools/xen-shim/module.mk \
            tools/libs/stream/module.mk tools/libs/record/module.mk \
            tools/vmport-state/module.mk tools/vmport-host/module.mk \
