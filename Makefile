@@ -8,6 +8,8 @@
 #
 # Each component adds itself through its module.mk: it appends programs to
 # ALL_TARGETS, test runners to CHECK_TARGETS and benchmarks to BENCH_TARGETS.
+# Every object is compiled by the one rule in mk/rules.mk, with the flags
+# its unit's module.mk declares (CFLAGS.<unit>).
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
@@ -35,7 +37,6 @@ endif
 ALL_TARGETS :=
 CHECK_TARGETS :=
 BENCH_TARGETS :=
-FUZZ_TARGETS :=
 INSTALL_BIN :=
 INSTALL_MAN :=
 
@@ -49,22 +50,21 @@ $(DEPS_STAMP): scripts/ensure-deps
 	@mkdir -p $(BUILD) && touch $@
 deps: $(DEPS_STAMP)
 
-include xen/module.mk
--include tests/shim/module.mk
--include tests/unit/module.mk
--include tools/vmport-state/module.mk
--include tools/vmport-host/module.mk
--include tests/migration/module.mk
--include tests/xen/module.mk
--include tests/patches/module.mk
--include tests/bench/module.mk
--include tests/record/module.mk
--include tests/state/module.mk
--include tests/host/module.mk
--include tests/fuzz/backdoor.mk
--include tests/fuzz/record.mk
--include tests/fuzz/state.mk
--include tests/fuzz/module.mk
+include mk/rules.mk
+
+# Every module, each read once; a module that uses another's variables
+# reads it first itself ($(call use,...)), so this list is in no order -
+# except that tests/xen/module.mk, which looks for vmport-state in
+# ALL_TARGETS, stays after tools/vmport-state.  A missing module is an
+# error.
+MODULES := xen/module.mk tools/xen-shim/module.mk \
+           tools/libs/stream/module.mk tools/libs/record/module.mk \
+           tools/vmport-state/module.mk tools/vmport-host/module.mk \
+           tests/unit/module.mk tests/record/module.mk tests/state/module.mk \
+           tests/host/module.mk tests/patches/module.mk \
+           tests/bench/module.mk tests/migration/module.mk \
+           tests/xen/module.mk tests/fuzz/module.mk
+$(foreach m,$(MODULES),$(call use,$(m)))
 
 all: $(DEPS_STAMP) $(ALL_TARGETS)
 

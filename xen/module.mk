@@ -1,32 +1,22 @@
-# The hypervisor-side device model, compiled in user space against the shim
-# of Xen internals in tests/shim (as Xen's tools/tests harnesses do).
-#
-# Include order matters: the shim's <xen/...> and <asm/...> come first, then
-# this tree's real <asm/hvm/vmport.h> and <public/...> headers.
+# The hypervisor-side device model (xen/arch/x86/hvm/vmware), compiled in
+# user space against the shim, as Xen's tools/tests harnesses do, and
+# archived with the shim into $(DM_LIB).
+
+$(call use,tools/xen-shim/module.mk)
 
 DM_DIR := xen/arch/x86/hvm/vmware
 DM_SRCS := $(sort $(wildcard $(DM_DIR)/*.c))
-SHIM_SRCS := $(sort $(wildcard tests/shim/*.c))
-
-DM_CPPFLAGS := -D__XEN__ -DVMPORT_SHIM -Itests/shim/include \
-               -Ixen/arch/x86/include -Ixen/include
-# Xen builds without -Wextra; its callback signatures (portio_action_t,
-# cpuid leaf handlers) routinely leave parameters unused.
-DM_CFLAGS := $(CFLAGS_BASE) -Wno-unused-parameter $(DM_CPPFLAGS) -MMD -MP
-
-DM_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(DM_SRCS) $(SHIM_SRCS))
+CFLAGS.dm = $(XEN_SHIM_CFLAGS)
 DM_LIB := $(BUILD)/lib/libvmport-dm.a
 
-$(BUILD)/obj/xen/%.o: xen/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(DM_CFLAGS) -c $< -o $@
+# The record walker/writer (record.c, record.h) is shared with the tools,
+# as Xen shares xen/lib/x86 with libxenguest: the tools compile record.c
+# from here, and reach its header by name as <vmware/record.h>.  Tests
+# that look inside the model reach "vmware/private.h" the same way.
+DM_SHARED_SRCS := $(DM_DIR)/record.c
+DM_SHARED_CPPFLAGS := -Ixen/arch/x86/hvm
 
-$(BUILD)/obj/tests/shim/%.o: tests/shim/%.c
-	@mkdir -p $(dir $@)
-	$(CC) $(DM_CFLAGS) -c $< -o $@
-
-$(DM_LIB): $(DM_OBJS)
-	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
+$(DM_LIB): $(call objs,dm,$(DM_SRCS)) $(SHIM_OBJS)
+	$(archive)
 
 ALL_TARGETS += $(DM_LIB)

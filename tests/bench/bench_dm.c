@@ -29,7 +29,7 @@
 #include <xen/lib.h>
 #include <asm/hvm/vmport.h>
 
-#include "../../xen/arch/x86/hvm/vmware/private.h"
+#include "vmware/private.h"
 
 #define GUEST_BUF   0x10000000UL            /* requests (rep outsb) */
 #define GUEST_LEN   (128UL << 10)

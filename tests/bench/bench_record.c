@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "states.h"
-#include "../../xen/arch/x86/hvm/vmware/record.h"
+#include "vmware/record.h"
 
 static double seconds = 0.2;
 static domid_t next_domid = 500;

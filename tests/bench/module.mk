@@ -4,12 +4,13 @@
 #   make bench                  every benchmark
 #   make bench BENCH_SECONDS=1  longer runs per row (default 0.2 s)
 
+$(call use,tests/unit/module.mk)
+
 BENCH_SECONDS ?= 0.2
 BENCH_DM := $(BIN)/bench-dm
 
-$(BENCH_DM): tests/bench/bench_dm.c $(DM_LIB)
-	@mkdir -p $(dir $@)
-	$(CC) $(DM_CFLAGS) $< $(DM_LIB) $(LDFLAGS_BASE) -lpthread -o $@
+$(BENCH_DM): $(BUILD)/obj/dm-test/tests/bench/bench_dm.o $(DM_LIB)
+	$(call link,-lpthread)
 
 .PHONY: bench-dm
 bench-dm: $(BENCH_DM)

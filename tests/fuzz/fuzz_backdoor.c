@@ -23,7 +23,7 @@
 #include <shim.h>
 #include <asm/hvm/vmport.h>
 
-#include "../../xen/arch/x86/hvm/vmware/private.h"
+#include "vmware/private.h"
 
 #define FCHECK(cond, ...)                                       \
     do {                                                        \

@@ -14,7 +14,7 @@
 #include <asm/hvm/vmport-save.h>
 
 #include "shim.h"
-#include "../../xen/arch/x86/hvm/vmware/record.h"
+#include "vmware/record.h"
 
 static struct domain *d;
 static uint8_t *base;

@@ -9,18 +9,18 @@
 #include <json-c/json.h>
 #include <zlib.h>
 
-#include "vmport-record.h"
+#include <vmport-record.h>
 
 static void one(const uint8_t *data, size_t size)
 {
-    struct vmport_rec r, r2;
-    unsigned int problems = vmport_rec_verify(data, size, NULL, NULL);
+    struct vrec r, r2;
+    unsigned int problems = vrec_verify(data, size, NULL, NULL);
     json_object *j;
     uint8_t *out;
     size_t len;
     char err[256];
 
-    if ( vmport_rec_parse(data, size, &r, NULL, NULL) )
+    if ( vrec_parse(data, size, &r, NULL, NULL) )
     {
         if ( !problems )
             abort();            /* verifier passed what the parser refused */
@@ -28,19 +28,19 @@ static void one(const uint8_t *data, size_t size)
     }
     if ( problems )
         abort();
-    if ( vmport_rec_emit(&r, &out, &len, err, sizeof(err)) ||
+    if ( vrec_emit(&r, &out, &len, err, sizeof(err)) ||
          len != size || memcmp(out, data, size) )
         abort();
     free(out);
-    j = vmport_rec_to_json(&r);
-    if ( !j || vmport_rec_from_json(j, &r2, err, sizeof(err)) ||
-         vmport_rec_emit(&r2, &out, &len, err, sizeof(err)) ||
+    j = vrec_to_json(&r);
+    if ( !j || vrec_from_json(j, &r2, err, sizeof(err)) ||
+         vrec_emit(&r2, &out, &len, err, sizeof(err)) ||
          len != size || memcmp(out, data, size) )
         abort();
     free(out);
     json_object_put(j);
-    vmport_rec_free(&r);
-    vmport_rec_free(&r2);
+    vrec_free(&r);
+    vrec_free(&r2);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -2,7 +2,7 @@
  * libFuzzer targets for the vmport-state parsers, one per parser: the
  * input is prefixed with that parser's magic (FUZZ_PREFIX) so every run
  * reaches it, then walked read-only (seek path) and as a copy (copy and
- * rebuild paths), with the VMPORT record checks hooked in.
+ * rebuild paths), with the record library's VMPORT checks registered.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,16 +10,18 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "vmport-state.h"
-#include "vmport-record.h"
-#include "vs_priv.h"
+#include <vmport-record.h>
+#include <vmport-stream.h>
 
-static void check_vmport(struct vs_stream *s, const uint8_t *body,
-                         uint32_t len, uint64_t off)
+static void check_vmport(struct vs_stream *s, uint16_t instance,
+                         const uint8_t *body, uint32_t len, uint64_t off,
+                         void *opaque)
 {
     (void)s;
+    (void)instance;
     (void)off;
-    vmport_rec_verify(body, len, NULL, NULL);
+    (void)opaque;
+    vrec_verify(body, len, NULL, NULL);
 }
 
 static int in_fd = -1, out_fd = -1;
@@ -47,7 +49,8 @@ static void run(int out)
         lseek(out, 0, SEEK_SET);
     }
     s = vs_open(in_fd, "fuzz", out, 0, NULL);
-    if ( !s )
+    if ( !s || vs_add_hvm_checker(s, HVM_SAVE_CODE_VMPORT, check_vmport,
+                                  NULL) )
         abort();
     vs_walk(s, visit, NULL);
     vs_close(s);
@@ -62,7 +65,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     {
         in_fd = memfd_create("fuzz-in", 0);
         out_fd = memfd_create("fuzz-out", 0);
-        vs_vmport_check_hook = check_vmport;
     }
     if ( ftruncate(in_fd, 0) || pwrite(in_fd, prefix, plen, 0) != (ssize_t)plen ||
          (size && pwrite(in_fd, data, size, plen) != (ssize_t)size) )

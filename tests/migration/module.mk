@@ -2,28 +2,24 @@
 # vmport-stress drives vmport-host and vmport-state processes; the guest
 # of our own, guest_channels, keeps several RPC channels busy at once.
 
+$(call use,tools/vmport-host/module.mk)
+
 MIG_DIR := tests/migration
 MIG_BIN := $(BIN)/vmport-stress
 MIG_SRCS := $(MIG_DIR)/stress_main.c $(MIG_DIR)/stress_migrate.c \
             $(MIG_DIR)/stress_proc.c $(MIG_DIR)/stress_report.c
-MIG_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(MIG_SRCS))
+CFLAGS.vmport-stress = $(CFLAGS_BASE) $(JSONC_CFLAGS)
 MIG_GUEST := $(BUILD)/tests/migration/guest_channels
 
 # The guest is never sanitised (ASan would take the #GP, as in
 # tests/host); -mno-red-zone because its HB calls push %rbp.
-MIG_GUEST_CFLAGS := -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -mno-red-zone
+CFLAGS.mig-guest = -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -mno-red-zone
 
-$(BUILD)/obj/$(MIG_DIR)/%.o: $(MIG_DIR)/%.c $(MIG_DIR)/stress.h
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -MMD -MP -I/usr/include/json-c -c $< -o $@
+$(MIG_BIN): $(call objs,vmport-stress,$(MIG_SRCS))
+	$(call link,$(JSONC_LIBS))
 
-$(MIG_BIN): $(MIG_OBJS)
-	@mkdir -p $(dir $@)
-	$(CC) $(MIG_OBJS) $(LDFLAGS_BASE) -ljson-c -o $@
-
-$(MIG_GUEST): $(MIG_DIR)/guest_channels.c
-	@mkdir -p $(dir $@)
-	$(CC) $(MIG_GUEST_CFLAGS) $< -o $@
+$(MIG_GUEST): $(BUILD)/obj/mig-guest/$(MIG_DIR)/guest_channels.o
+	$(call link-with,$(CC),)
 
 # A short bounded run: every fault point at least once, zero verification
 # failures, every fault aborted with the guest back on its source.
@@ -32,7 +28,7 @@ MIG_CHECK_SECONDS := $(if $(SAN),30,15)
 MIG_CHECK_MAX_SECONDS := $(if $(SAN),70,45)
 
 .PHONY: check-migration
-check-migration: $(MIG_BIN) $(MIG_GUEST) $(BIN)/vmport-host $(BIN)/vmport-state
+check-migration: $(MIG_BIN) $(MIG_GUEST) $(HOST_BIN) $(VS_BIN)
 	@STRESS_SECONDS=$(MIG_CHECK_SECONDS) STRESS_MAX_SECONDS=$(MIG_CHECK_MAX_SECONDS) bash $(MIG_DIR)/check-migration.sh \
 	    $(BUILD)
 

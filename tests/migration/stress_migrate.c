@@ -13,6 +13,7 @@
  * adopts it again from S: the source's own state, as if the migration had
  * never been tried.
  */
+#include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -295,12 +296,24 @@ static int readopt(struct guest *g, const char *state)
     return -1;
 }
 
-/* Offset and length of the first VMPORT record's body in @path. */
+/* A string member of @o equals @want. */
+static bool json_is(struct json_object *o, const char *key, const char *want)
+{
+    struct json_object *v;
+
+    return json_object_object_get_ex(o, key, &v) &&
+           !strcmp(json_object_get_string(v), want);
+}
+
+/*
+ * Offset and length of the first VMPORT record's body in @path, from
+ * `vmport-state records --json` (one object per record and line).
+ */
 static int vmport_body(const char *path, const char *tmp, long *off,
                        long *len)
 {
-    char tool[300], line[256];
-    char *argv[] = { tool, "records", (char *)path, NULL };
+    char tool[300], line[512];
+    char *argv[] = { tool, "records", "--json", (char *)path, NULL };
     FILE *f;
     int rc = -1;
 
@@ -311,11 +324,20 @@ static int vmport_body(const char *path, const char *tmp, long *off,
     if ( !f )
         return -1;
     while ( rc && fgets(line, sizeof(line), f) )
-        if ( strstr(line, " VMPORT ") &&
-             sscanf(line, "%li %*s %*s %*s %*s %*s %li", off, len) == 2 )
+    {
+        struct json_object *o = json_tokener_parse(line), *b, *l;
+
+        if ( o && json_is(o, "level", "hvm") && json_is(o, "name", "VMPORT") &&
+             json_object_object_get_ex(o, "body_offset", &b) &&
+             json_object_object_get_ex(o, "length", &l) )
+        {
+            *off = json_object_get_int64(b);
+            *len = json_object_get_int64(l);
             rc = 0;
+        }
+        json_object_put(o);
+    }
     fclose(f);
-    *off += 8;          /* past the hvm_save_descriptor */
     return rc;
 }
 

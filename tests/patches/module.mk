@@ -7,6 +7,8 @@
 # by applying them to an empty directory, then the functions under test are
 # extracted from the result.
 
+$(call use,tests/unit/module.mk)
+
 PATCHES_BUILD := $(BUILD)/tests/patches
 XEN_SERIES := $(sort $(wildcard xen/patches/4.17/[0-9][0-9][0-9][1-9]-*.patch))
 GLUE_TREE := $(PATCHES_BUILD)/tree
@@ -39,11 +41,11 @@ $(GLUE_INC): $(XEN_SERIES) tests/patches/extract-functions
 	awk -v names="$(GLUE_FUNCTIONS)" -f tests/patches/extract-functions \
 	    $(GLUE_TREE)/$(GLUE_FILE) > $@.tmp && mv $@.tmp $@
 
-$(GLUE_TEST): tests/patches/test_glue.c $(GLUE_INC) $(DM_LIB) \
-              $(wildcard tests/unit/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) -Itests/unit -I$(PATCHES_BUILD) $< $(DM_LIB) \
-	    $(LDFLAGS_BASE) $(UNIT_LIBS) -o $@
+CFLAGS.glue-test = $(CFLAGS.dm-test) -I$(PATCHES_BUILD)
+$(BUILD)/obj/glue-test/tests/patches/test_glue.o: $(GLUE_INC)
+
+$(GLUE_TEST): $(BUILD)/obj/glue-test/tests/patches/test_glue.o $(DM_LIB)
+	$(call link,$(DM_TEST_LIBS))
 
 $(LIBXL_INC): $(TOOLS_SERIES) tests/patches/added-lines \
               tests/patches/extract-functions
@@ -55,11 +57,12 @@ $(LIBXL_INC): $(TOOLS_SERIES) tests/patches/added-lines \
 	      -f tests/patches/extract-functions $@.added; } > $@.tmp
 	mv $@.tmp $@
 
-$(LIBXL_TEST): tests/patches/test_libxl_options.c $(LIBXL_INC)
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) -Wno-unused-parameter \
-	    $(shell pkg-config --cflags check 2>/dev/null) -I$(PATCHES_BUILD) \
-	    $< $(LDFLAGS_BASE) $(UNIT_LIBS) -o $@
+CFLAGS.libxl-test = $(CFLAGS_BASE) -Wno-unused-parameter $(CHECK_CFLAGS) \
+                    -I$(PATCHES_BUILD)
+$(BUILD)/obj/libxl-test/tests/patches/test_libxl_options.o: $(LIBXL_INC)
+
+$(LIBXL_TEST): $(BUILD)/obj/libxl-test/tests/patches/test_libxl_options.o
+	$(call link,$(CHECK_LIBS))
 
 .PHONY: check-patches check-patches-series
 check-patches-series:

@@ -12,8 +12,8 @@
 
 #include <json-c/json.h>
 
-#include "vmport-record.h"
-#include "../record/golden_files.h"
+#include <vmport-record.h>
+#include "golden_files.h"
 
 static char names[64][64];
 static unsigned int nr_names;
@@ -34,11 +34,11 @@ static void same(const uint8_t *a, size_t alen, const uint8_t *b,
                   blen);
 }
 
-static struct vmport_rec parse_ok(const uint8_t *buf, size_t len,
-                                  const char *name)
+static struct vrec parse_ok(const uint8_t *buf, size_t len,
+                            const char *name)
 {
-    struct vmport_rec r;
-    int rc = vmport_rec_parse(buf, len, &r, NULL, NULL);
+    struct vrec r;
+    int rc = vrec_parse(buf, len, &r, NULL, NULL);
 
     ck_assert_msg(rc == 0, "%s: parse expected 0, seen %d", name, rc);
     return r;
@@ -48,14 +48,14 @@ START_TEST(parse_then_emit_is_byte_identical)
 {
     size_t len = 0, len2 = 0;
     uint8_t *buf = load_golden(_i, &len), *out;
-    struct vmport_rec r = parse_ok(buf, len, names[_i]);
+    struct vrec r = parse_ok(buf, len, names[_i]);
     char err[256];
 
-    ck_assert_int_eq(vmport_rec_verify(buf, len, NULL, NULL), 0);
-    ck_assert_msg(vmport_rec_emit(&r, &out, &len2, err, sizeof(err)) == 0,
+    ck_assert_int_eq(vrec_verify(buf, len, NULL, NULL), 0);
+    ck_assert_msg(vrec_emit(&r, &out, &len2, err, sizeof(err)) == 0,
                   "%s: emit: %s", names[_i], err);
     same(buf, len, out, len2, "parse+emit", names[_i]);
-    vmport_rec_free(&r);
+    vrec_free(&r);
     free(out);
     free(buf);
 }
@@ -65,8 +65,8 @@ START_TEST(json_dump_then_encode_is_byte_identical)
 {
     size_t len = 0, len2 = 0;
     uint8_t *buf = load_golden(_i, &len), *out;
-    struct vmport_rec r = parse_ok(buf, len, names[_i]), r2;
-    json_object *j = vmport_rec_to_json(&r), *j2;
+    struct vrec r = parse_ok(buf, len, names[_i]), r2;
+    json_object *j = vrec_to_json(&r), *j2;
     const char *text;
     char err[256];
     int rc;
@@ -75,15 +75,15 @@ START_TEST(json_dump_then_encode_is_byte_identical)
     text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY);
     j2 = json_tokener_parse(text);
     ck_assert_msg(j2 != NULL, "%s: dump is not JSON", names[_i]);
-    rc = vmport_rec_from_json(j2, &r2, err, sizeof(err));
+    rc = vrec_from_json(j2, &r2, err, sizeof(err));
     ck_assert_msg(rc == 0, "%s: encode: %s", names[_i], err);
-    rc = vmport_rec_emit(&r2, &out, &len2, err, sizeof(err));
+    rc = vrec_emit(&r2, &out, &len2, err, sizeof(err));
     ck_assert_msg(rc == 0, "%s: emit: %s", names[_i], err);
     same(buf, len, out, len2, "dump --json | encode", names[_i]);
     json_object_put(j);
     json_object_put(j2);
-    vmport_rec_free(&r);
-    vmport_rec_free(&r2);
+    vrec_free(&r);
+    vrec_free(&r2);
     free(out);
     free(buf);
 }
@@ -94,13 +94,13 @@ START_TEST(json_unknown_member_is_refused_by_name)
 {
     size_t len = 0;
     uint8_t *buf = golden_read("v2-busy.bin", &len);
-    struct vmport_rec r = parse_ok(buf, len, "v2-busy.bin"), r2;
-    json_object *j = vmport_rec_to_json(&r), *cfg, *ch;
+    struct vrec r = parse_ok(buf, len, "v2-busy.bin"), r2;
+    json_object *j = vrec_to_json(&r), *cfg, *ch;
     char err[256] = "";
 
     ck_assert(json_object_object_get_ex(j, "config", &cfg));
     json_object_object_add(cfg, "max_chanels", json_object_new_int(9));
-    ck_assert_int_eq(vmport_rec_from_json(j, &r2, err, sizeof(err)),
+    ck_assert_int_eq(vrec_from_json(j, &r2, err, sizeof(err)),
                      -EINVAL);
     ck_assert_msg(strstr(err, "config.max_chanels") != NULL,
                   "expected the error to name config.max_chanels, seen "
@@ -109,13 +109,13 @@ START_TEST(json_unknown_member_is_refused_by_name)
     ch = json_object_array_get_idx(json_object_object_get(j, "channels"), 0);
     json_object_object_add(json_object_object_get(ch, "send"), "pos",
                            json_object_new_int(1));
-    ck_assert_int_eq(vmport_rec_from_json(j, &r2, err, sizeof(err)),
+    ck_assert_int_eq(vrec_from_json(j, &r2, err, sizeof(err)),
                      -EINVAL);
     ck_assert_msg(strstr(err, "channel.send.pos") != NULL,
                   "expected the error to name channel.send.pos, seen \"%s\"",
                   err);
     json_object_put(j);
-    vmport_rec_free(&r);
+    vrec_free(&r);
     free(buf);
 }
 END_TEST
@@ -156,15 +156,15 @@ START_TEST(verify_names_field_and_offset)
 
     memcpy(buf + 32, &bad, 4);
     fix_crc(buf, len);
-    ck_assert_uint_ge(vmport_rec_verify(buf, len, note, &s), 1);
+    ck_assert_uint_ge(vrec_verify(buf, len, note, &s), 1);
     ck_assert_msg(s.first_off == 32 && !strcmp(s.first_field,
                                                "config.hwver"),
                   "%s: expected config.hwver at 32, seen %s at %u",
                   names[_i], s.first_field, s.first_off);
     memset(&s, 0, sizeof(s));
     buf[len - 1] ^= 1;
-    ck_assert_uint_ge(vmport_rec_verify(buf, len, note, &s), 2);
-    ck_assert_uint_eq(vmport_rec_verify(buf, len - 3, NULL, NULL), 1);
+    ck_assert_uint_ge(vrec_verify(buf, len, note, &s), 2);
+    ck_assert_uint_eq(vrec_verify(buf, len - 3, NULL, NULL), 1);
     free(buf);
 }
 END_TEST
@@ -173,31 +173,31 @@ START_TEST(convert_down_and_up_gives_loadable_records)
 {
     size_t len = 0, len2 = 0;
     uint8_t *buf = load_golden(_i, &len), *out;
-    struct vmport_rec r = parse_ok(buf, len, names[_i]);
+    struct vrec r = parse_ok(buf, len, names[_i]);
     bool fits;
     char err[256];
     int rc;
 
     fits = r.version == 1 ||
-           vmport_rec_convert(&r, 1, VMPORT_REC_REFUSE, err,
-                              sizeof(err)) == 0;
+           vrec_convert(&r, 1, VREC_REFUSE, err,
+                        sizeof(err)) == 0;
     if ( !fits )
     {
         ck_assert_msg(strstr(err, "version 1") != NULL, "refusal: %s", err);
-        rc = vmport_rec_convert(&r, 1, VMPORT_REC_CHECKPOINT, err,
-                                sizeof(err));
+        rc = vrec_convert(&r, 1, VREC_CHECKPOINT, err,
+                          sizeof(err));
         ck_assert_msg(rc == 0, "%s: checkpoint: %s", names[_i], err);
         ck_assert(r.flags & HVM_VMPORT_F_CHECKPOINT);
     }
-    rc = vmport_rec_emit(&r, &out, &len2, err, sizeof(err));
+    rc = vrec_emit(&r, &out, &len2, err, sizeof(err));
     ck_assert_msg(rc == 0, "%s: emit v1: %s", names[_i], err);
     free(out);
-    ck_assert_int_eq(vmport_rec_convert(&r, 2, VMPORT_REC_REFUSE, err,
-                                        sizeof(err)), 0);
-    rc = vmport_rec_emit(&r, &out, &len2, err, sizeof(err));
+    ck_assert_int_eq(vrec_convert(&r, 2, VREC_REFUSE, err,
+                                  sizeof(err)), 0);
+    rc = vrec_emit(&r, &out, &len2, err, sizeof(err));
     ck_assert_msg(rc == 0, "%s: emit v2: %s", names[_i], err);
     free(out);
-    vmport_rec_free(&r);
+    vrec_free(&r);
     free(buf);
 }
 END_TEST
@@ -206,22 +206,22 @@ START_TEST(guestinfo_edits_touch_only_their_key)
 {
     size_t len = 0, len2 = 0;
     uint8_t *buf = golden_read("v2-busy.bin", &len), *out;
-    struct vmport_rec r = parse_ok(buf, len, "v2-busy.bin");
-    const struct vmport_rec_gi *g;
+    struct vrec r = parse_ok(buf, len, "v2-busy.bin");
+    const struct vrec_gi *g;
     char err[256];
 
-    ck_assert_ptr_nonnull(vmport_rec_gi_get(&r, "GuestInfo.HostName"));
-    ck_assert_int_eq(vmport_rec_gi_set(&r, "guestinfo.new", "v", 1, err,
-                                       sizeof(err)), 0);
-    g = vmport_rec_gi_get(&r, "guestinfo.new");
+    ck_assert_ptr_nonnull(vrec_gi_get(&r, "GuestInfo.HostName"));
+    ck_assert_int_eq(vrec_gi_set(&r, "guestinfo.new", "v", 1, err,
+                                 sizeof(err)), 0);
+    g = vrec_gi_get(&r, "guestinfo.new");
     ck_assert_msg(g && g->vlen == 1 && g->val[0] == 'v', "set then get");
-    ck_assert_int_eq(vmport_rec_gi_set(&r, "nope", "v", 1, err,
-                                       sizeof(err)), -EINVAL);
-    ck_assert_int_eq(vmport_rec_gi_unset(&r, "guestinfo.new"), 0);
-    ck_assert_int_eq(vmport_rec_gi_unset(&r, "guestinfo.new"), -ENOENT);
-    ck_assert_int_eq(vmport_rec_emit(&r, &out, &len2, err, sizeof(err)), 0);
+    ck_assert_int_eq(vrec_gi_set(&r, "nope", "v", 1, err,
+                                 sizeof(err)), -EINVAL);
+    ck_assert_int_eq(vrec_gi_unset(&r, "guestinfo.new"), 0);
+    ck_assert_int_eq(vrec_gi_unset(&r, "guestinfo.new"), -ENOENT);
+    ck_assert_int_eq(vrec_emit(&r, &out, &len2, err, sizeof(err)), 0);
     same(buf, len, out, len2, "set+unset", "v2-busy.bin");
-    vmport_rec_free(&r);
+    vrec_free(&r);
     free(out);
     free(buf);
 }
@@ -232,20 +232,20 @@ START_TEST(guestinfo_set_of_a_key_sorting_first_keeps_the_others)
 {
     size_t len = 0;
     uint8_t *buf = golden_read("v2-busy.bin", &len);
-    struct vmport_rec r = parse_ok(buf, len, "v2-busy.bin");
-    const struct vmport_rec_gi *g;
+    struct vrec r = parse_ok(buf, len, "v2-busy.bin");
+    const struct vrec_gi *g;
     unsigned int before = r.nr_gi;
     char err[256];
 
     ck_assert_int_gt(before, 0);
-    ck_assert_int_eq(vmport_rec_gi_set(&r, "guestinfo.0", "first", 5, err,
-                                       sizeof(err)), 0);
+    ck_assert_int_eq(vrec_gi_set(&r, "guestinfo.0", "first", 5, err,
+                                 sizeof(err)), 0);
     ck_assert_uint_eq(r.nr_gi, before + 1);
-    g = vmport_rec_gi_get(&r, "guestinfo.0");
+    g = vrec_gi_get(&r, "guestinfo.0");
     ck_assert_msg(g && g->vlen == 5 && !memcmp(g->val, "first", 5),
                   "the new first key reads back its own value");
-    ck_assert_ptr_nonnull(vmport_rec_gi_get(&r, "GuestInfo.HostName"));
-    vmport_rec_free(&r);
+    ck_assert_ptr_nonnull(vrec_gi_get(&r, "GuestInfo.HostName"));
+    vrec_free(&r);
     free(buf);
 }
 END_TEST
@@ -254,14 +254,14 @@ START_TEST(trigger_queues_os_halt_for_toolbox)
 {
     size_t len = 0, len2 = 0;
     uint8_t *buf = golden_read("v2-busy.bin", &len), *out;
-    struct vmport_rec r = parse_ok(buf, len, "v2-busy.bin");
+    struct vrec r = parse_ok(buf, len, "v2-busy.bin");
     char err[256];
 
-    ck_assert_int_eq(vmport_rec_trigger(&r, 1, err, sizeof(err)), 0);
-    ck_assert_int_eq(vmport_rec_trigger(&r, 2, err, sizeof(err)), -EBUSY);
-    ck_assert_int_eq(vmport_rec_emit(&r, &out, &len2, err, sizeof(err)), 0);
+    ck_assert_int_eq(vrec_trigger(&r, 1, err, sizeof(err)), 0);
+    ck_assert_int_eq(vrec_trigger(&r, 2, err, sizeof(err)), -EBUSY);
+    ck_assert_int_eq(vrec_emit(&r, &out, &len2, err, sizeof(err)), 0);
     ck_assert_msg(memmem(out, len2, "OS_Halt", 8) != NULL, "OS_Halt queued");
-    vmport_rec_free(&r);
+    vrec_free(&r);
     free(out);
     free(buf);
 }

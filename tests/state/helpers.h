@@ -15,8 +15,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "vmport-state.h"
-#include "vs_format.h"
+#include <vmport-stream.h>
+#include <vmport-stream-format.h>
 
 #define SMALL_MEM (2ULL << 20)  /* 512 pfns less the VGA hole */
 
@@ -66,8 +66,8 @@ static inline int gen_fd(enum vs_kind kind, bool gz, uint64_t mem,
 
     if ( vmport_extra )
     {
-        /* An unknown-to-4.17 typecode carried opaquely (the walker only
-         * checks it when the VMPORT hook is set). */
+        /* An unknown-to-4.17 typecode carried opaquely (its contents
+         * are checked only by a checker registered for it). */
         o.extra = extra;
         o.extra_len = sizeof(extra);
         o.extra_type = 64;
@@ -132,6 +132,21 @@ static inline int pipe_fd(const struct bytes *b)
     }
     close(p[1]);
     return p[0];
+}
+
+/* Run the one test case of a program's suite; the exit status. */
+static inline int run_suite(const char *name, TCase *tc)
+{
+    Suite *s = suite_create(name);
+    SRunner *sr;
+    int failed;
+
+    suite_add_tcase(s, tc);
+    sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 static inline void reap(void)

@@ -1,16 +1,17 @@
 # Tests of the stream library and the vmport-state CLI: every
-# tests/state/test_*.c is one `check` program linked with $(VS_LIB);
+# tests/state/test_*.c is one `check` program linked with $(STREAM_LIB);
 # test_cli.sh drives the built program (and Debian's verify-stream-v2).
 
+$(call use,tools/libs/stream/module.mk)
+$(call use,tools/vmport-state/module.mk)
+
+CFLAGS.state-test = $(CFLAGS_BASE) $(STREAM_CPPFLAGS) $(CHECK_CFLAGS)
 STATE_SRCS := $(sort $(wildcard tests/state/test_*.c))
 STATE_BINS := $(patsubst tests/state/%.c,$(BUILD)/tests/state/%,$(STATE_SRCS))
-STATE_CFLAGS := $(VS_CFLAGS) $(shell pkg-config --cflags check 2>/dev/null)
-STATE_LIBS := $(shell pkg-config --libs check 2>/dev/null) $(VS_LIBS)
 
-$(BUILD)/tests/state/%: tests/state/%.c $(VS_LIB) tests/state/helpers.h
-	@mkdir -p $(dir $@)
-	$(CC) $(STATE_CFLAGS) -Itests/state $< $(VS_LIB) $(LDFLAGS_BASE) \
-	    $(STATE_LIBS) -o $@
+$(STATE_BINS): $(BUILD)/tests/state/%: \
+        $(BUILD)/obj/state-test/tests/state/%.o $(STREAM_LIB)
+	$(call link,$(CHECK_LIBS) $(STREAM_LIBS))
 
 .PHONY: check-state
 check-state: $(STATE_BINS) $(VS_BIN)
@@ -24,9 +25,11 @@ ALL_TARGETS += $(STATE_BINS)
 CHECK_TARGETS += check-state
 
 # make bench: tests/state/bench_state.c (ratios against cat and cp).
-$(BUILD)/tests/state/bench_state: tests/state/bench_state.c
-	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_BASE) $< $(LDFLAGS_BASE) -o $@
+CFLAGS.state-bench = $(CFLAGS_BASE)
+
+$(BUILD)/tests/state/bench_state: \
+        $(BUILD)/obj/state-bench/tests/state/bench_state.o
+	$(call link,)
 
 .PHONY: bench-state
 bench-state: $(BUILD)/tests/state/bench_state $(VS_BIN)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # vmport-state end to end: Debian's verify-stream-v2 accepts what the
 # writer produces, CLI round trips are byte-identical, failed edits leave
-# files untouched, dump --json | encode reproduces the record, live mode
+# files untouched, dump --json | encode reproduces the record, records
+# --json lists what the text listing lists, live mode
 # without Xen says so with exit 4.  Usage: test_cli.sh VMPORT-STATE WORKDIR
 set -u
 VS=$1
@@ -72,6 +73,24 @@ for f in g.hvm g.xl v1.xl g.xl.gz; do
     dd if="$W/plain" of="$W/rec.bin" bs=1 skip=$off count=$len 2>/dev/null
     "$VS" dump --json "$W/$f" | "$VS" encode - >"$W/enc.bin" || bad "encode $f"
     same "$W/rec.bin" "$W/enc.bin" "dump --json | encode of $f"
+done
+
+# records --json: one object per record, the listing's records, and a
+# body_offset past the descriptor (what vmport-stress reads).
+for f in g.xl g.xl.gz; do
+    "$VS" records --json "$W/$f" >"$W/rec.json" || bad "records --json $f"
+    "$VS" records "$W/$f" | grep -v '^stream:' >"$W/rec.txt"
+    python3 - "$W/rec.json" "$W/rec.txt" <<'PY' && ok || bad "records --json $f"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+text = open(sys.argv[2]).read().splitlines()
+assert len(recs) == len(text), (len(recs), len(text))
+for r, t in zip(recs, text):
+    assert int(t.split()[0], 16) == r["offset"], (t, r)
+    assert r["name"] in t.split() and "length %d" % r["length"] in " ".join(t.split()), (t, r)
+vm = [r for r in recs if r["level"] == "hvm" and r["name"] == "VMPORT"]
+assert len(vm) == 1 and vm[0]["body_offset"] == vm[0]["offset"] + 8, vm
+PY
 done
 
 # guestinfo edits, and a failed edit leaves the file untouched.

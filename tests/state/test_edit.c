@@ -152,10 +152,7 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("edit");
     TCase *tc = tcase_create("edit");
-    SRunner *sr;
-    int failed;
 
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, dropping_a_libxc_record_removes_exactly_its_bytes);
@@ -163,10 +160,5 @@ int main(void)
     tcase_add_test(tc,
         growing_an_hvm_record_changes_only_it_and_the_context_length);
     tcase_add_test(tc, inserting_before_the_hvm_end_adds_exactly_one_record);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite("edit", tc);
 }

@@ -264,10 +264,7 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("reject");
     TCase *tc = tcase_create("reject");
-    SRunner *sr;
-    int failed;
 
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, truncation_anywhere_is_rejected_with_an_offset,
@@ -278,10 +275,5 @@ int main(void)
                    unknown_mandatory_records_are_rejected_optional_ones_pass);
     tcase_add_test(tc, non_zero_padding_is_rejected_with_its_offset);
     tcase_add_test(tc, semantic_checks_name_field_and_offset);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite("reject", tc);
 }

@@ -171,10 +171,7 @@ END_TEST
 
 int main(void)
 {
-    Suite *s = suite_create("roundtrip");
     TCase *tc = tcase_create("roundtrip");
-    SRunner *sr;
-    int failed;
 
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, copy_with_no_edit_is_byte_identical_for_every_kind,
@@ -183,10 +180,5 @@ int main(void)
     tcase_add_loop_test(tc, gzip_input_is_read_and_copied_as_gzip, 0, 4);
     tcase_add_test(tc, hvm_state_writer_output_reads_back_the_same_context);
     tcase_add_test(tc, sparse_generator_leaves_holes_and_copy_keeps_them);
-    suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return run_suite("roundtrip", tc);
 }

@@ -20,7 +20,7 @@
 #include <shim.h>
 #include <asm/hvm/vmport.h>
 
-#include "../../xen/arch/x86/hvm/vmware/private.h"
+#include "vmware/private.h"
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))

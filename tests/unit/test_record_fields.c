@@ -10,7 +10,7 @@
 
 #include <xen/errno.h>
 
-#include "../record/states.h"
+#include "states.h"
 
 struct field_case {
     enum st_kind state;

@@ -8,8 +8,8 @@
 
 #include <asm/hvm/save.h>
 
-#include "../record/states.h"
-#include "../../xen/arch/x86/hvm/vmware/record.h"
+#include "states.h"
+#include "vmware/record.h"
 
 static domid_t next_domid = 100;
 

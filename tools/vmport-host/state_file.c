@@ -1,7 +1,7 @@
 /*
  * state_file.c: the domain's state as a libxc-format stream.
  *
- * --state-out writes a real libxc stream (through libvmport-state) whose
+ * --state-out writes a real libxc stream (through libvmport-stream) whose
  * HVM_CONTEXT holds HEADER (with the domain's TSC kHz in gtsc_khz), the
  * VMPORT record and END; --state-in reads any image the library reads
  * (xl save file, libxl or libxc stream, raw HVM context, gzip of those)
@@ -21,7 +21,7 @@
 #include <xen/hvm/save.h>
 
 #include <vmport-record.h>
-#include <vmport-state.h>
+#include <vmport-stream.h>
 
 #include "host.h"
 
@@ -122,7 +122,7 @@ static int load_vmport(struct host *h, const char *path, uint32_t off,
 {
     struct rec_where w = { path, off };
 
-    if ( vmport_rec_verify(body, blen, rec_problem, &w) )
+    if ( vrec_verify(body, blen, rec_problem, &w) )
         return -1;
     if ( host_dm_load(h->dm, body, blen) )
     {

@@ -27,6 +27,32 @@ bool cli_help(const struct cmd *c, int argc, char **argv)
     return false;
 }
 
+int cli_getopt(const struct cmd *c, int argc, char **argv,
+               const char *shortopts, const struct option *opts)
+{
+    int o;
+
+    opterr = 0;
+    o = getopt_long(argc, argv, shortopts, opts, NULL);
+    if ( o == '?' || o == ':' )
+    {
+        cli_usage_error(c, "unexpected '%s'", argv[optind - 1]);
+        return CLI_OPT_BAD;
+    }
+    return o;
+}
+
+int cli_target(const struct cmd *c, int nops, char **ops, const char **file,
+               const char *domain)
+{
+    if ( nops > 1 )
+        return cli_usage_error(c, "unexpected '%s'", ops[1]);
+    *file = nops ? ops[0] : NULL;
+    if ( !*file == !domain )
+        return cli_usage_error(c, "give FILE or --domain D");
+    return EXIT_OK;
+}
+
 int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 {
     va_list ap;
@@ -65,7 +91,7 @@ int cli_walk_file(const char *path, unsigned int flags, vs_visit_fn *fn,
 
     if ( fd < 0 )
         return EXIT_IO;
-    s = vs_open(fd, path, -1, flags | cli_stream_flags(), stderr);
+    s = cli_stream_open(fd, path, -1, flags | cli_stream_flags());
     if ( !s )
         rc = EXIT_IO;
     else
@@ -169,7 +195,7 @@ int cli_copy(const char *in, const char *out, vs_visit_fn *fn, void *opaque,
         rc = EXIT_IO;
         goto out;
     }
-    s = vs_open(ifd, in, ofd, flags | cli_stream_flags(), stderr);
+    s = cli_stream_open(ifd, in, ofd, flags | cli_stream_flags());
     if ( !s )
     {
         rc = EXIT_IO;

@@ -5,11 +5,12 @@
 #ifndef VS_CLI_H
 #define VS_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "lib/vmport-state.h"
+#include <vmport-stream.h>
 
 /* Exit codes (docs/vmport-state.1, EXIT STATUS). */
 enum {
@@ -34,6 +35,19 @@ extern const char *cli_prog;
 extern const struct cmd cmd_records, cmd_hvmctx, cmd_verify, cmd_dump,
     cmd_encode, cmd_guestinfo, cmd_trigger, cmd_enable, cmd_convert,
     cmd_diff, cmd_filter, cmd_gen;
+
+/*
+ * The next option of @c's command line: getopt_long over @opts, the
+ * command's table that declares each option once, and @shortopts.
+ * Returns the option's val (its argument in optarg); -1 once the options
+ * are done, GNU getopt having moved the operands to argv[optind..argc),
+ * so options may come before or after them ("--" ends the options); or
+ * CLI_OPT_BAD after a usage message for an unknown option or a missing
+ * argument (the command returns EXIT_USAGE).
+ */
+#define CLI_OPT_BAD (-2)
+int cli_getopt(const struct cmd *c, int argc, char **argv,
+               const char *shortopts, const struct option *opts);
 
 /* "--help" anywhere: print usage, return true. */
 bool cli_help(const struct cmd *c, int argc, char **argv);
@@ -66,7 +80,8 @@ int cli_rewrite(const char *file, vs_visit_fn *fn, void *opaque);
 int cli_copy(const char *in, const char *out, vs_visit_fn *fn, void *opaque,
              unsigned int flags);
 
-/* Live domains (live.c).  A domain name or number to its domid. */
+/* Live domains (live.c). */
+/* A domain name or number to its domid. */
 int live_domid(const char *domain, uint32_t *domid);
 int live_get_context(const char *domain, uint8_t **blob, uint32_t *len,
                      uint32_t *domid);
@@ -76,32 +91,45 @@ int live_edit_context(const char *domain, live_edit_fn *fn, void *opaque);
 /* Exit code for "does this domain's hypervisor have vmport?" */
 int live_check_vmport(const char *domain);
 
-/* VMPORT record glue (vmport.c). */
-void vmport_glue_init(void);
+/* The VMPORT record (cli_record.c). */
+/*
+ * Every stream the CLI walks is opened here: vs_open() with the record
+ * library's verifier registered as the VMPORT checker, problems on stderr.
+ */
+struct vs_stream *cli_stream_open(int in_fd, const char *name, int out_fd,
+                                  unsigned int flags);
 /* Find the VMPORT body inside an HVM blob: offset of its descriptor. */
-int vmport_find(const uint8_t *blob, uint32_t len, uint32_t *desc_off);
+int cli_rec_find(const uint8_t *blob, uint32_t len, uint32_t *desc_off);
 
-#endif
-
-/* Editing the VMPORT record of a file or a domain (vmport.c). */
-struct vmport_rec;
+/* Editing the VMPORT record of a file or a domain. */
+struct vrec;
 /* Returns an exit code; err explains a failure. */
-typedef int vmport_edit_fn(struct vmport_rec *r, void *opaque, char *err,
-                           size_t errlen);
-int vmport_edit_file(const char *file, vmport_edit_fn *fn, void *opaque);
+typedef int cli_rec_edit_fn(struct vrec *r, void *opaque, char *err,
+                            size_t errlen);
+/*
+ * The one edit of a record: parse @len bytes at @body (NULL: start from
+ * an empty record), apply @fn, emit into *@out (malloc()ed).  Returns -1
+ * if it does not parse, else @fn's exit code or EXIT_PROBLEMS if the
+ * result is refused; @err explains a failure.
+ */
+int cli_rec_rewrite(const uint8_t *body, uint32_t len, cli_rec_edit_fn *fn,
+                    void *opaque, uint8_t **out, size_t *outlen, char *err,
+                    size_t errlen);
+int cli_rec_edit_file(const char *file, cli_rec_edit_fn *fn, void *opaque);
 /* Load the record of FILE or a domain (read only). */
-int vmport_load(const char *file, const char *domain, struct vmport_rec *r);
-/* Parse "FILE | --domain D" from argv[first..]: returns exit code. */
-int cli_target(const struct cmd *c, int argc, char **argv, int first,
-               const char **file, const char **domain);
+int cli_rec_load(const char *file, const char *domain, struct vrec *r);
+/* "FILE | --domain D": the @nops operands @ops hold FILE unless there is a
+ * domain; returns an exit code. */
+int cli_target(const struct cmd *c, int nops, char **ops, const char **file,
+               const char *domain);
 /*
  * Edit the record in the HVM context of a domain that has not run yet
  * (enable), starting from an empty record if there is none.  A running
  * domain's guestinfo and triggers go through live_dmop.h instead.
  */
-int vmport_create_domain(const char *domain, vmport_edit_fn *fn,
-                         void *opaque);
-/* The limits a freshly enabled domain gets. */
-void vmport_default_config(struct vmport_rec *r, unsigned int hwver);
+int cli_rec_create_domain(const char *domain, cli_rec_edit_fn *fn,
+                          void *opaque);
 /* "foo" -> "guestinfo.foo"; a full key is kept.  Caller frees. */
-char *vmport_gi_key(const char *key);
+char *cli_gi_key(const char *key);
+
+#endif

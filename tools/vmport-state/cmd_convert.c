@@ -6,12 +6,14 @@ static int run(int argc, char **argv)
     struct convert_opts o;
     int rc;
 
-    if ( convert_parse_opts(&argc, argv, &o) )
-        return cli_usage_error(&cmd_convert, "bad --record-version or "
-                               "--policy");
-    if ( !o.version || argc != 3 )
+    rc = convert_parse_opts(&cmd_convert, argc, argv, &o,
+                            "bad --record-version or --policy");
+    if ( rc )
+        return rc;
+    if ( !o.version || argc - optind != 2 )
         return cli_usage_error(&cmd_convert, "expected --record-version N, "
                                "IN and OUT");
+    argv += optind - 1;
     rc = cli_copy(argv[1], argv[2], convert_visitor, &o, 0);
     if ( o.refused )
         return EXIT_REFUSED;

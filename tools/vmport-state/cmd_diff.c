@@ -11,7 +11,7 @@
 
 #include "cli.h"
 #include "hvmctx.h"
-#include "lib/vs_format.h"
+#include <vmport-stream-format.h>
 
 struct drec {
     enum vs_level level;
@@ -195,11 +195,15 @@ static int run(int argc, char **argv)
     unsigned int diffs;
     int rc;
 
-    if ( argc != 3 )
+    static const struct option opts[] = { { 0 } };
+
+    if ( cli_getopt(&cmd_diff, argc, argv, "", opts) != -1 )
+        return EXIT_USAGE;
+    if ( argc - optind != 2 )
         return cli_usage_error(&cmd_diff, "expected A and B");
-    rc = load(argv[1], &a);
+    rc = load(argv[optind], &a);
     if ( !rc )
-        rc = load(argv[2], &b);
+        rc = load(argv[optind + 1], &b);
     if ( !rc )
     {
         diffs = compare(&a, &b);

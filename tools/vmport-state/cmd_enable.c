@@ -11,9 +11,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "lib/vmport-record.h"
+#include <vmport-record.h>
 
-static int edit(struct vmport_rec *r, void *opaque, char *err,
+static int edit(struct vrec *r, void *opaque, char *err,
                 size_t errlen)
 {
     unsigned int hwver = *(unsigned int *)opaque;
@@ -26,35 +26,42 @@ static int edit(struct vmport_rec *r, void *opaque, char *err,
                r->config.hwver);
         return EXIT_OK;
     }
-    vmport_default_config(r, hwver);
+    vrec_default_config(r, hwver);
     printf("vmport enabled, hwver %u\n", hwver);
     return EXIT_OK;
 }
 
 static int run(int argc, char **argv)
 {
+    static const struct option opts[] = {
+        { "domain", required_argument, NULL, 'd' },
+        { "hwver", required_argument, NULL, 'h' },
+        { 0 }
+    };
     const char *domain = NULL;
     unsigned int hwver = 7;
-    int i;
+    char *end;
+    int o;
 
-    for ( i = 1; i < argc; i++ )
-    {
-        char *end;
-
-        if ( !strcmp(argv[i], "--domain") && i + 1 < argc )
-            domain = argv[++i];
-        else if ( !strcmp(argv[i], "--hwver") && i + 1 < argc )
+    while ( (o = cli_getopt(&cmd_enable, argc, argv, "", opts)) != -1 )
+        switch ( o )
         {
-            hwver = strtoul(argv[++i], &end, 0);
+        case 'd':
+            domain = optarg;
+            break;
+        case 'h':
+            hwver = strtoul(optarg, &end, 0);
             if ( *end || hwver < 1 || hwver > 255 )
                 return cli_usage_error(&cmd_enable, "--hwver is 1..255");
+            break;
+        default:
+            return EXIT_USAGE;
         }
-        else
-            return cli_usage_error(&cmd_enable, "unexpected '%s'", argv[i]);
-    }
+    if ( optind < argc )
+        return cli_usage_error(&cmd_enable, "unexpected '%s'", argv[optind]);
     if ( !domain )
         return cli_usage_error(&cmd_enable, "expected --domain D");
-    return vmport_create_domain(domain, edit, &hwver);
+    return cli_rec_create_domain(domain, edit, &hwver);
 }
 
 const struct cmd cmd_enable = {

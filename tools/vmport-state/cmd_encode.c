@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lib/vmport-record.h"
+#include <vmport-record.h>
 
 static int write_all(int fd, const uint8_t *p, size_t n)
 {
@@ -24,21 +24,29 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 
 static int run(int argc, char **argv)
 {
+    static const struct option opts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { 0 }
+    };
     const char *in = "-", *out = "-";
     struct json_object *j;
-    struct vmport_rec r;
+    struct vrec r;
     char err[256];
     uint8_t *buf;
     size_t len;
-    int i, fd, rc = EXIT_OK;
+    int o, fd, rc = EXIT_OK;
 
-    for ( i = 1; i < argc; i++ )
-        if ( !strcmp(argv[i], "-o") && i + 1 < argc )
-            out = argv[++i];
-        else if ( i == argc - 1 )
-            in = argv[i];
-        else
-            return cli_usage_error(&cmd_encode, "unexpected '%s'", argv[i]);
+    while ( (o = cli_getopt(&cmd_encode, argc, argv, "o:", opts)) != -1 )
+        switch ( o )
+        {
+        case 'o': out = optarg; break;
+        default: return EXIT_USAGE;
+        }
+    if ( argc - optind > 1 )
+        return cli_usage_error(&cmd_encode, "unexpected '%s'",
+                               argv[optind]);
+    if ( optind < argc )
+        in = argv[optind];
 
     j = strcmp(in, "-") ? json_object_from_file(in) :
         json_object_from_fd(STDIN_FILENO);
@@ -48,15 +56,15 @@ static int run(int argc, char **argv)
                 json_util_get_last_err());
         return EXIT_PROBLEMS;
     }
-    rc = vmport_rec_from_json(j, &r, err, sizeof(err));
+    rc = vrec_from_json(j, &r, err, sizeof(err));
     json_object_put(j);
     if ( rc )
     {
         fprintf(stderr, "vmport-state encode: %s: %s\n", in, err);
         return EXIT_PROBLEMS;
     }
-    rc = vmport_rec_emit(&r, &buf, &len, err, sizeof(err));
-    vmport_rec_free(&r);
+    rc = vrec_emit(&r, &buf, &len, err, sizeof(err));
+    vrec_free(&r);
     if ( rc )
     {
         fprintf(stderr, "vmport-state encode: %s: %s\n", in, err);
@@ -76,7 +84,7 @@ static int run(int argc, char **argv)
 const struct cmd cmd_encode = {
     .name = "encode",
     .summary = "turn `dump --json` output back into a binary VMPORT record",
-    .usage = "encode [JSON|-] [-o OUT]\n\n"
+    .usage = "encode [JSON|-] [-o|--output OUT]\n\n"
              "Writes the record body (what follows the HVM descriptor).\n"
              "`dump --json FILE | encode` reproduces the record byte for\n"
              "byte.",

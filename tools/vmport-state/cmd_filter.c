@@ -14,10 +14,13 @@ static int run(int argc, char **argv)
     struct vs_stream *s;
     int rc;
 
-    if ( convert_parse_opts(&argc, argv, &o) || argc != 1 )
+    rc = convert_parse_opts(&cmd_filter, argc, argv, &o, "bad arguments");
+    if ( rc )
+        return rc;
+    if ( optind < argc )
         return cli_usage_error(&cmd_filter, "bad arguments");
-    s = vs_open(STDIN_FILENO, "stdin", STDOUT_FILENO, VS_OPEN_PASS_TRAILING,
-                stderr);
+    s = cli_stream_open(STDIN_FILENO, "stdin", STDOUT_FILENO,
+                        VS_OPEN_PASS_TRAILING);
     if ( !s )
         return EXIT_IO;
     rc = vs_walk(s, convert_visitor, &o);

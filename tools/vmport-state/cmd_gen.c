@@ -8,35 +8,30 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lib/vmport-record.h"
+#include <vmport-record.h>
 
 /* A version-2 VMPORT record with a config and two guestinfo keys. */
 static int default_vmport(uint8_t **buf, size_t *len)
 {
     static const char v1[] = "vmport-gen", v2[] = "10.0.0.2";
-    struct vmport_rec r;
+    struct vrec r;
     char err[256];
     int rc;
 
-    vmport_rec_init(&r);
-    r.config.hwver = 7;
-    r.config.flags = HVM_VMPORT_CFG_HB;
-    r.config.max_channels = 8;
-    r.config.gi_key_max = 128;
+    vrec_init(&r);
+    vrec_default_config(&r, 7);
+    /* The generated record has smaller guestinfo limits. */
     r.config.gi_value_max = 4096;
     r.config.gi_max_keys = 64;
     r.config.gi_total_max = 65536;
-    r.config.tclo_queue_max = 8;
-    r.config.idle_timeout_ms = 60000;
-    r.config.trigger_timeout_ms = 30000;
-    rc = vmport_rec_gi_set(&r, "guestinfo.hostname", v1, strlen(v1), err,
-                           sizeof(err)) ||
-         vmport_rec_gi_set(&r, "guestinfo.ip", v2, strlen(v2), err,
-                           sizeof(err)) ||
-         vmport_rec_emit(&r, buf, len, err, sizeof(err));
+    rc = vrec_gi_set(&r, "guestinfo.hostname", v1, strlen(v1), err,
+                     sizeof(err)) ||
+         vrec_gi_set(&r, "guestinfo.ip", v2, strlen(v2), err,
+                     sizeof(err)) ||
+         vrec_emit(&r, buf, len, err, sizeof(err));
     if ( rc )
         fprintf(stderr, "vmport-state gen: VMPORT record: %s\n", err);
-    vmport_rec_free(&r);
+    vrec_free(&r);
     return rc ? -1 : 0;
 }
 
@@ -56,53 +51,65 @@ static int parse_kind(const char *s, enum vs_kind *k)
 
 static int run(int argc, char **argv)
 {
-    struct vs_gen_opts o = { .kind = VS_KIND_XL, .vcpus = 2,
+    static const struct option opts[] = {
+        { "kind", required_argument, NULL, 'k' },
+        { "gzip", no_argument, NULL, 'z' },
+        { "sparse", no_argument, NULL, 's' },
+        { "vmport", no_argument, NULL, 'v' },
+        { "vcpus", required_argument, NULL, 'c' },
+        { "mem-mib", required_argument, NULL, 'm' },
+        { 0 }
+    };
+    struct vs_gen_opts g = { .kind = VS_KIND_XL, .vcpus = 2,
                              .mem_bytes = 64ULL << 20 };
     const char *out = NULL;
     uint8_t *vm = NULL;
     size_t vmlen = 0;
-    int i, fd, rc;
+    bool vmport = false;
+    char *end;
+    int o, fd, rc;
 
-    for ( i = 1; i < argc; i++ )
-    {
-        char *end;
-
-        if ( !strcmp(argv[i], "--kind") && i + 1 < argc )
+    while ( (o = cli_getopt(&cmd_gen, argc, argv, "", opts)) != -1 )
+        switch ( o )
         {
-            if ( parse_kind(argv[++i], &o.kind) )
-                return cli_usage_error(&cmd_gen, "bad kind '%s'", argv[i]);
-        }
-        else if ( !strcmp(argv[i], "--gzip") )
-            o.gzip = true;
-        else if ( !strcmp(argv[i], "--sparse") )
-            o.sparse_file = true;
-        else if ( !strcmp(argv[i], "--vmport") )
-        {
-            if ( !vm && default_vmport(&vm, &vmlen) )
-                return EXIT_PROBLEMS;
-        }
-        else if ( !strcmp(argv[i], "--vcpus") && i + 1 < argc )
-        {
-            o.vcpus = strtoul(argv[++i], &end, 0);
-            if ( *end || !o.vcpus || o.vcpus > 128 )
+        case 'k':
+            if ( parse_kind(optarg, &g.kind) )
+                return cli_usage_error(&cmd_gen, "bad kind '%s'", optarg);
+            break;
+        case 'z':
+            g.gzip = true;
+            break;
+        case 's':
+            g.sparse_file = true;
+            break;
+        case 'v':
+            vmport = true;
+            break;
+        case 'c':
+            g.vcpus = strtoul(optarg, &end, 0);
+            if ( *end || !g.vcpus || g.vcpus > 128 )
                 return cli_usage_error(&cmd_gen, "bad --vcpus");
-        }
-        else if ( !strcmp(argv[i], "--mem-mib") && i + 1 < argc )
-        {
-            o.mem_bytes = strtoull(argv[++i], &end, 0) << 20;
+            break;
+        case 'm':
+            g.mem_bytes = strtoull(optarg, &end, 0) << 20;
             if ( *end )
                 return cli_usage_error(&cmd_gen, "bad --mem-mib");
+            break;
+        default:
+            return EXIT_USAGE;
         }
-        else if ( !out && argv[i][0] != '-' )
-            out = argv[i];
-        else
-            return cli_usage_error(&cmd_gen, "unexpected '%s'", argv[i]);
-    }
+    if ( argc - optind > 1 )
+        return cli_usage_error(&cmd_gen, "unexpected '%s'",
+                               argv[optind + 1]);
+    if ( optind < argc )
+        out = argv[optind];
     if ( !out )
         return cli_usage_error(&cmd_gen, "expected OUT");
-    o.extra = vm;
-    o.extra_len = vmlen;
-    o.extra_type = HVM_SAVE_CODE_VMPORT;
+    if ( vmport && default_vmport(&vm, &vmlen) )
+        return EXIT_PROBLEMS;
+    g.extra = vm;
+    g.extra_len = vmlen;
+    g.extra_type = HVM_SAVE_CODE_VMPORT;
     fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if ( fd < 0 )
     {
@@ -110,7 +117,7 @@ static int run(int argc, char **argv)
         free(vm);
         return EXIT_IO;
     }
-    rc = vs_gen_image(fd, &o) || fsync(fd) ? EXIT_IO : EXIT_OK;
+    rc = vs_gen_image(fd, &g) || fsync(fd) ? EXIT_IO : EXIT_OK;
     if ( rc )
         fprintf(stderr, "vmport-state gen: writing %s failed\n", out);
     close(fd);

@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "lib/vmport-record.h"
 #include "live_dmop.h"
+#include <vmport-record.h>
 
 struct gi_op {
     const char *action;
@@ -18,27 +18,27 @@ struct gi_op {
     const char *value;
 };
 
-static int edit(struct vmport_rec *r, void *opaque, char *err,
+static int edit(struct vrec *r, void *opaque, char *err,
                 size_t errlen)
 {
     struct gi_op *op = opaque;
     int rc;
 
     if ( !strcmp(op->action, "set") )
-        rc = vmport_rec_gi_set(r, op->key, op->value, strlen(op->value),
-                               err, errlen);
+        rc = vrec_gi_set(r, op->key, op->value, strlen(op->value),
+                         err, errlen);
     else
     {
-        rc = vmport_rec_gi_unset(r, op->key);
+        rc = vrec_gi_unset(r, op->key);
         if ( rc == -ENOENT )
             snprintf(err, errlen, "%s: no such key", op->key);
     }
     return rc ? EXIT_PROBLEMS : EXIT_OK;
 }
 
-static int show(const struct vmport_rec *r, struct gi_op *op)
+static int show(const struct vrec *r, struct gi_op *op)
 {
-    const struct vmport_rec_gi *g;
+    const struct vrec_gi *g;
     unsigned int i;
 
     if ( !strcmp(op->action, "list") )
@@ -51,7 +51,7 @@ static int show(const struct vmport_rec *r, struct gi_op *op)
         }
         return EXIT_OK;
     }
-    g = vmport_rec_gi_get(r, op->key);
+    g = vrec_gi_get(r, op->key);
     if ( !g )
     {
         fprintf(stderr, "vmport-state guestinfo: %s: no such key\n",
@@ -96,26 +96,34 @@ static int run_domain(const char *domain, const struct gi_op *op)
 
 static int run(int argc, char **argv)
 {
+    static const struct option opts[] = {
+        { "domain", required_argument, NULL, 'd' },
+        { 0 }
+    };
     struct gi_op op = { 0 };
-    const char *file = NULL, *domain = NULL, *pos[3];
-    unsigned int npos = 0, need;
-    struct vmport_rec r;
-    int i, rc;
+    const char *file = NULL, *domain = NULL;
+    char **pos;
+    unsigned int npos, need;
+    struct vrec r;
+    int i, o, rc;
 
-    if ( argc < 2 )
+    while ( (o = cli_getopt(&cmd_guestinfo, argc, argv, "", opts)) != -1 )
+        switch ( o )
+        {
+        case 'd': domain = optarg; break;
+        default: return EXIT_USAGE;
+        }
+    if ( optind == argc )
         return cli_usage_error(&cmd_guestinfo, "expected an action");
-    op.action = argv[1];
+    op.action = argv[optind];
     if ( strcmp(op.action, "list") && strcmp(op.action, "get") &&
          strcmp(op.action, "set") && strcmp(op.action, "unset") )
         return cli_usage_error(&cmd_guestinfo, "unknown action '%s'",
                                op.action);
-    for ( i = 2; i < argc; i++ )
-        if ( !strcmp(argv[i], "--domain") && i + 1 < argc )
-            domain = argv[++i];
-        else if ( npos < 3 )
-            pos[npos++] = argv[i];
-        else
-            return cli_usage_error(&cmd_guestinfo, "too many arguments");
+    pos = argv + optind + 1;
+    npos = argc - optind - 1;
+    if ( npos > 3 )
+        return cli_usage_error(&cmd_guestinfo, "too many arguments");
     need = (domain ? 0 : 1) + (!strcmp(op.action, "list") ? 0 :
                                !strcmp(op.action, "set") ? 2 : 1);
     if ( npos != need )
@@ -124,7 +132,7 @@ static int run(int argc, char **argv)
     if ( !domain )
         file = pos[i++];
     if ( strcmp(op.action, "list") &&
-         !(op.key = vmport_gi_key(pos[i++])) )
+         !(op.key = cli_gi_key(pos[i++])) )
         return EXIT_IO;
     if ( !strcmp(op.action, "set") )
         op.value = pos[i];
@@ -133,15 +141,15 @@ static int run(int argc, char **argv)
         rc = run_domain(domain, &op);
     else if ( !strcmp(op.action, "list") || !strcmp(op.action, "get") )
     {
-        rc = vmport_load(file, NULL, &r);
+        rc = cli_rec_load(file, NULL, &r);
         if ( !rc )
         {
             rc = show(&r, &op);
-            vmport_rec_free(&r);
+            vrec_free(&r);
         }
     }
     else
-        rc = vmport_edit_file(file, edit, &op);
+        rc = cli_rec_edit_file(file, edit, &op);
     free(op.key);
     return rc;
 }
@@ -153,9 +161,10 @@ const struct cmd cmd_guestinfo = {
              "       vmport-state guestinfo get FILE | --domain D KEY\n"
              "       vmport-state guestinfo set FILE | --domain D KEY VALUE\n"
              "       vmport-state guestinfo unset FILE | --domain D KEY\n\n"
-             "KEY is guestinfo.NAME or NAME.  A FILE is rewritten through a\n"
-             "temporary in its directory, fsync and rename; on any error it\n"
-             "is left untouched.  Unchanged bulk data is copied by the\n"
+             "KEY is guestinfo.NAME or NAME (`--` before a VALUE that\n"
+             "starts with `-`).  A FILE is rewritten through a temporary in\n"
+             "its directory, fsync and rename; on any error it is left\n"
+             "untouched.  Unchanged bulk data is copied by the\n"
              "kernel (copy_file_range), holes stay holes.  A running domain\n"
              "is read and written through XEN_DMOP_vmport while it runs.",
     .run = run,

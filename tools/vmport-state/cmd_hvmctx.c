@@ -8,28 +8,29 @@
 
 static int run(int argc, char **argv)
 {
-    const char *file = NULL, *domain = NULL;
+    static const struct option opts[] = {
+        { "domain", required_argument, NULL, 'd' },
+        { "json", no_argument, NULL, 'j' },
+        { 0 }
+    };
+    const char *file, *domain = NULL;
     bool json = false;
     uint8_t *blob = NULL;
     uint32_t len;
     char who[256];
-    int i, rc;
+    int o, rc;
 
-    for ( i = 1; i < argc; i++ )
-    {
-        if ( !strcmp(argv[i], "--json") )
-            json = true;
-        else if ( !strcmp(argv[i], "--domain") && i + 1 < argc )
-            domain = argv[++i];
-        else if ( !file && argv[i][0] != '-' )
-            file = argv[i];
-        else if ( !file && !strcmp(argv[i], "-") )
-            file = argv[i];
-        else
-            return cli_usage_error(&cmd_hvmctx, "unexpected '%s'", argv[i]);
-    }
-    if ( !file == !domain )
-        return cli_usage_error(&cmd_hvmctx, "give FILE or --domain D");
+    while ( (o = cli_getopt(&cmd_hvmctx, argc, argv, "", opts)) != -1 )
+        switch ( o )
+        {
+        case 'd': domain = optarg; break;
+        case 'j': json = true; break;
+        default: return EXIT_USAGE;
+        }
+    rc = cli_target(&cmd_hvmctx, argc - optind, argv + optind, &file,
+                    domain);
+    if ( rc )
+        return rc;
     rc = cli_load_context(file, domain, &blob, &len, who, sizeof(who));
     if ( rc )
         return rc;
@@ -43,7 +44,7 @@ static int run(int argc, char **argv)
         {
             printf("%s\n", json_object_to_json_string_ext(o,
                        JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-                   JSON_C_TO_STRING_NOSLASHESCAPE));
+                       JSON_C_TO_STRING_NOSLASHESCAPE));
             json_object_put(o);
         }
     }

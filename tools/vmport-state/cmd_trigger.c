@@ -9,18 +9,18 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lib/vmport-record.h"
 #include "live_dmop.h"
+#include <vmport-record.h>
 
 static const char *const state_names[] = {
     "none", "queued", "sent", "acknowledged", "done", "failed", "timed out",
 };
 
-static int edit(struct vmport_rec *r, void *opaque, char *err,
+static int edit(struct vrec *r, void *opaque, char *err,
                 size_t errlen)
 {
     unsigned int op = *(unsigned int *)opaque;
-    int rc = vmport_rec_trigger(r, op, err, errlen);
+    int rc = vrec_trigger(r, op, err, errlen);
 
     if ( rc == -EOPNOTSUPP )
         return EXIT_REFUSED;
@@ -57,29 +57,38 @@ static int follow(const char *domain, unsigned int wait)
 
 static int run(int argc, char **argv)
 {
-    const char *file, *domain;
+    static const struct option opts[] = {
+        { "domain", required_argument, NULL, 'd' },
+        { "wait", required_argument, NULL, 'w' },
+        { 0 }
+    };
+    const char *file, *domain = NULL;
     unsigned int op, wait = 30;
-    int i, n = 1, rc;
+    int o, rc;
 
-    if ( argc < 2 )
+    while ( (o = cli_getopt(&cmd_trigger, argc, argv, "", opts)) != -1 )
+        switch ( o )
+        {
+        case 'd': domain = optarg; break;
+        case 'w': wait = strtoul(optarg, NULL, 0); break;
+        default: return EXIT_USAGE;
+        }
+    if ( optind == argc )
         return cli_usage_error(&cmd_trigger, "expected poweroff|reboot");
-    if ( !strcmp(argv[1], "poweroff") )
-        op = 1;
-    else if ( !strcmp(argv[1], "reboot") )
-        op = 2;
+    if ( !strcmp(argv[optind], "poweroff") )
+        op = LIVE_TRIGGER_HALT;
+    else if ( !strcmp(argv[optind], "reboot") )
+        op = LIVE_TRIGGER_REBOOT;
     else
         return cli_usage_error(&cmd_trigger, "unknown operation '%s'",
-                               argv[1]);
-    for ( i = 2; i < argc; i++ )
-        if ( !strcmp(argv[i], "--wait") && i + 1 < argc )
-            wait = strtoul(argv[++i], NULL, 0);
-        else
-            argv[++n] = argv[i];
-    rc = cli_target(&cmd_trigger, n + 1, argv, 2, &file, &domain);
+                               argv[optind]);
+    optind++;
+    rc = cli_target(&cmd_trigger, argc - optind, argv + optind, &file,
+                    domain);
     if ( rc )
         return rc;
     if ( !domain )
-        return vmport_edit_file(file, edit, &op);
+        return cli_rec_edit_file(file, edit, &op);
     rc = live_trigger(domain, op);
     return rc ? rc : follow(domain, wait);
 }

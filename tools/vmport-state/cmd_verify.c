@@ -38,11 +38,15 @@ static void summary(struct vs_stream *s, int rc, void *opaque)
 
 static int run(int argc, char **argv)
 {
-    struct tally t = { .path = argv[1] };
+    static const struct option opts[] = { { 0 } };
+    struct tally t;
 
-    if ( argc != 2 )
+    if ( cli_getopt(&cmd_verify, argc, argv, "", opts) != -1 )
+        return EXIT_USAGE;
+    if ( argc - optind != 1 )
         return cli_usage_error(&cmd_verify, "expected one FILE");
-    return cli_walk_file(argv[1], 0, count_record, &t, summary);
+    t = (struct tally){ .path = argv[optind] };
+    return cli_walk_file(argv[optind], 0, count_record, &t, summary);
 }
 
 const struct cmd cmd_verify = {

@@ -1,19 +1,28 @@
 /*
  * convert.c: the VMPORT conversion visitor shared by `convert` and
- * `filter`: every VMPORT record is checked (the walker's hook) and, with
+ * `filter`: every VMPORT record is checked (the stream's VMPORT checker,
+ * cli_stream_open()) and, with
  * a target version, converted; every other byte is copied unchanged.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "convert.h"
-#include "lib/vmport-record.h"
+#include <vmport-record.h>
+
+static int convert(struct vrec *r, void *opaque, char *err, size_t errlen)
+{
+    struct convert_opts *o = opaque;
+    int rc = vrec_convert(r, o->version, o->policy, err, errlen);
+
+    o->refused = rc == -EOPNOTSUPP;
+    return rc ? EXIT_PROBLEMS : EXIT_OK;
+}
 
 int convert_visitor(struct vs_stream *s, const struct vs_rec *rec,
                     void *opaque)
 {
     struct convert_opts *o = opaque;
-    struct vmport_rec r;
     char err[256] = "";
     uint8_t *buf;
     size_t len;
@@ -24,18 +33,12 @@ int convert_visitor(struct vs_stream *s, const struct vs_rec *rec,
     o->records++;
     if ( !o->version )
         return VS_KEEP;
-    if ( vmport_rec_parse(rec->body, rec->length, &r, NULL, NULL) )
-    {
-        /* Already reported by the walker's VMPORT check. */
-        return VS_KEEP;
-    }
-    rc = vmport_rec_convert(&r, o->version, o->policy, err, sizeof(err));
-    if ( !rc )
-        rc = vmport_rec_emit(&r, &buf, &len, err, sizeof(err));
-    vmport_rec_free(&r);
+    rc = cli_rec_rewrite(rec->body, rec->length, convert, o, &buf, &len, err,
+                         sizeof(err));
+    if ( rc < 0 )
+        return VS_KEEP;     /* invalid: reported by the VMPORT checker */
     if ( rc )
     {
-        o->refused = rc == -EOPNOTSUPP;
         vs_report(s, rec->offset, "hvm: VMPORT: cannot convert to record "
                   "version %u: %s", o->version, err);
         return -1;
@@ -45,36 +48,38 @@ int convert_visitor(struct vs_stream *s, const struct vs_rec *rec,
     return rc ? -1 : VS_KEEP;
 }
 
-int convert_parse_opts(int *argc, char **argv, struct convert_opts *o)
+int convert_parse_opts(const struct cmd *c, int argc, char **argv,
+                       struct convert_opts *o, const char *bad_value)
 {
-    int i, n = 0;
+    static const struct option opts[] = {
+        { "record-version", required_argument, NULL, 'r' },
+        { "policy", required_argument, NULL, 'p' },
+        { 0 }
+    };
+    char *end;
+    int opt;
 
     memset(o, 0, sizeof(*o));
-    o->policy = VMPORT_REC_REFUSE;
-    for ( i = 1; i < *argc; i++ )
-    {
-        if ( !strcmp(argv[i], "--record-version") && i + 1 < *argc )
+    o->policy = VREC_REFUSE;
+    while ( (opt = cli_getopt(c, argc, argv, "", opts)) != -1 )
+        switch ( opt )
         {
-            char *end;
-
-            o->version = strtoul(argv[++i], &end, 0);
+        case 'r':
+            o->version = strtoul(optarg, &end, 0);
             if ( *end || o->version < HVM_VMPORT_VERSION_1 ||
                  o->version > HVM_VMPORT_VERSION_CURRENT )
-                return -1;
-        }
-        else if ( !strcmp(argv[i], "--policy") && i + 1 < *argc )
-        {
-            i++;
-            if ( !strcmp(argv[i], "refuse") )
-                o->policy = VMPORT_REC_REFUSE;
-            else if ( !strcmp(argv[i], "checkpoint") )
-                o->policy = VMPORT_REC_CHECKPOINT;
+                return cli_usage_error(c, "%s", bad_value);
+            break;
+        case 'p':
+            if ( !strcmp(optarg, "refuse") )
+                o->policy = VREC_REFUSE;
+            else if ( !strcmp(optarg, "checkpoint") )
+                o->policy = VREC_CHECKPOINT;
             else
-                return -1;
+                return cli_usage_error(c, "%s", bad_value);
+            break;
+        default:
+            return EXIT_USAGE;
         }
-        else
-            argv[++n] = argv[i];
-    }
-    *argc = n + 1;
-    return 0;
+    return EXIT_OK;
 }

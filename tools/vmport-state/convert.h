@@ -8,13 +8,18 @@
 
 struct convert_opts {
     unsigned int version;       /* 0: validate only */
-    unsigned int policy;        /* enum vmport_rec_policy */
+    unsigned int policy;        /* enum vrec_policy */
     unsigned int records;
     bool refused;
 };
 
 vs_visit_fn convert_visitor;
-/* Take --record-version and --policy out of argv; -1 if malformed. */
-int convert_parse_opts(int *argc, char **argv, struct convert_opts *o);
+/*
+ * --record-version N and --policy P, the options `convert` and `filter`
+ * share, with cli_getopt(): EXIT_OK with the operands at argv[optind..],
+ * EXIT_USAGE after a message (@bad_value: what to say of a bad value).
+ */
+int convert_parse_opts(const struct cmd *c, int argc, char **argv,
+                       struct convert_opts *o, const char *bad_value);
 
 #endif

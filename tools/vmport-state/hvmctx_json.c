@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "hvmctx.h"
-#include "lib/vmport-state.h"
-#include "lib/vs_format.h"
+#include <vmport-stream.h>
+#include <vmport-stream-format.h>
 
 struct fld {
     const char *name;

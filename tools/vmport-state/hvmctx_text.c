@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "hvmctx.h"
-#include "lib/vs_format.h"
+#include <vmport-stream-format.h>
 
 #define GET(type, v) \
     type v; \

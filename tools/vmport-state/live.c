@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "lib/vmport-record.h"
+#include <vmport-record.h>
 
 /* The entry points used, resolved at run time. */
 static struct {

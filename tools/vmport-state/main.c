@@ -38,7 +38,6 @@ int main(int argc, char **argv)
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
-    vmport_glue_init();
     for ( i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++ )
         if ( !strcmp(argv[1], cmds[i]->name) )
         {

@@ -863,6 +863,102 @@ int vmport_rec_w_finish(struct vmport_rec_writer *w, uint32_t *len)
     return w->rc;
 }
 
+/* ---- Sections ----------------------------------------------------------- */
+
+void vmport_rec_w_fixed(struct vmport_rec_writer *w, uint16_t type,
+                        const void *p, uint32_t len)
+{
+    vmport_rec_w_section(w, type, vmport_rec_sect_flags(type));
+    vmport_rec_w_put(w, p, len);
+    vmport_rec_w_end_section(w);
+}
+
+void vmport_rec_w_channel(struct vmport_rec_writer *w,
+                          const struct hvm_vmport_channel *ch,
+                          const uint8_t *send, const uint8_t *recv)
+{
+    vmport_rec_w_section(w, HVM_VMPORT_SECT_CHANNEL,
+                         vmport_rec_sect_flags(HVM_VMPORT_SECT_CHANNEL));
+    vmport_rec_w_put(w, ch, sizeof(*ch));
+    vmport_rec_w_put(w, send, ch->send_pos);
+    vmport_rec_w_pad(w);
+    vmport_rec_w_put(w, recv, ch->recv_size);
+    vmport_rec_w_end_section(w);
+}
+
+void vmport_rec_w_gi_begin(struct vmport_rec_writer *w, uint32_t count,
+                           uint32_t bytes)
+{
+    struct hvm_vmport_guestinfo g = { .count = count, .bytes = bytes };
+
+    vmport_rec_w_section(w, HVM_VMPORT_SECT_GUESTINFO,
+                         vmport_rec_sect_flags(HVM_VMPORT_SECT_GUESTINFO));
+    vmport_rec_w_put(w, &g, sizeof(g));
+}
+
+void vmport_rec_w_gi_entry(struct vmport_rec_writer *w, const void *key,
+                           uint32_t klen, const void *val, uint32_t vlen)
+{
+    struct hvm_vmport_gi_entry e = { .klen = klen, .vlen = vlen };
+
+    vmport_rec_w_put(w, &e, sizeof(e));
+    vmport_rec_w_put(w, key, klen);
+    vmport_rec_w_put(w, val, vlen);
+    vmport_rec_w_pad(w);
+}
+
+void vmport_rec_w_app_begin(struct vmport_rec_writer *w,
+                            const struct hvm_vmport_tclo_app *a)
+{
+    vmport_rec_w_section(w, HVM_VMPORT_SECT_TCLO_APP,
+                         vmport_rec_sect_flags(HVM_VMPORT_SECT_TCLO_APP));
+    vmport_rec_w_put(w, a, sizeof(*a));
+}
+
+void vmport_rec_w_cmd(struct vmport_rec_writer *w, uint8_t kind,
+                      const void *data, uint32_t len)
+{
+    struct hvm_vmport_tclo_cmd c = { .len = len, .kind = kind };
+
+    vmport_rec_w_put(w, &c, sizeof(c));
+    vmport_rec_w_put(w, data, len);
+    vmport_rec_w_pad(w);
+}
+
+/* ---- Version 1 ---------------------------------------------------------- */
+
+bool vmport_rec_ch_v1_misfit(const struct hvm_vmport_channel *ch)
+{
+    return ch->send_state != HVM_VMPORT_SEND_NONE ||
+           ch->recv_state > HVM_VMPORT_RECV_READY;
+}
+
+void vmport_rec_ch_checkpoint(struct hvm_vmport_channel *ch)
+{
+    if ( !vmport_rec_ch_v1_misfit(ch) )
+        return;
+    ch->send_state = HVM_VMPORT_SEND_NONE;
+    ch->send_size = ch->send_pos = 0;
+    if ( ch->recv_state > HVM_VMPORT_RECV_READY )
+    {
+        ch->recv_pos = 0;
+        ch->recv_state = HVM_VMPORT_RECV_READY;
+        if ( (ch->flags & HVM_VMPORT_CH_RECV_TCLO_CMD) &&
+             ch->app != HVM_VMPORT_NO_APP )
+        {
+            ch->recv_state = HVM_VMPORT_RECV_NONE;
+            ch->recv_size = 0;
+            ch->flags &= ~HVM_VMPORT_CH_RECV_TCLO_CMD;
+        }
+    }
+    ch->flags |= HVM_VMPORT_CH_CHECKPOINTED;
+}
+
+uint8_t vmport_rec_cmd_kind_v1(uint8_t kind)
+{
+    return kind == HVM_VMPORT_CMD_POWER ? HVM_VMPORT_CMD_OTHER : kind;
+}
+
 /*
  * Local variables:
  * mode: C

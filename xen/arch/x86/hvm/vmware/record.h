@@ -5,8 +5,10 @@
  * public/arch-x86/hvm/vmporttype.h and the rules of docs/vmport-record.md,
  * and hands each valid item to a visitor; the writer lays items out.  Like
  * xen/lib/x86/, this file and record.c build both inside Xen and in the
- * tools (tools/vmport-state/lib), so the hypervisor loader, the offline
- * verifier and the fuzzers share one implementation of every check.
+ * tools (the record library, tools/libs/record, compiles record.c from
+ * here and includes this header as <vmware/record.h>), so the hypervisor
+ * loader, the offline verifier and the fuzzers share one implementation of
+ * every check, and every writer one layout.
  */
 
 #ifndef __X86_HVM_VMWARE_RECORD_H__
@@ -36,6 +38,30 @@ static inline uint32_t vmport_crc32(uint32_t crc, const void *buf,
 {
     return crc32(crc, buf, len);
 }
+/*
+ * In the tools this code is part of the record library and carries its
+ * prefix, so a program that links the hypervisor's build of it too
+ * (vmport-host runs the device model) has one of each, not two objects
+ * defining the same symbols.
+ */
+# define vmport_rec_bounds          vrec_bounds
+# define vmport_rec_walk            vrec_walk
+# define vmport_rec_sect_flags      vrec_sect_flags
+# define vmport_rec_w_init          vrec_w_init
+# define vmport_rec_w_section       vrec_w_section
+# define vmport_rec_w_put           vrec_w_put
+# define vmport_rec_w_pad           vrec_w_pad
+# define vmport_rec_w_end_section   vrec_w_end_section
+# define vmport_rec_w_finish        vrec_w_finish
+# define vmport_rec_w_fixed         vrec_w_fixed
+# define vmport_rec_w_channel       vrec_w_channel
+# define vmport_rec_w_gi_begin      vrec_w_gi_begin
+# define vmport_rec_w_gi_entry      vrec_w_gi_entry
+# define vmport_rec_w_app_begin     vrec_w_app_begin
+# define vmport_rec_w_cmd           vrec_w_cmd
+# define vmport_rec_ch_v1_misfit    vrec_ch_v1_misfit
+# define vmport_rec_ch_checkpoint   vrec_ch_checkpoint
+# define vmport_rec_cmd_kind_v1     vrec_cmd_kind_v1
 #endif
 #include <public/arch-x86/hvm/vmporttype.h>
 
@@ -124,6 +150,43 @@ int vmport_rec_w_finish(struct vmport_rec_writer *w, uint32_t *len);
 
 /* The flags a known section type carries (HVM_VMPORT_SF_MUST or 0). */
 uint16_t vmport_rec_sect_flags(uint16_t type);
+
+/*
+ * Section writers: each lays out one section as docs/vmport-record.md
+ * says (its flags from vmport_rec_sect_flags()), so every writer of the
+ * record - the hypervisor's save, the tools' emit - writes the same bytes
+ * with the same code.
+ */
+void vmport_rec_w_fixed(struct vmport_rec_writer *w, uint16_t type,
+                        const void *p, uint32_t len);
+/* ch->send_pos bytes of @send, ch->recv_size bytes of @recv. */
+void vmport_rec_w_channel(struct vmport_rec_writer *w,
+                          const struct hvm_vmport_channel *ch,
+                          const uint8_t *send, const uint8_t *recv);
+/* GUESTINFO: the totals, then one entry per key, then end_section(). */
+void vmport_rec_w_gi_begin(struct vmport_rec_writer *w, uint32_t count,
+                           uint32_t bytes);
+void vmport_rec_w_gi_entry(struct vmport_rec_writer *w, const void *key,
+                           uint32_t klen, const void *val, uint32_t vlen);
+/* TCLO_APP: the application (a->count commands), each command, then
+ * end_section(). */
+void vmport_rec_w_app_begin(struct vmport_rec_writer *w,
+                            const struct hvm_vmport_tclo_app *a);
+void vmport_rec_w_cmd(struct vmport_rec_writer *w, uint8_t kind,
+                      const void *data, uint32_t len);
+
+/*
+ * Record version 1 (docs/vmport-record.md): a channel in the middle of a
+ * transfer does not fit it.  The checkpoint policy makes one fit: the
+ * partial message from the guest is dropped, a finished reply kept and
+ * rewound, a half-delivered TCLO command left to its queue (the queue
+ * holds the original), and the channel marked CHECKPOINTED so the guest's
+ * next payload or status call answers CPT.  No-op on a channel that fits.
+ */
+bool vmport_rec_ch_v1_misfit(const struct hvm_vmport_channel *ch);
+void vmport_rec_ch_checkpoint(struct hvm_vmport_channel *ch);
+/* Version 1 has no trigger: its power command is an ordinary one. */
+uint8_t vmport_rec_cmd_kind_v1(uint8_t kind);
 
 #endif /* __X86_HVM_VMWARE_RECORD_H__ */
 

@@ -13,79 +13,79 @@
 #define GI_PREFIX_LEN   (sizeof(GI_PREFIX) - 1)
 #define APP_TOOLBOX     "toolbox"
 
+void vrec_default_config(struct vrec *r, unsigned int hwver)
+{
+    memset(&r->config, 0, sizeof(r->config));
+    r->config.hwver = hwver;
+    r->config.flags = HVM_VMPORT_CFG_HB;
+    r->config.max_channels = 8;
+    r->config.gi_key_max = 128;
+    r->config.gi_value_max = HVM_VMPORT_GI_VALUE_MAX;
+    r->config.gi_max_keys = 256;
+    r->config.gi_total_max = 1U << 20;
+    r->config.tclo_queue_max = 8;
+    r->config.idle_timeout_ms = 60000;
+    r->config.trigger_timeout_ms = 30000;
+}
+
 /* ---- Version conversion ----------------------------------------------- */
 
 /* What version 1 cannot carry for @c, or NULL. */
-static const char *channel_v1_misfit(const struct vmport_rec_channel *c)
+static const char *v1_misfit_reason(const struct vrec_channel *c)
 {
+    if ( !vmport_rec_ch_v1_misfit(&c->ch) )
+        return NULL;
     if ( c->ch.send_state != HVM_VMPORT_SEND_NONE )
         return "is receiving a message from the guest";
-    if ( c->ch.recv_state > HVM_VMPORT_RECV_READY )
-        return "is in the middle of handing a message to the guest";
-    return NULL;
+    return "is in the middle of handing a message to the guest";
 }
 
 /*
- * Checkpoint one channel (protocol reference 2.6): drop the partial
- * message from the guest, keep and rewind a finished reply, and leave a
- * half-delivered TCLO command to its queue (the queue head is the
- * original; the channel only held a copy).  The guest's next payload or
- * status call on the channel answers CPT and it restarts the message.
+ * Checkpoint one channel (protocol reference 2.6) with the rule the
+ * hypervisor's save shares (vmport_rec_ch_checkpoint(), record.c), then
+ * free what the record no longer carries.
  */
-static void channel_checkpoint(struct vmport_rec_channel *c)
+static void channel_checkpoint(struct vrec_channel *c)
 {
-    struct hvm_vmport_channel *ch = &c->ch;
+    struct hvm_vmport_channel was = c->ch;
 
-    if ( !channel_v1_misfit(c) )
-        return;
-    if ( ch->send_state != HVM_VMPORT_SEND_NONE )
+    vmport_rec_ch_checkpoint(&c->ch);
+    if ( was.send_state != c->ch.send_state )
     {
         free(c->send);
         c->send = NULL;
-        ch->send_state = HVM_VMPORT_SEND_NONE;
-        ch->send_size = ch->send_pos = 0;
     }
-    if ( ch->recv_state > HVM_VMPORT_RECV_READY )
+    if ( was.recv_state != c->ch.recv_state &&
+         c->ch.recv_state == HVM_VMPORT_RECV_NONE )
     {
-        if ( (ch->flags & HVM_VMPORT_CH_RECV_TCLO_CMD) &&
-             ch->app != HVM_VMPORT_NO_APP )
-        {
-            free(c->recv);
-            c->recv = NULL;
-            ch->recv_size = 0;
-            ch->recv_state = HVM_VMPORT_RECV_NONE;
-            ch->flags &= ~HVM_VMPORT_CH_RECV_TCLO_CMD;
-        }
-        else
-            ch->recv_state = HVM_VMPORT_RECV_READY;
-        ch->recv_pos = 0;
+        free(c->recv);
+        c->recv = NULL;
     }
-    ch->flags |= HVM_VMPORT_CH_CHECKPOINTED;
 }
 
 /* The trigger's progress cannot go to version 1: its command stays. */
-static void trigger_checkpoint(struct vmport_rec *r)
+static void trigger_checkpoint(struct vrec *r)
 {
     unsigned int a, i;
 
     for ( a = 0; a < r->nr_apps; a++ )
         for ( i = 0; i < r->apps[a].app.count; i++ )
-            if ( r->apps[a].cmds[i].kind == HVM_VMPORT_CMD_POWER )
-                r->apps[a].cmds[i].kind = HVM_VMPORT_CMD_OTHER;
+            r->apps[a].cmds[i].kind =
+                vmport_rec_cmd_kind_v1(r->apps[a].cmds[i].kind);
     r->has_trigger = false;
     memset(&r->trigger, 0, sizeof(r->trigger));
 }
 
-static int to_v1(struct vmport_rec *r, enum vmport_rec_policy policy,
+static int to_v1(struct vrec *r, enum vrec_policy policy,
                  char *err, size_t errlen)
 {
     unsigned int i;
 
-    if ( policy == VMPORT_REC_REFUSE )
+    if ( policy == VREC_REFUSE )
     {
         for ( i = 0; i < r->nr_channels; i++ )
         {
-            const char *why = channel_v1_misfit(&r->channels[i]);
+            const char *why = v1_misfit_reason(&r->channels[i]);
 
             if ( why )
             {
@@ -105,7 +105,7 @@ static int to_v1(struct vmport_rec *r, enum vmport_rec_policy policy,
 
     for ( i = 0; i < r->nr_channels; i++ )
     {
-        if ( channel_v1_misfit(&r->channels[i]) )
+        if ( v1_misfit_reason(&r->channels[i]) )
         {
             channel_checkpoint(&r->channels[i]);
             r->flags |= HVM_VMPORT_F_CHECKPOINT;
@@ -122,9 +122,9 @@ static int to_v1(struct vmport_rec *r, enum vmport_rec_policy policy,
     return 0;
 }
 
-int vmport_rec_convert(struct vmport_rec *r, unsigned int version,
-                       enum vmport_rec_policy policy, char *err,
-                       size_t errlen)
+int vrec_convert(struct vrec *r, unsigned int version,
+                 enum vrec_policy policy, char *err,
+                 size_t errlen)
 {
     if ( version < HVM_VMPORT_VERSION_1 ||
          version > HVM_VMPORT_VERSION_CURRENT )
@@ -144,7 +144,7 @@ int vmport_rec_convert(struct vmport_rec *r, unsigned int version,
 /* ---- Guestinfo -------------------------------------------------------- */
 
 /* Lower-cased copy of a valid key, or NULL (errno-style code in *rc). */
-static char *gi_key(const struct vmport_rec *r, const char *key, int *rc)
+static char *gi_key(const struct vrec *r, const char *key, int *rc)
 {
     size_t i, len = strlen(key);
     char *k;
@@ -168,7 +168,7 @@ static char *gi_key(const struct vmport_rec *r, const char *key, int *rc)
     return k;
 }
 
-static int gi_cmp(const struct vmport_rec_gi *g, const char *k, size_t klen)
+static int model_gi_cmp(const struct vrec_gi *g, const char *k, size_t klen)
 {
     int c = memcmp(g->key, k, g->klen < klen ? g->klen : klen);
 
@@ -178,8 +178,8 @@ static int gi_cmp(const struct vmport_rec_gi *g, const char *k, size_t klen)
 }
 
 /* Index of @k, or of where it would go (*found false). */
-static unsigned int gi_search(const struct vmport_rec *r, const char *k,
-                              bool *found)
+static unsigned int model_gi_search(const struct vrec *r, const char *k,
+                                    bool *found)
 {
     unsigned int i;
     size_t klen = strlen(k);
@@ -187,7 +187,7 @@ static unsigned int gi_search(const struct vmport_rec *r, const char *k,
     *found = false;
     for ( i = 0; i < r->nr_gi; i++ )
     {
-        int c = gi_cmp(&r->gi[i], k, klen);
+        int c = model_gi_cmp(&r->gi[i], k, klen);
 
         if ( c >= 0 )
         {
@@ -198,7 +198,7 @@ static unsigned int gi_search(const struct vmport_rec *r, const char *k,
     return i;
 }
 
-const struct vmport_rec_gi *vmport_rec_gi_get(const struct vmport_rec *r,
+const struct vrec_gi *vrec_gi_get(const struct vrec *r,
                                               const char *key)
 {
     int rc;
@@ -208,12 +208,12 @@ const struct vmport_rec_gi *vmport_rec_gi_get(const struct vmport_rec *r,
 
     if ( !k )
         return NULL;
-    i = gi_search(r, k, &found);
+    i = model_gi_search(r, k, &found);
     free(k);
     return found ? &r->gi[i] : NULL;
 }
 
-static uint64_t gi_bytes(const struct vmport_rec *r)
+static uint64_t gi_bytes(const struct vrec *r)
 {
     uint64_t sum = 0;
     unsigned int i;
@@ -223,11 +223,11 @@ static uint64_t gi_bytes(const struct vmport_rec *r)
     return sum;
 }
 
-int vmport_rec_gi_set(struct vmport_rec *r, const char *key,
-                      const void *val, uint32_t vlen, char *err,
-                      size_t errlen)
+int vrec_gi_set(struct vrec *r, const char *key,
+                const void *val, uint32_t vlen, char *err,
+                size_t errlen)
 {
-    struct vmport_rec_gi *g;
+    struct vrec_gi *g;
     uint64_t total;
     unsigned int i;
     bool found;
@@ -242,7 +242,7 @@ int vmport_rec_gi_set(struct vmport_rec *r, const char *key,
                  r->config.gi_key_max);
         return rc;
     }
-    i = gi_search(r, k, &found);
+    i = model_gi_search(r, k, &found);
     total = gi_bytes(r) + strlen(k) + vlen -
             (found ? r->gi[i].klen + r->gi[i].vlen : 0);
     rc = 0;
@@ -293,7 +293,7 @@ int vmport_rec_gi_set(struct vmport_rec *r, const char *key,
     return 0;
 }
 
-int vmport_rec_gi_unset(struct vmport_rec *r, const char *key)
+int vrec_gi_unset(struct vrec *r, const char *key)
 {
     int rc;
     char *k = gi_key(r, key, &rc);
@@ -302,7 +302,7 @@ int vmport_rec_gi_unset(struct vmport_rec *r, const char *key)
 
     if ( !k )
         return rc;
-    i = gi_search(r, k, &found);
+    i = model_gi_search(r, k, &found);
     free(k);
     if ( !found )
         return -ENOENT;
@@ -316,9 +316,9 @@ int vmport_rec_gi_unset(struct vmport_rec *r, const char *key)
 /* ---- Power triggers --------------------------------------------------- */
 
 /* The "toolbox" application, added unbound in a free slot if absent. */
-static struct vmport_rec_app *toolbox_app(struct vmport_rec *r)
+static struct vrec_app *toolbox_app(struct vrec *r)
 {
-    struct vmport_rec_app *a;
+    struct vrec_app *a;
     unsigned int i, idx = 0;
 
     for ( i = 0; i < r->nr_apps; i++ )
@@ -346,14 +346,14 @@ static struct vmport_rec_app *toolbox_app(struct vmport_rec *r)
     return a;
 }
 
-int vmport_rec_trigger(struct vmport_rec *r, unsigned int op, char *err,
-                       size_t errlen)
+int vrec_trigger(struct vrec *r, unsigned int op, char *err,
+                 size_t errlen)
 {
     static const char halt[] = "OS_Halt", reboot[] = "OS_Reboot";
     const char *cmd = op == 1 ? halt : reboot;
     uint32_t len = op == 1 ? sizeof(halt) : sizeof(reboot);
-    struct vmport_rec_app *a;
-    struct vmport_rec_cmd *c;
+    struct vrec_app *a;
+    struct vrec_cmd *c;
     unsigned int nr;
 
     if ( op < 1 || op > HVM_VMPORT_TRIGGER_OP_MAX )

@@ -6,7 +6,9 @@
 
 #include <stddef.h>
 
-#include "vmport-record.h"
+#include <vmware/record.h>     /* the walker and writer, shared with Xen */
+
+#include <vmport-record.h>
 
 void vrec_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -14,6 +16,6 @@ void vrec_err(char *err, size_t errlen, const char *fmt, ...)
 void *vrec_dup(const void *p, size_t len, size_t extra);
 /* Append one zeroed element of @size to the array *@arr_p of *@nr. */
 void *vrec_push(void *arr_p, unsigned int *nr, size_t size);
-void vrec_free_cmds(struct vmport_rec_app *a);
+void vrec_free_cmds(struct vrec_app *a);
 
 #endif /* VMPORT_RECORD_PRIV_H */

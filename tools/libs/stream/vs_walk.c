@@ -118,6 +118,34 @@ struct vs_stream *vs_open(int in_fd, const char *name, int out_fd,
     return NULL;
 }
 
+int vs_add_hvm_checker(struct vs_stream *s, uint16_t typecode,
+                       vs_hvm_check_fn *fn, void *opaque)
+{
+    unsigned int i;
+
+    for ( i = 0; i < s->nr_checkers; i++ )
+        if ( s->checkers[i].typecode == typecode )
+            return -EEXIST;
+    if ( s->nr_checkers == VS_CHECKERS_MAX )
+        return -ENOSPC;
+    s->checkers[s->nr_checkers++] = (struct vs_checker){
+        .typecode = typecode, .fn = fn, .opaque = opaque,
+    };
+    return 0;
+}
+
+void vs_run_hvm_checkers(struct vs_stream *s, uint16_t typecode,
+                         uint16_t instance, const uint8_t *body,
+                         uint32_t len, uint64_t off)
+{
+    unsigned int i;
+
+    for ( i = 0; i < s->nr_checkers; i++ )
+        if ( s->checkers[i].typecode == typecode )
+            s->checkers[i].fn(s, instance, body, len, off,
+                              s->checkers[i].opaque);
+}
+
 void vs_close(struct vs_stream *s)
 {
     if ( !s )

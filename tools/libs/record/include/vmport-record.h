@@ -9,22 +9,25 @@
  * rules are the same ones, from the same table; the layout and rules are
  * in docs/vmport-record.md.
  *
- *   vmport_rec_parse()   bytes -> model; only canonical records parse, so
- *   vmport_rec_emit()    model -> bytes gives the same bytes back.
- *   vmport_rec_verify()  every problem, each with its offset.
- *   vmport_rec_convert() to record version 1 or 2, refuse or checkpoint.
- *   vmport_rec_gi_*()    guestinfo on the model, with the record's limits.
- *   vmport_rec_trigger() queue a TCLO power operation in the model.
- *   vmport_rec_to_json() / vmport_rec_from_json(): the stable JSON schema
- *                        of docs/vmport-record.md ("dump --json | encode"
- *                        gives the same bytes).
+ *   vrec_parse()    bytes -> model; only canonical records parse, so
+ *   vrec_emit()     model -> bytes gives the same bytes back.
+ *   vrec_verify()   every problem, each with its offset.
+ *   vrec_convert()  to record version 1 or 2, refuse or checkpoint.
+ *   vrec_gi_*()     guestinfo on the model, with the record's limits.
+ *   vrec_trigger()  queue a TCLO power operation in the model.
+ *   vrec_print()    the record as text (the tools' one printer).
+ *   vrec_to_json() / vrec_from_json(): the stable JSON schema of
+ *                   docs/vmport-record.md ("dump --json | encode" gives
+ *                   the same bytes).
  *
  * Functions return 0 or a negative errno value and, where they take
  * err/errlen, leave a one-line explanation there.  The model owns every
- * buffer it points to; vmport_rec_free() releases them.
+ * buffer it points to; vrec_free() releases them.
  *
- * Build: compile with -I<top>/xen/include and link with -lz -ljson-c and
- * the shared walker xen/arch/x86/hvm/vmware/record.c.
+ * The library's prefix is vrec_; the walker it runs keeps the hypervisor's
+ * names (vmport_rec_*) and is not part of this interface.
+ * Build: -I tools/libs/record/include -I xen/include; link
+ * libvmport-record.a, -ljson-c -lz (tools/libs/record/module.mk).
  */
 #ifndef VMPORT_RECORD_H
 #define VMPORT_RECORD_H
@@ -32,6 +35,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifndef __XEN_TOOLS__
 # define __XEN_TOOLS__ 1
@@ -42,79 +46,86 @@
 
 struct json_object;
 
-struct vmport_rec_channel {
+struct vrec_channel {
     struct hvm_vmport_channel ch;   /* wire fields, as in the record */
     uint8_t *send;                  /* ch.send_pos bytes received so far */
     uint8_t *recv;                  /* ch.recv_size bytes for the guest */
 };
 
-struct vmport_rec_gi {
+struct vrec_gi {
     char *key;                      /* klen bytes + NUL */
     uint32_t klen;
     uint8_t *val;                   /* vlen bytes (+ NUL, for printing) */
     uint32_t vlen;
 };
 
-struct vmport_rec_cmd {
+struct vrec_cmd {
     uint8_t kind;                   /* HVM_VMPORT_CMD_* */
     uint32_t len;
     uint8_t *data;
 };
 
-struct vmport_rec_app {
+struct vrec_app {
     struct hvm_vmport_tclo_app app; /* app.count = number of cmds */
-    struct vmport_rec_cmd *cmds;    /* oldest first */
+    struct vrec_cmd *cmds;    /* oldest first */
 };
 
 /* A section this reader does not know (never must-understand). */
-struct vmport_rec_extra {
+struct vrec_extra {
     struct hvm_vmport_section s;
     uint8_t *data;                  /* s.length bytes */
 };
 
-struct vmport_rec {
+struct vrec {
     uint16_t version;               /* HVM_VMPORT_VERSION_* */
     uint32_t flags;                 /* HVM_VMPORT_F_* */
     struct hvm_vmport_config config;
     bool has_time;
     struct hvm_vmport_time time;
     unsigned int nr_channels;       /* increasing ch.id */
-    struct vmport_rec_channel *channels;
+    struct vrec_channel *channels;
     unsigned int nr_gi;             /* increasing key order */
-    struct vmport_rec_gi *gi;
+    struct vrec_gi *gi;
     unsigned int nr_apps;           /* increasing app.index */
-    struct vmport_rec_app *apps;
+    struct vrec_app *apps;
     bool has_trigger;
     struct hvm_vmport_trigger trigger;
     unsigned int nr_extra;          /* increasing s.type */
-    struct vmport_rec_extra *extra;
+    struct vrec_extra *extra;
 };
 
-enum vmport_rec_policy {
-    VMPORT_REC_REFUSE,              /* state that does not fit: -EOPNOTSUPP */
-    VMPORT_REC_CHECKPOINT,          /* drop in-flight transfers, mark CPT */
+enum vrec_policy {
+    VREC_REFUSE,              /* state that does not fit: -EOPNOTSUPP */
+    VREC_CHECKPOINT,          /* drop in-flight transfers, mark CPT */
 };
 
 /* Called once per problem; offset from the start of the record. */
-typedef void vmport_rec_report_fn(void *opaque, uint32_t offset,
-                                  const char *field, const char *msg);
+typedef void vrec_report_fn(void *opaque, uint32_t offset,
+                            const char *field, const char *msg);
 
 /* Parse @len bytes at @buf.  On failure @r is empty and @report (may be
  * NULL) has been told every problem; -EINVAL, -ENODATA or -ENOMEM. */
-int vmport_rec_parse(const void *buf, size_t len, struct vmport_rec *r,
-                     vmport_rec_report_fn *report, void *opaque);
+int vrec_parse(const void *buf, size_t len, struct vrec *r,
+               vrec_report_fn *report, void *opaque);
 
 /* Report every problem; returns how many there are (0: valid). */
-unsigned int vmport_rec_verify(const void *buf, size_t len,
-                               vmport_rec_report_fn *report, void *opaque);
+unsigned int vrec_verify(const void *buf, size_t len,
+                         vrec_report_fn *report, void *opaque);
 
 /* The bytes of @r in a malloc()ed buffer.  The model is validated first
  * (by walking the result), so a model edited into nonsense is refused. */
-int vmport_rec_emit(const struct vmport_rec *r, uint8_t **buf, size_t *len,
-                    char *err, size_t errlen);
+int vrec_emit(const struct vrec *r, uint8_t **buf, size_t *len,
+              char *err, size_t errlen);
 
-void vmport_rec_init(struct vmport_rec *r);     /* empty, current version */
-void vmport_rec_free(struct vmport_rec *r);
+void vrec_init(struct vrec *r);     /* empty, current version */
+/*
+ * The tools' one default configuration (what `vmport-state enable` gives
+ * a domain): HB on, 8 channels, guestinfo keys of 128 bytes and values of
+ * HVM_VMPORT_GI_VALUE_MAX, 256 keys, 1 MiB in all, 8 queued TCLO commands,
+ * 60 s idle and 30 s trigger timeouts.
+ */
+void vrec_default_config(struct vrec *r, unsigned int hwver);
+void vrec_free(struct vrec *r);
 
 /*
  * Change @r to record @version.  Down to 1: -EOPNOTSUPP if it carries
@@ -125,18 +136,18 @@ void vmport_rec_free(struct vmport_rec *r);
  * progress dropped (its command, if still queued, stays queued).  Up to 2:
  * no state changes.  Time continuity is not carried by version 1.
  */
-int vmport_rec_convert(struct vmport_rec *r, unsigned int version,
-                       enum vmport_rec_policy policy, char *err,
-                       size_t errlen);
+int vrec_convert(struct vrec *r, unsigned int version,
+                 enum vrec_policy policy, char *err,
+                 size_t errlen);
 
 /* Guestinfo.  Keys are "guestinfo.<name>", compared lower-cased. */
-const struct vmport_rec_gi *vmport_rec_gi_get(const struct vmport_rec *r,
+const struct vrec_gi *vrec_gi_get(const struct vrec *r,
                                               const char *key);
 /* -EINVAL bad key, -ENAMETOOLONG/-EFBIG/-ENOSPC past the record's limits. */
-int vmport_rec_gi_set(struct vmport_rec *r, const char *key,
-                      const void *val, uint32_t vlen, char *err,
-                      size_t errlen);
-int vmport_rec_gi_unset(struct vmport_rec *r, const char *key);  /* -ENOENT */
+int vrec_gi_set(struct vrec *r, const char *key,
+                const void *val, uint32_t vlen, char *err,
+                size_t errlen);
+int vrec_gi_unset(struct vrec *r, const char *key);  /* -ENOENT */
 
 /*
  * Queue TCLO "OS_Halt" (op 1) or "OS_Reboot" (op 2) for the "toolbox"
@@ -145,15 +156,24 @@ int vmport_rec_gi_unset(struct vmport_rec *r, const char *key);  /* -ENOENT */
  * still in progress, -ENOSPC if the queue is full, -EOPNOTSUPP for a
  * version 1 record.
  */
-int vmport_rec_trigger(struct vmport_rec *r, unsigned int op, char *err,
-                       size_t errlen);
+int vrec_trigger(struct vrec *r, unsigned int op, char *err,
+                 size_t errlen);
 
 /* JSON (json-c).  to_json returns a new object (NULL on -ENOMEM). */
-struct json_object *vmport_rec_to_json(const struct vmport_rec *r);
-int vmport_rec_from_json(struct json_object *j, struct vmport_rec *r,
-                         char *err, size_t errlen);
+struct json_object *vrec_to_json(const struct vrec *r);
+int vrec_from_json(struct json_object *j, struct vrec *r,
+                   char *err, size_t errlen);
 
 /* Names for printing. */
-const char *vmport_rec_sect_name(unsigned int type);
+const char *vrec_sect_name(unsigned int type);
+
+/* The record as text: every field and byte in flight (FULL), or the
+ * block an HVM context listing shows (SUMMARY, xen-hvmctx's layout). */
+enum vrec_print_style {
+    VREC_PRINT_FULL,
+    VREC_PRINT_SUMMARY,
+};
+void vrec_print(FILE *f, const struct vrec *r,
+                enum vrec_print_style style);
 
 #endif /* VMPORT_RECORD_H */

@@ -1,5 +1,6 @@
 /*
- * vs_format.h: every wire structure vmport-state reads or writes, and
+ * vmport-stream-format.h: every wire structure the stream library reads
+ * or writes (part of its public interface), and
  * nothing else.  Xen does not install its stream format headers
  * (xg_sr_stream_format.h, libxl_sr_stream_format.h), so they are
  * restated here from the published specs (docs/specs/libxc-migration-

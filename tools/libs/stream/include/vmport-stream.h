@@ -1,5 +1,6 @@
 /*
- * libvmport-state: read, verify, edit and write Xen save images and
+ * vmport-stream.h: the stream library (libvmport-stream), prefix vs_:
+ * read, verify, edit and write Xen save images and
  * migration streams (xl save files, libxl v2, libxc v2/v3, raw HVM
  * context blobs, and gzip of any of these) without holding them in memory.
  *
@@ -16,8 +17,8 @@
  * (decompressed) input; the walk goes on while the framing is intact, so a
  * caller sees every problem, and vs_walk() then fails.
  */
-#ifndef VMPORT_STATE_H
-#define VMPORT_STATE_H
+#ifndef VMPORT_STREAM_H
+#define VMPORT_STREAM_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -97,6 +98,23 @@ enum vs_kind vs_kind(const struct vs_stream *s);
 bool vs_input_gzip(const struct vs_stream *s);
 unsigned int vs_problems(const struct vs_stream *s);
 uint64_t vs_input_offset(const struct vs_stream *s);
+
+/*
+ * Checks of an HVM record type's contents, registered per stream before
+ * vs_walk().  The library checks the framing of every HVM record (length,
+ * instance) and the contents of the standard Xen 4.17 types it knows.  A
+ * type whose contents another library owns (VMPORT: the record library's
+ * walker) gets exactly the checkers registered for it on this stream.
+ * @fn is called for every record of @typecode after its framing checks,
+ * with the body and the body's offset in the (decompressed) input, and
+ * reports what it finds with vs_report().
+ * Returns 0, -EEXIST (@typecode has a checker already) or -ENOSPC.
+ */
+typedef void vs_hvm_check_fn(struct vs_stream *s, uint16_t instance,
+                             const uint8_t *body, uint32_t len, uint64_t off,
+                             void *opaque);
+int vs_add_hvm_checker(struct vs_stream *s, uint16_t typecode,
+                       vs_hvm_check_fn *fn, void *opaque);
 
 /* Replace the body of the record being visited (copied immediately). */
 int vs_replace(struct vs_stream *s, const void *body, uint32_t len);
@@ -180,4 +198,4 @@ int vs_gen_image(int fd, const struct vs_gen_opts *o);
 /* The realistic HVM context blob the generator uses. */
 int vs_gen_hvm_context(struct vs_buf *b, const struct vs_gen_opts *o);
 
-#endif /* VMPORT_STATE_H */
+#endif /* VMPORT_STREAM_H */

@@ -1,8 +1,9 @@
 /*
- * vmport.c: the VMPORT record inside vmport-state.  Parsing, checking,
- * editing and JSON are the record library's (lib/vmport-record.h, which
- * runs the hypervisor loader's own walker and bounds table); this file
- * only plugs it into the stream walker and the HVM printers.
+ * cli_record.c: the VMPORT record inside vmport-state.  Parsing, checking,
+ * editing, printing and JSON are the record library's (<vmport-record.h>,
+ * which runs the hypervisor loader's own walker and bounds table); this
+ * file plugs it into the streams the CLI opens (as their VMPORT checker)
+ * and into the HVM printers, and edits the record of a file or a domain.
  */
 #include <json-c/json.h>
 #include <stdio.h>
@@ -10,11 +11,11 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include <vmport-record.h>
+#include <vmport-stream-format.h>
+
 #include "cli.h"
 #include "hvmctx.h"
-#include "lib/vmport-record.h"
-#include "lib/vs_format.h"
-#include "lib/vs_priv.h"
 
 _Static_assert(HVMCTX_VMPORT_CODE == HVM_SAVE_CODE_VMPORT,
                "hvmctx.h and vmporttype.h agree on the typecode");
@@ -33,20 +34,34 @@ static void report(void *opaque, uint32_t offset, const char *field,
               field ? field : "record", msg);
 }
 
-static void check_vmport(struct vs_stream *s, const uint8_t *body,
-                         uint32_t len, uint64_t off)
+/* The stream library's checker of VMPORT records: the record library's
+ * verifier, every problem at its offset in the input. */
+static void check_vmport(struct vs_stream *s, uint16_t instance,
+                         const uint8_t *body, uint32_t len, uint64_t off,
+                         void *opaque)
 {
     struct report_ctx r = { s, off };
 
-    vmport_rec_verify(body, len, report, &r);
+    (void)instance;
+    (void)opaque;
+    vrec_verify(body, len, report, &r);
 }
 
-void vmport_glue_init(void)
+struct vs_stream *cli_stream_open(int in_fd, const char *name, int out_fd,
+                                  unsigned int flags)
 {
-    vs_vmport_check_hook = check_vmport;
+    struct vs_stream *s = vs_open(in_fd, name, out_fd, flags, stderr);
+
+    if ( s && vs_add_hvm_checker(s, HVM_SAVE_CODE_VMPORT, check_vmport,
+                                 NULL) )
+    {
+        vs_close(s);
+        s = NULL;
+    }
+    return s;
 }
 
-int vmport_find(const uint8_t *blob, uint32_t len, uint32_t *desc_off)
+int cli_rec_find(const uint8_t *blob, uint32_t len, uint32_t *desc_off)
 {
     struct vs_hvm_desc d;
     uint32_t off = 0;
@@ -68,47 +83,49 @@ int vmport_find(const uint8_t *blob, uint32_t len, uint32_t *desc_off)
 
 void hvmctx_print_vmport(FILE *f, const uint8_t *body, uint32_t len)
 {
-    struct vmport_rec r;
-    unsigned int i;
+    struct vrec r;
 
-    if ( vmport_rec_parse(body, len, &r, NULL, NULL) )
+    if ( vrec_parse(body, len, &r, NULL, NULL) )
     {
         fprintf(f, "    VMPORT: invalid record (see vmport-state verify)\n");
         return;
     }
-    fprintf(f, "    VMPORT: version %u, flags %#x, hwver %u, config flags "
-            "%#x\n", r.version, r.flags, r.config.hwver, r.config.flags);
-    fprintf(f, "            channels %u (max %u), guestinfo %u keys, "
-            "tclo apps %u%s\n", r.nr_channels, r.config.max_channels,
-            r.nr_gi, r.nr_apps, r.has_trigger ? ", trigger pending" : "");
-    if ( r.has_time )
-        fprintf(f, "            time: tsc_khz %u, last_time_us %" PRIu64
-                "\n", r.time.tsc_khz, r.time.last_time_us);
-    for ( i = 0; i < r.nr_channels; i++ )
-    {
-        const struct hvm_vmport_channel *c = &r.channels[i].ch;
-
-        fprintf(f, "            channel %u: proto %u, send %u/%u, recv "
-                "%u/%u\n", c->id, c->proto, c->send_pos, c->send_size,
-                c->recv_pos, c->recv_size);
-    }
-    vmport_rec_free(&r);
+    vrec_print(f, &r, VREC_PRINT_SUMMARY);
+    vrec_free(&r);
 }
 
 struct json_object *hvmctx_vmport_json(const uint8_t *body, uint32_t len)
 {
-    struct vmport_rec r;
+    struct vrec r;
     struct json_object *o;
 
-    if ( vmport_rec_parse(body, len, &r, NULL, NULL) )
+    if ( vrec_parse(body, len, &r, NULL, NULL) )
         return json_object_new_string("invalid VMPORT record");
-    o = vmport_rec_to_json(&r);
-    vmport_rec_free(&r);
+    o = vrec_to_json(&r);
+    vrec_free(&r);
     return o;
 }
 
+int cli_rec_rewrite(const uint8_t *body, uint32_t len, cli_rec_edit_fn *fn,
+                    void *opaque, uint8_t **out, size_t *outlen, char *err,
+                    size_t errlen)
+{
+    struct vrec r;
+    int rc;
+
+    if ( !body )
+        vrec_init(&r);
+    else if ( vrec_parse(body, len, &r, NULL, NULL) )
+        return -1;
+    rc = fn(&r, opaque, err, errlen);
+    if ( !rc && vrec_emit(&r, out, outlen, err, errlen) )
+        rc = EXIT_PROBLEMS;
+    vrec_free(&r);
+    return rc;
+}
+
 struct file_edit {
-    vmport_edit_fn *fn;
+    cli_rec_edit_fn *fn;
     void *opaque;
     int rc;
     bool found;
@@ -119,7 +136,6 @@ static int edit_visitor(struct vs_stream *s, const struct vs_rec *rec,
                         void *opaque)
 {
     struct file_edit *e = opaque;
-    struct vmport_rec r;
     char err[256] = "";
     uint8_t *buf;
     size_t len;
@@ -132,17 +148,15 @@ static int edit_visitor(struct vs_stream *s, const struct vs_rec *rec,
         return -1;
     }
     e->found = true;
-    if ( vmport_rec_parse(rec->body, rec->length, &r, NULL, NULL) )
+    e->rc = cli_rec_rewrite(rec->body, rec->length, e->fn, e->opaque, &buf,
+                            &len, err, sizeof(err));
+    if ( e->rc < 0 )
     {
         vs_report(s, rec->offset, "hvm: VMPORT record invalid (run "
                   "vmport-state verify); not editing it");
         e->rc = EXIT_PROBLEMS;
         return -1;
     }
-    e->rc = e->fn(&r, e->opaque, err, sizeof(err));
-    if ( !e->rc && vmport_rec_emit(&r, &buf, &len, err, sizeof(err)) )
-        e->rc = EXIT_PROBLEMS;
-    vmport_rec_free(&r);
     if ( e->rc )
     {
         fprintf(stderr, "vmport-state: %s\n", err[0] ? err : "edit failed");
@@ -154,7 +168,7 @@ static int edit_visitor(struct vs_stream *s, const struct vs_rec *rec,
     return e->rc ? -1 : VS_KEEP;
 }
 
-int vmport_edit_file(const char *file, vmport_edit_fn *fn, void *opaque)
+int cli_rec_edit_file(const char *file, cli_rec_edit_fn *fn, void *opaque)
 {
     struct file_edit e = { .fn = fn, .opaque = opaque };
     int rc = cli_rewrite(file, edit_visitor, &e);
@@ -192,7 +206,7 @@ static int splice_blob(uint8_t **blob, uint32_t *len, uint32_t off,
 }
 
 struct dom_edit {
-    vmport_edit_fn *fn;
+    cli_rec_edit_fn *fn;
     void *opaque;
     bool create;        /* no record yet: start from an empty one */
 };
@@ -201,14 +215,14 @@ static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
 {
     struct dom_edit *e = opaque;
     struct vs_hvm_desc d = { 0 };
-    struct vmport_rec r;
+    const uint8_t *body = NULL;
     uint32_t off;
     char err[256] = "";
     uint8_t *buf;
     size_t blen;
     int rc;
 
-    if ( vmport_find(*blob, *len, &off) )
+    if ( cli_rec_find(*blob, *len, &off) )
     {
         if ( !e->create )
         {
@@ -218,23 +232,20 @@ static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
         }
         /* Insert before END, the last descriptor. */
         off = *len - sizeof(d);
-        vmport_rec_init(&r);
     }
     else
     {
         memcpy(&d, *blob + off, sizeof(d));
-        if ( vmport_rec_parse(*blob + off + sizeof(d), d.length, &r, NULL,
-                              NULL) )
-        {
-            fprintf(stderr, "vmport-state: the domain's VMPORT record does "
-                    "not parse\n");
-            return EXIT_PROBLEMS;
-        }
+        body = *blob + off + sizeof(d);
     }
-    rc = e->fn(&r, e->opaque, err, sizeof(err));
-    if ( !rc && vmport_rec_emit(&r, &buf, &blen, err, sizeof(err)) )
-        rc = EXIT_PROBLEMS;
-    vmport_rec_free(&r);
+    rc = cli_rec_rewrite(body, d.length, e->fn, e->opaque, &buf, &blen, err,
+                         sizeof(err));
+    if ( rc < 0 )
+    {
+        fprintf(stderr, "vmport-state: the domain's VMPORT record does not "
+                "parse\n");
+        return EXIT_PROBLEMS;
+    }
     if ( rc )
     {
         fprintf(stderr, "vmport-state: %s\n", err[0] ? err : "edit failed");
@@ -246,15 +257,15 @@ static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
     return rc;
 }
 
-int vmport_create_domain(const char *domain, vmport_edit_fn *fn,
-                         void *opaque)
+int cli_rec_create_domain(const char *domain, cli_rec_edit_fn *fn,
+                          void *opaque)
 {
     struct dom_edit e = { fn, opaque, true };
 
     return live_edit_context(domain, edit_blob, &e);
 }
 
-int vmport_load(const char *file, const char *domain, struct vmport_rec *r)
+int cli_rec_load(const char *file, const char *domain, struct vrec *r)
 {
     struct vs_hvm_desc d;
     uint8_t *blob = NULL;
@@ -267,7 +278,7 @@ int vmport_load(const char *file, const char *domain, struct vmport_rec *r)
     rc = cli_load_context(file, domain, &blob, &len, who, sizeof(who));
     if ( rc )
         return rc;
-    if ( vmport_find(blob, len, &off) )
+    if ( cli_rec_find(blob, len, &off) )
     {
         fprintf(stderr, "vmport-state: %s: no VMPORT record (vmport is off "
                 "for this guest)\n", who);
@@ -276,8 +287,8 @@ int vmport_load(const char *file, const char *domain, struct vmport_rec *r)
     else
     {
         memcpy(&d, blob + off, sizeof(d));
-        if ( vmport_rec_parse(blob + off + sizeof(d), d.length, r, NULL,
-                              NULL) )
+        if ( vrec_parse(blob + off + sizeof(d), d.length, r, NULL,
+                        NULL) )
         {
             fprintf(stderr, "vmport-state: %s: the VMPORT record at offset "
                     "%#x does not parse (run vmport-state verify)\n", who,
@@ -289,42 +300,7 @@ int vmport_load(const char *file, const char *domain, struct vmport_rec *r)
     return rc;
 }
 
-int cli_target(const struct cmd *c, int argc, char **argv, int first,
-               const char **file, const char **domain)
-{
-    int i;
-
-    *file = *domain = NULL;
-    for ( i = first; i < argc; i++ )
-    {
-        if ( !strcmp(argv[i], "--domain") && i + 1 < argc )
-            *domain = argv[++i];
-        else if ( !*file && (argv[i][0] != '-' || !strcmp(argv[i], "-")) )
-            *file = argv[i];
-        else
-            return cli_usage_error(c, "unexpected '%s'", argv[i]);
-    }
-    if ( !*file == !*domain )
-        return cli_usage_error(c, "give FILE or --domain D");
-    return EXIT_OK;
-}
-
-void vmport_default_config(struct vmport_rec *r, unsigned int hwver)
-{
-    memset(&r->config, 0, sizeof(r->config));
-    r->config.hwver = hwver;
-    r->config.flags = HVM_VMPORT_CFG_HB;
-    r->config.max_channels = 8;
-    r->config.gi_key_max = 128;
-    r->config.gi_value_max = HVM_VMPORT_GI_VALUE_MAX;
-    r->config.gi_max_keys = 256;
-    r->config.gi_total_max = 1U << 20;
-    r->config.tclo_queue_max = 8;
-    r->config.idle_timeout_ms = 60000;
-    r->config.trigger_timeout_ms = 30000;
-}
-
-char *vmport_gi_key(const char *key)
+char *cli_gi_key(const char *key)
 {
     char *k;
 

@@ -74,7 +74,7 @@ static json_object *u64(uint64_t v)
     return json_object_new_uint64(v);
 }
 
-static json_object *config_to_json(const struct vmport_rec *r)
+static json_object *config_to_json(const struct vrec *r)
 {
     const struct hvm_vmport_config *c = &r->config;
     json_object *o = json_object_new_object();
@@ -92,7 +92,7 @@ static json_object *config_to_json(const struct vmport_rec *r)
     return o;
 }
 
-static json_object *channel_to_json(const struct vmport_rec_channel *c)
+static json_object *channel_to_json(const struct vrec_channel *c)
 {
     const struct hvm_vmport_channel *ch = &c->ch;
     json_object *o = json_object_new_object(), *s, *rv;
@@ -131,7 +131,7 @@ static json_object *channel_to_json(const struct vmport_rec_channel *c)
     return o;
 }
 
-static json_object *app_to_json(const struct vmport_rec_app *a)
+static json_object *app_to_json(const struct vrec_app *a)
 {
     json_object *o = json_object_new_object(), *q = json_object_new_array();
     unsigned int i;
@@ -155,7 +155,7 @@ static json_object *app_to_json(const struct vmport_rec_app *a)
     return o;
 }
 
-json_object *vmport_rec_to_json(const struct vmport_rec *r)
+json_object *vrec_to_json(const struct vrec *r)
 {
     json_object *o = json_object_new_object(), *arr;
     unsigned int i;
@@ -420,7 +420,7 @@ static int config_from_json(struct jctx *j, json_object *o,
 }
 
 static int channel_from_json(struct jctx *j, json_object *o,
-                             struct vmport_rec_channel *c)
+                             struct vrec_channel *c)
 {
     struct hvm_vmport_channel *ch = &c->ch;
     json_object *s, *rv, *ck;
@@ -481,7 +481,7 @@ static int channel_from_json(struct jctx *j, json_object *o,
 }
 
 static int app_from_json(struct jctx *j, json_object *o,
-                         struct vmport_rec_app *a)
+                         struct vrec_app *a)
 {
     json_object *q, *nm;
     size_t i, n;
@@ -550,7 +550,7 @@ static int trigger_from_json(struct jctx *j, json_object *o,
 }
 
 static int extra_from_json(struct jctx *j, json_object *o,
-                           struct vmport_rec_extra *e)
+                           struct vrec_extra *e)
 {
     int rc = 0;
 
@@ -569,7 +569,7 @@ static int extra_from_json(struct jctx *j, json_object *o,
 
 /* Fill the model's arrays from the JSON arrays. */
 static int lists_from_json(struct jctx *j, json_object *o,
-                           struct vmport_rec *r)
+                           struct vrec *r)
 {
     json_object *arr;
     size_t i;
@@ -579,9 +579,9 @@ static int lists_from_json(struct jctx *j, json_object *o,
         return -EINVAL;
     for ( i = 0; i < json_object_array_length(arr) && !rc; i++ )
     {
-        struct vmport_rec_channel *c = vrec_push(&r->channels,
-                                                 &r->nr_channels,
-                                                 sizeof(*c));
+        struct vrec_channel *c = vrec_push(&r->channels,
+                                           &r->nr_channels,
+                                           sizeof(*c));
 
         rc = c ? channel_from_json(j, json_object_array_get_idx(arr, i), c)
                : -ENOMEM;
@@ -590,7 +590,7 @@ static int lists_from_json(struct jctx *j, json_object *o,
         return rc ?: -EINVAL;
     for ( i = 0; i < json_object_array_length(arr) && !rc; i++ )
     {
-        struct vmport_rec_gi *g = vrec_push(&r->gi, &r->nr_gi, sizeof(*g));
+        struct vrec_gi *g = vrec_push(&r->gi, &r->nr_gi, sizeof(*g));
         json_object *e = json_object_array_get_idx(arr, i);
 
         j->where = "guestinfo";
@@ -605,8 +605,8 @@ static int lists_from_json(struct jctx *j, json_object *o,
         return rc ?: -EINVAL;
     for ( i = 0; i < json_object_array_length(arr) && !rc; i++ )
     {
-        struct vmport_rec_app *a = vrec_push(&r->apps, &r->nr_apps,
-                                             sizeof(*a));
+        struct vrec_app *a = vrec_push(&r->apps, &r->nr_apps,
+                                       sizeof(*a));
 
         rc = a ? app_from_json(j, json_object_array_get_idx(arr, i), a)
                : -ENOMEM;
@@ -615,8 +615,8 @@ static int lists_from_json(struct jctx *j, json_object *o,
         return rc ?: -EINVAL;
     for ( i = 0; i < json_object_array_length(arr) && !rc; i++ )
     {
-        struct vmport_rec_extra *e = vrec_push(&r->extra, &r->nr_extra,
-                                               sizeof(*e));
+        struct vrec_extra *e = vrec_push(&r->extra, &r->nr_extra,
+                                         sizeof(*e));
 
         rc = e ? extra_from_json(j, json_object_array_get_idx(arr, i), e)
                : -ENOMEM;
@@ -624,15 +624,15 @@ static int lists_from_json(struct jctx *j, json_object *o,
     return rc;
 }
 
-int vmport_rec_from_json(json_object *o, struct vmport_rec *r, char *err,
-                         size_t errlen)
+int vrec_from_json(json_object *o, struct vrec *r, char *err,
+                   size_t errlen)
 {
     struct jctx j = { .err = err, .errlen = errlen, .where = "record" };
     json_object *m;
     bool cpt;
     int rc = 0;
 
-    vmport_rec_init(r);
+    vrec_init(r);
     if ( !json_object_is_type(o, json_type_object) )
         return bad(&j, "", "not a JSON object");
     rc = only(&j, o, (const char *const[]){ "record_version", "checkpoint",
@@ -665,6 +665,6 @@ int vmport_rec_from_json(json_object *o, struct vmport_rec *r, char *err,
         rc = trigger_from_json(&j, m, &r->trigger);
     }
     if ( rc )
-        vmport_rec_free(r);
+        vrec_free(r);
     return rc;
 }

@@ -10,8 +10,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
-#include "../../../xen/arch/x86/hvm/vmware/record.h"
-#include "vmport-record.h"
 #include "vmport-record-priv.h"
 
 void vrec_err(char *err, size_t errlen, const char *fmt, ...)
@@ -50,13 +48,13 @@ void *vrec_push(void *arr_p, unsigned int *nr, size_t size)
     return n + (*nr)++ * size;
 }
 
-void vmport_rec_init(struct vmport_rec *r)
+void vrec_init(struct vrec *r)
 {
     memset(r, 0, sizeof(*r));
     r->version = HVM_VMPORT_VERSION_CURRENT;
 }
 
-void vrec_free_cmds(struct vmport_rec_app *a)
+void vrec_free_cmds(struct vrec_app *a)
 {
     unsigned int i;
 
@@ -67,7 +65,7 @@ void vrec_free_cmds(struct vmport_rec_app *a)
     a->app.count = 0;
 }
 
-void vmport_rec_free(struct vmport_rec *r)
+void vrec_free(struct vrec *r)
 {
     unsigned int i;
 
@@ -89,14 +87,14 @@ void vmport_rec_free(struct vmport_rec *r)
     for ( i = 0; i < r->nr_extra; i++ )
         free(r->extra[i].data);
     free(r->extra);
-    vmport_rec_init(r);
+    vrec_init(r);
 }
 
 /* ---- Parse: a visitor that fills the model ---------------------------- */
 
 struct parse_ctx {
-    struct vmport_rec *r;
-    vmport_rec_report_fn *report;
+    struct vrec *r;
+    vrec_report_fn *report;
     void *opaque;
 };
 
@@ -140,7 +138,7 @@ static int parse_channel(void *opaque, const struct hvm_vmport_channel *c,
                          const uint8_t *send, const uint8_t *recv)
 {
     struct parse_ctx *p = opaque;
-    struct vmport_rec_channel *ch;
+    struct vrec_channel *ch;
 
     ch = vrec_push(&p->r->channels, &p->r->nr_channels, sizeof(*ch));
     if ( !ch )
@@ -155,7 +153,7 @@ static int parse_gi(void *opaque, const uint8_t *key, uint32_t klen,
                     const uint8_t *val, uint32_t vlen)
 {
     struct parse_ctx *p = opaque;
-    struct vmport_rec_gi *g;
+    struct vrec_gi *g;
 
     g = vrec_push(&p->r->gi, &p->r->nr_gi, sizeof(*g));
     if ( !g )
@@ -170,7 +168,7 @@ static int parse_gi(void *opaque, const uint8_t *key, uint32_t klen,
 static int parse_app(void *opaque, const struct hvm_vmport_tclo_app *a)
 {
     struct parse_ctx *p = opaque;
-    struct vmport_rec_app *app;
+    struct vrec_app *app;
 
     app = vrec_push(&p->r->apps, &p->r->nr_apps, sizeof(*app));
     if ( !app )
@@ -184,9 +182,9 @@ static int parse_cmd(void *opaque, const struct hvm_vmport_tclo_app *a,
                      const struct hvm_vmport_tclo_cmd *c, const uint8_t *data)
 {
     struct parse_ctx *p = opaque;
-    struct vmport_rec_app *app = &p->r->apps[p->r->nr_apps - 1];
+    struct vrec_app *app = &p->r->apps[p->r->nr_apps - 1];
     unsigned int nr = app->app.count;
-    struct vmport_rec_cmd *cmd;
+    struct vrec_cmd *cmd;
 
     (void)a;
     cmd = vrec_push(&app->cmds, &nr, sizeof(*cmd));
@@ -212,7 +210,7 @@ static int parse_extra(void *opaque, const struct hvm_vmport_section *s,
                        const uint8_t *data)
 {
     struct parse_ctx *p = opaque;
-    struct vmport_rec_extra *e;
+    struct vrec_extra *e;
 
     e = vrec_push(&p->r->extra, &p->r->nr_extra, sizeof(*e));
     if ( !e )
@@ -239,8 +237,8 @@ static const struct vmport_rec_ops verify_ops = {
     .problem = parse_problem,
 };
 
-int vmport_rec_parse(const void *buf, size_t len, struct vmport_rec *r,
-                     vmport_rec_report_fn *report, void *opaque)
+int vrec_parse(const void *buf, size_t len, struct vrec *r,
+               vrec_report_fn *report, void *opaque)
 {
     struct parse_ctx p = { .r = r, .report = report, .opaque = opaque };
     struct vmport_rec_walk w = {
@@ -248,7 +246,7 @@ int vmport_rec_parse(const void *buf, size_t len, struct vmport_rec *r,
     };
     int rc;
 
-    vmport_rec_init(r);
+    vrec_init(r);
     if ( len > UINT32_MAX )
     {
         if ( report )
@@ -257,12 +255,12 @@ int vmport_rec_parse(const void *buf, size_t len, struct vmport_rec *r,
     }
     rc = vmport_rec_walk(&w);
     if ( rc )
-        vmport_rec_free(r);
+        vrec_free(r);
     return rc;
 }
 
-unsigned int vmport_rec_verify(const void *buf, size_t len,
-                               vmport_rec_report_fn *report, void *opaque)
+unsigned int vrec_verify(const void *buf, size_t len,
+                         vrec_report_fn *report, void *opaque)
 {
     struct parse_ctx p = { .report = report, .opaque = opaque };
     struct vmport_rec_walk w = {
@@ -282,87 +280,52 @@ unsigned int vmport_rec_verify(const void *buf, size_t len,
 
 /* ---- Emit ------------------------------------------------------------- */
 
-static void emit_channel(struct vmport_rec_writer *w,
-                         const struct vmport_rec_channel *c)
+/* The section writers are the shared ones (record.c), as in the save. */
+static void emit_gi(struct vmport_rec_writer *w, const struct vrec *r)
 {
-    vmport_rec_w_section(w, HVM_VMPORT_SECT_CHANNEL,
-                         vmport_rec_sect_flags(HVM_VMPORT_SECT_CHANNEL));
-    vmport_rec_w_put(w, &c->ch, sizeof(c->ch));
-    vmport_rec_w_put(w, c->send, c->ch.send_pos);
-    vmport_rec_w_pad(w);
-    vmport_rec_w_put(w, c->recv, c->ch.recv_size);
-    vmport_rec_w_end_section(w);
-}
-
-static void emit_gi(struct vmport_rec_writer *w, const struct vmport_rec *r)
-{
-    struct hvm_vmport_guestinfo g = { .count = r->nr_gi };
+    uint32_t bytes = 0;
     unsigned int i;
 
     for ( i = 0; i < r->nr_gi; i++ )
-        g.bytes += r->gi[i].klen + r->gi[i].vlen;
-    vmport_rec_w_section(w, HVM_VMPORT_SECT_GUESTINFO,
-                         vmport_rec_sect_flags(HVM_VMPORT_SECT_GUESTINFO));
-    vmport_rec_w_put(w, &g, sizeof(g));
+        bytes += r->gi[i].klen + r->gi[i].vlen;
+    vmport_rec_w_gi_begin(w, r->nr_gi, bytes);
     for ( i = 0; i < r->nr_gi; i++ )
-    {
-        struct hvm_vmport_gi_entry e = {
-            .klen = r->gi[i].klen, .vlen = r->gi[i].vlen,
-        };
-
-        vmport_rec_w_put(w, &e, sizeof(e));
-        vmport_rec_w_put(w, r->gi[i].key, e.klen);
-        vmport_rec_w_put(w, r->gi[i].val, e.vlen);
-        vmport_rec_w_pad(w);
-    }
+        vmport_rec_w_gi_entry(w, r->gi[i].key, r->gi[i].klen, r->gi[i].val,
+                              r->gi[i].vlen);
     vmport_rec_w_end_section(w);
 }
 
 static void emit_app(struct vmport_rec_writer *w,
-                     const struct vmport_rec_app *a)
+                     const struct vrec_app *a)
 {
     unsigned int i;
 
-    vmport_rec_w_section(w, HVM_VMPORT_SECT_TCLO_APP,
-                         vmport_rec_sect_flags(HVM_VMPORT_SECT_TCLO_APP));
-    vmport_rec_w_put(w, &a->app, sizeof(a->app));
+    vmport_rec_w_app_begin(w, &a->app);
     for ( i = 0; i < a->app.count; i++ )
-    {
-        struct hvm_vmport_tclo_cmd c = {
-            .len = a->cmds[i].len, .kind = a->cmds[i].kind,
-        };
-
-        vmport_rec_w_put(w, &c, sizeof(c));
-        vmport_rec_w_put(w, a->cmds[i].data, c.len);
-        vmport_rec_w_pad(w);
-    }
+        vmport_rec_w_cmd(w, a->cmds[i].kind, a->cmds[i].data,
+                         a->cmds[i].len);
     vmport_rec_w_end_section(w);
 }
 
-static void emit_fixed(struct vmport_rec_writer *w, uint16_t type,
-                       const void *p, uint32_t len)
-{
-    vmport_rec_w_section(w, type, vmport_rec_sect_flags(type));
-    vmport_rec_w_put(w, p, len);
-    vmport_rec_w_end_section(w);
-}
-
-static void emit_all(struct vmport_rec_writer *w, const struct vmport_rec *r)
+static void emit_all(struct vmport_rec_writer *w, const struct vrec *r)
 {
     unsigned int i;
 
-    emit_fixed(w, HVM_VMPORT_SECT_CONFIG, &r->config, sizeof(r->config));
+    vmport_rec_w_fixed(w, HVM_VMPORT_SECT_CONFIG, &r->config,
+                       sizeof(r->config));
     if ( r->has_time )
-        emit_fixed(w, HVM_VMPORT_SECT_TIME, &r->time, sizeof(r->time));
+        vmport_rec_w_fixed(w, HVM_VMPORT_SECT_TIME, &r->time,
+                           sizeof(r->time));
     for ( i = 0; i < r->nr_channels; i++ )
-        emit_channel(w, &r->channels[i]);
+        vmport_rec_w_channel(w, &r->channels[i].ch, r->channels[i].send,
+                             r->channels[i].recv);
     if ( r->nr_gi )
         emit_gi(w, r);
     for ( i = 0; i < r->nr_apps; i++ )
         emit_app(w, &r->apps[i]);
     if ( r->has_trigger )
-        emit_fixed(w, HVM_VMPORT_SECT_TRIGGER, &r->trigger,
-                   sizeof(r->trigger));
+        vmport_rec_w_fixed(w, HVM_VMPORT_SECT_TRIGGER, &r->trigger,
+                           sizeof(r->trigger));
     for ( i = 0; i < r->nr_extra; i++ )
     {
         vmport_rec_w_section(w, r->extra[i].s.type, r->extra[i].s.flags);
@@ -388,8 +351,8 @@ static void note_first(void *opaque, uint32_t off, const char *field,
     vrec_err(f->err, f->errlen, "%s at offset %u: %s", field, off, msg);
 }
 
-int vmport_rec_emit(const struct vmport_rec *r, uint8_t **out, size_t *len,
-                    char *err, size_t errlen)
+int vrec_emit(const struct vrec *r, uint8_t **out, size_t *len,
+              char *err, size_t errlen)
 {
     struct vmport_rec_writer w;
     struct first_problem f = { .err = err, .errlen = errlen };
@@ -414,7 +377,7 @@ int vmport_rec_emit(const struct vmport_rec *r, uint8_t **out, size_t *len,
     vmport_rec_w_init(&w, buf, size, r->version, r->flags);
     emit_all(&w, r);
     rc = vmport_rec_w_finish(&w, &size);
-    if ( !rc && vmport_rec_verify(buf, size, note_first, &f) )
+    if ( !rc && vrec_verify(buf, size, note_first, &f) )
         rc = -EINVAL;
     if ( rc )
     {
@@ -426,7 +389,7 @@ int vmport_rec_emit(const struct vmport_rec *r, uint8_t **out, size_t *len,
     return 0;
 }
 
-const char *vmport_rec_sect_name(unsigned int type)
+const char *vrec_sect_name(unsigned int type)
 {
     static const char *const names[] = {
         [HVM_VMPORT_SECT_CONFIG] = "config",

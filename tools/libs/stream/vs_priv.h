@@ -5,9 +5,11 @@
 #ifndef VS_PRIV_H
 #define VS_PRIV_H
 
-#include "vmport-state.h"
-#include "vs_format.h"
+#include <vmport-stream.h>
+#include <vmport-stream-format.h>
 #include "vs_io.h"
+
+#define VS_CHECKERS_MAX 4
 
 #define VS_ROUNDUP8(x) (((uint64_t)(x) + 7) & ~(uint64_t)7)
 
@@ -38,6 +40,14 @@ struct vs_stream {
     bool xc_static_end, xc_hvm_context, xc_pages;
 
     unsigned int progress_pct;
+
+    /* vs_add_hvm_checker(). */
+    struct vs_checker {
+        uint16_t typecode;
+        vs_hvm_check_fn *fn;
+        void *opaque;
+    } checkers[VS_CHECKERS_MAX];
+    unsigned int nr_checkers;
 };
 
 /* Problem report (counted); vs_report() is the public face. */
@@ -82,8 +92,9 @@ struct vs_hvm_type {
                   uint32_t len, uint64_t off);
 };
 const struct vs_hvm_type *vs_hvm_type(uint16_t typecode);
-/* The VMPORT record's checker, provided by the record library glue. */
-extern void (*vs_vmport_check_hook)(struct vs_stream *s, const uint8_t *body,
-                                    uint32_t len, uint64_t off);
+/* Run the checkers registered for @typecode. */
+void vs_run_hvm_checkers(struct vs_stream *s, uint16_t typecode,
+                         uint16_t instance, const uint8_t *body,
+                         uint32_t len, uint64_t off);
 
 #endif /* VS_PRIV_H */

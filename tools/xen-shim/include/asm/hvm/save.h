@@ -9,7 +9,7 @@
  *    the struct (zero-extend), and the body is there; then steps past it;
  *  - _hvm_read_entry() copies the body and zero-fills the rest of dst;
  *  - HVM_REGISTER_SAVE_RESTORE() registers at start-up (a constructor
- *    stands in for __initcall) into the table tests/shim/save.c drives.
+ *    stands in for __initcall) into the table tools/xen-shim/save.c drives.
  */
 #ifndef __SHIM_ASM_HVM_SAVE_H__
 #define __SHIM_ASM_HVM_SAVE_H__

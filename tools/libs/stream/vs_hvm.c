@@ -96,6 +96,9 @@ int vs_walk_hvm_blob(struct vs_stream *s, const uint8_t *blob, uint32_t len,
             if ( t->check )
                 t->check(s, d.instance, blob + off + sizeof(d), d.length,
                          base + off + sizeof(d));
+            vs_run_hvm_checkers(s, d.typecode, d.instance,
+                                blob + off + sizeof(d), d.length,
+                                base + off + sizeof(d));
         }
 
         rec.type = d.typecode;
