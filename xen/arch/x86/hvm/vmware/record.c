@@ -16,6 +16,45 @@
 
 #include "record.h"
 
+/* The layout is ABI: every struct of the record, its size pinned. */
+static void __maybe_unused record_layout_checks(void)
+{
+#define SIZE_PIN(t, n) BUILD_BUG_ON(sizeof(struct t) != (n) || (n) % 8)
+    SIZE_PIN(hvm_vmport_header, 24);
+    SIZE_PIN(hvm_vmport_section, 8);
+    SIZE_PIN(hvm_vmport_config, 40);
+    SIZE_PIN(hvm_vmport_time, 16);
+    SIZE_PIN(hvm_vmport_channel, 40);
+    SIZE_PIN(hvm_vmport_guestinfo, 8);
+    SIZE_PIN(hvm_vmport_gi_entry, 8);
+    SIZE_PIN(hvm_vmport_tclo_app, 48);
+    SIZE_PIN(hvm_vmport_tclo_cmd, 8);
+    SIZE_PIN(hvm_vmport_trigger, 16);
+#undef SIZE_PIN
+}
+
+/* Set the limit references from a config (or a domain's limits). */
+static void refs_from_config(uint64_t refs[HVM_VMPORT_REF_NR],
+                             const struct hvm_vmport_config *c)
+{
+    refs[HVM_VMPORT_REF_NONE] = ~(uint64_t)0;
+    refs[HVM_VMPORT_REF_CHAN_LAST] = (uint64_t)c->max_channels - 1;
+    refs[HVM_VMPORT_REF_GI_MAX_KEYS] = c->gi_max_keys;
+    refs[HVM_VMPORT_REF_GI_TOTAL_MAX] = c->gi_total_max;
+    refs[HVM_VMPORT_REF_GI_KEY_MAX] = c->gi_key_max;
+    refs[HVM_VMPORT_REF_GI_VALUE_MAX] = c->gi_value_max;
+    refs[HVM_VMPORT_REF_QUEUE_MAX] = c->tclo_queue_max;
+    refs[HVM_VMPORT_REF_SEND_SIZE] = 0;
+    refs[HVM_VMPORT_REF_RECV_SIZE] = 0;
+}
+
+/* True if @v satisfies bound @b given @refs. */
+static bool bound_ok(const struct hvm_vmport_bound *b, uint64_t v,
+                     const uint64_t refs[HVM_VMPORT_REF_NR])
+{
+    return v >= b->lo && v <= b->hi && v <= refs[b->ref];
+}
+
 const struct hvm_vmport_bound vmport_rec_bounds[HVM_VMPORT_B_NR] = {
     HVM_VMPORT_BOUNDS(HVM_VMPORT_BOUND_ENTRY)
 };
@@ -56,7 +95,7 @@ static bool bound(struct vmport_rec_walk *w, unsigned int id, uint64_t v,
     const struct hvm_vmport_bound *b = &vmport_rec_bounds[id];
     uint64_t hi = b->hi;
 
-    if ( hvm_vmport_bound_ok(b, v, w->refs) )
+    if ( bound_ok(b, v, w->refs) )
         return true;
 
     if ( w->refs[b->ref] < hi )
@@ -136,7 +175,7 @@ static void walk_config(struct vmport_rec_walk *w, const uint8_t *p,
         return;
     memcpy(&c, p, sizeof(c));
 
-    hvm_vmport_refs_from_config(w->refs, &c);
+    refs_from_config(w->refs, &c);
 #define CFG(id, f)                                                           \
     ok &= bound(w, HVM_VMPORT_B_##id, c.f,                                   \
                 OFF(off, struct hvm_vmport_config, f))
@@ -153,7 +192,7 @@ static void walk_config(struct vmport_rec_walk *w, const uint8_t *p,
 
     /* The state that follows must fit the limits it will live under. */
     lim = w->limits ? w->limits : &c;
-    hvm_vmport_refs_from_config(w->refs, lim);
+    refs_from_config(w->refs, lim);
     w->have_config = true;
     if ( ok && w->ops && w->ops->config )
         call(w, w->ops->config(w->opaque, &c));

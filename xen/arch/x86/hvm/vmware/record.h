@@ -33,6 +33,12 @@ uint32_t vmport_crc32(uint32_t crc, const void *buf, size_t len);
 # include <zlib.h>
 # include <xen/xen.h>
 # include <xen/hvm/save.h>
+# ifndef BUILD_BUG_ON
+#  define BUILD_BUG_ON(cond) ((void)sizeof(char[1 - 2 * !!(cond)]))
+# endif
+# ifndef __maybe_unused
+#  define __maybe_unused __attribute__((__unused__))
+# endif
 static inline uint32_t vmport_crc32(uint32_t crc, const void *buf,
                                     size_t len)
 {

@@ -4,8 +4,8 @@
  * the VMware backdoor device model, as carried by xl save / restore /
  * migrate inside the HVM context blob.
  *
- * The full specification (layout tables, ordering and version rules, the
- * checkpoint policy and the choice of typecode) is docs/vmport-record.md.
+ * The layout, ordering and version rules are described here; the
+ * hypervisor checks every bound in HVM_VMPORT_BOUNDS() before loading.
  *
  * Wire rules: little-endian fixed-width fields; every struct is a multiple
  * of 8 bytes with explicit, zero padding; no pointers; identical on 32- and
@@ -17,8 +17,8 @@
  *     struct hvm_vmport_section    8 bytes: type, flags, length
  *     section payload              length bytes, a multiple of 8
  *
- * Usable from the hypervisor (__XEN__) and from tools built as gnu11
- * against Xen 4.17's public headers (<xen/hvm/save.h>).
+ * ANSI C, usable from the hypervisor (__XEN__), the tools (__XEN_TOOLS__)
+ * and C++; the layout's size checks live with the code that walks it.
  */
 
 #ifndef __XEN_PUBLIC_HVM_VMPORTTYPE_X86_H__
@@ -29,7 +29,7 @@
  * upstream and reserved number (21 is claimed by three posted series,
  * 22-34 are Amazon's).  hvm_sr_handlers[] is sized HVM_SAVE_CODE_MAX + 1,
  * so a hypervisor carrying this record raises HVM_SAVE_CODE_MAX to 64
- * (43 unused slots, under 2 KiB).  See docs/vmport-record.md section 1.
+ * (43 unused slots, under 2 KiB).
  */
 #define HVM_SAVE_CODE_VMPORT            64
 
@@ -303,29 +303,6 @@ struct hvm_vmport_bound {
     uint32_t ref;               /* enum hvm_vmport_ref */
 };
 
-/* Set the limit references from a config (or a domain's limits). */
-static inline void hvm_vmport_refs_from_config(
-    uint64_t refs[HVM_VMPORT_REF_NR], const struct hvm_vmport_config *c)
-{
-    refs[HVM_VMPORT_REF_NONE] = ~(uint64_t)0;
-    refs[HVM_VMPORT_REF_CHAN_LAST] = (uint64_t)c->max_channels - 1;
-    refs[HVM_VMPORT_REF_GI_MAX_KEYS] = c->gi_max_keys;
-    refs[HVM_VMPORT_REF_GI_TOTAL_MAX] = c->gi_total_max;
-    refs[HVM_VMPORT_REF_GI_KEY_MAX] = c->gi_key_max;
-    refs[HVM_VMPORT_REF_GI_VALUE_MAX] = c->gi_value_max;
-    refs[HVM_VMPORT_REF_QUEUE_MAX] = c->tclo_queue_max;
-    refs[HVM_VMPORT_REF_SEND_SIZE] = 0;
-    refs[HVM_VMPORT_REF_RECV_SIZE] = 0;
-}
-
-/* True if @v satisfies bound @b given @refs. */
-static inline int hvm_vmport_bound_ok(const struct hvm_vmport_bound *b,
-                                      uint64_t v,
-                                      const uint64_t refs[HVM_VMPORT_REF_NR])
-{
-    return v >= b->lo && v <= b->hi && v <= refs[b->ref];
-}
-
 #endif /* __XEN__ || __XEN_TOOLS__ */
 
 /*
@@ -337,20 +314,6 @@ static inline int hvm_vmport_bound_ok(const struct hvm_vmport_bound *b,
 DECLARE_HVM_SAVE_TYPE(VMPORT, HVM_SAVE_CODE_VMPORT, struct hvm_vmport_header);
 #endif
 
-/* Size pins: the layout is ABI. */
-#define HVM_VMPORT_SIZE_PIN(t, n)                                            \
-    _Static_assert(sizeof(struct t) == (n) && (n) % 8 == 0, #t " layout")
-HVM_VMPORT_SIZE_PIN(hvm_vmport_header, 24);
-HVM_VMPORT_SIZE_PIN(hvm_vmport_section, 8);
-HVM_VMPORT_SIZE_PIN(hvm_vmport_config, 40);
-HVM_VMPORT_SIZE_PIN(hvm_vmport_time, 16);
-HVM_VMPORT_SIZE_PIN(hvm_vmport_channel, 40);
-HVM_VMPORT_SIZE_PIN(hvm_vmport_guestinfo, 8);
-HVM_VMPORT_SIZE_PIN(hvm_vmport_gi_entry, 8);
-HVM_VMPORT_SIZE_PIN(hvm_vmport_tclo_app, 48);
-HVM_VMPORT_SIZE_PIN(hvm_vmport_tclo_cmd, 8);
-HVM_VMPORT_SIZE_PIN(hvm_vmport_trigger, 16);
-#undef HVM_VMPORT_SIZE_PIN
 
 #endif /* __XEN_PUBLIC_HVM_VMPORTTYPE_X86_H__ */
 
