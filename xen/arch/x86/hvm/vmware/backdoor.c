@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * backdoor.c: the VMware backdoor ports, 0x5658 (LB) and 0x5659 (HB).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * channel.c: the per-domain GuestRPC channel table.
  *

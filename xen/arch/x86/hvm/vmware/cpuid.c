@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * cpuid.c: the VMware hypervisor CPUID leaves.
  *

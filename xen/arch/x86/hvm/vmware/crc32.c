@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * crc32.c: CRC-32 (IEEE 802.3, reflected polynomial 0xedb88320), the same
  * function as zlib's crc32(), for the VMPORT record's body checksum.  The

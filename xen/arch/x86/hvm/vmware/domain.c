@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * domain.c: the per-domain lifecycle of the device model and the budget
  * every guest-caused allocation is charged against.

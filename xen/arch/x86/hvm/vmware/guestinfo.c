@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * guestinfo.c: the per-domain guestinfo store.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hb.c: high-bandwidth message transfers on port 0x5659.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * insn.c: the instruction check shared by the #GP intercept and the I/O
  * exit path.

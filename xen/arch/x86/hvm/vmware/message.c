@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * message.c: BDOOR_CMD_MESSAGE (GuestRPC) over the low-bandwidth port.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * private.h: state shared by the files of the vmport device model.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * rpci.c: guest->host RPCI requests and their replies.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * save.c: the VMPORT save record (HVM_SAVE_CODE_VMPORT) of a domain.
  *

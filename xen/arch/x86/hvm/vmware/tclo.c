@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * tclo.c: host->guest TCLO commands, polled by the guest's tools.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * time.c: the clock behind GETTIME, GETTIMEFULL and GETTIMEFULL_WITH_LAG.
  *

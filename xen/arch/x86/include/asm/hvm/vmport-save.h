@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * vmport-save.h: the VMPORT save record (HVM_SAVE_CODE_VMPORT) outside
  * hvm_save()/hvm_load(): for the dom0 interface, the tests and tools that

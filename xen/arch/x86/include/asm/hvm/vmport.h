@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * vmport.h: the VMware "backdoor" device model for HVM guests.
  *
