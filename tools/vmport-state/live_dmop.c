@@ -72,14 +72,8 @@ struct dm_op_vmport {
 _Static_assert(sizeof(struct xen_dm_op_vmport) == 32, "DMOP vmport ABI");
 _Static_assert(offsetof(struct dm_op_vmport, u) == 8, "struct xen_dm_op");
 
-#define GI_PREFIX       "guestinfo."
-
-/* The key as the DMOP takes it: without "guestinfo.". */
-static const char *dmop_key(const char *key)
-{
-    return strncasecmp(key, GI_PREFIX, strlen(GI_PREFIX)) ? key
-                                                          : key + strlen(GI_PREFIX);
-}
+/* Keys travel whole ("guestinfo.NAME"), as the device model stores them. */
+#define GI_KEY_MAX      1024
 
 /* One XEN_DMOP_vmport call; 0 or -errno. */
 static int dmop(uint32_t domid, struct xen_dm_op_vmport *v, void *key,
@@ -127,7 +121,7 @@ static int dmop_error(const char *domain, const char *what, int err)
 int live_gi_get(const char *domain, const char *key, uint8_t **val,
                 uint32_t *vlen)
 {
-    const char *k = dmop_key(key);
+    const char *k = key;
     uint32_t domid, have = 0;
     uint8_t *buf = NULL;
     int rc = live_domid(domain, &domid);
@@ -185,7 +179,7 @@ int live_gi_get(const char *domain, const char *key, uint8_t **val,
 int live_gi_set(const char *domain, const char *key, const void *val,
                 uint32_t vlen)
 {
-    const char *k = dmop_key(key);
+    const char *k = key;
     struct xen_dm_op_vmport v = {
         .cmd = XEN_DMOP_VMPORT_GI_SET, .key_len = strlen(k), .val_len = vlen,
     };
@@ -201,7 +195,7 @@ int live_gi_set(const char *domain, const char *key, const void *val,
 
 int live_gi_unset(const char *domain, const char *key)
 {
-    const char *k = dmop_key(key);
+    const char *k = key;
     struct xen_dm_op_vmport v = {
         .cmd = XEN_DMOP_VMPORT_GI_UNSET, .key_len = strlen(k),
     };
@@ -228,21 +222,22 @@ int live_gi_each(const char *domain, live_gi_fn *fn, void *opaque)
         return rc;
     for ( idx = 0; ; idx++ )
     {
-        char key[1024 + sizeof(GI_PREFIX)];
+        char key[GI_KEY_MAX + 1];
         struct xen_dm_op_vmport v = {
-            .cmd = XEN_DMOP_VMPORT_GI_KEY, .idx = idx, .key_len = 1024,
+            .cmd = XEN_DMOP_VMPORT_GI_KEY, .idx = idx, .key_len = GI_KEY_MAX,
         };
         uint8_t *val = NULL;
         uint32_t vlen = 0;
         int err;
 
-        strcpy(key, GI_PREFIX);
-        err = dmop(domid, &v, key + strlen(GI_PREFIX), 1024, NULL, 0);
+        err = dmop(domid, &v, key, GI_KEY_MAX, NULL, 0);
         if ( err == -ENOENT )
             return EXIT_OK;
         if ( err )
             return dmop_error(domain, "guestinfo list", err);
-        key[strlen(GI_PREFIX) + v.key_len] = '\0';
+        if ( v.key_len > GI_KEY_MAX )
+            continue;           /* cannot be: keys are at most 1024 bytes */
+        key[v.key_len] = '\0';
         rc = live_gi_get(domain, key, &val, &vlen);
         if ( rc == EXIT_PROBLEMS )
             continue;           /* unset in between: no longer listed */

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-/* KEY is guestinfo.NAME or NAME.  *val is malloc()ed, *vlen its length. */
+/* KEY is the whole key, guestinfo.NAME.  *val is malloc()ed, *vlen its length. */
 int live_gi_get(const char *domain, const char *key, uint8_t **val,
                 uint32_t *vlen);
 int live_gi_set(const char *domain, const char *key, const void *val,
