@@ -7,4 +7,10 @@
 #define TRC_HVM_HANDLER     0x00082000
 #define TRC_HVM_EMUL        0x00084000
 
+/* The backdoor's events, as the patch series adds them to public/trace.h. */
+#define TRC_HVM_VMPORT_LB       (TRC_HVM_HANDLER + 0x30)
+#define TRC_HVM_VMPORT_HB       (TRC_HVM_HANDLER + 0x31)
+#define TRC_HVM_VMPORT_EMPTY    (TRC_HVM_HANDLER + 0x32)
+#define TRC_HVM_VMPORT_RPC      (TRC_HVM_HANDLER + 0x38)
+
 #endif /* __SHIM_PUBLIC_TRACE_H__ */

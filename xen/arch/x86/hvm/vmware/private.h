@@ -196,10 +196,7 @@ void vmport_free(struct vmport_domain *vd, void *p, size_t size);
 #define VMPORT_SET32(regs, r, val) ((regs)->e ## r = (uint32_t)(val))
 
 /*
- * Trace events, added to public/trace.h by the patch series (hence the
- * #ifndef guards, so this still builds against a tree that has them).
- * TRC_HVM_HANDLER + 0x30 .. 0x37 are the backdoor exits (backdoor.c);
- * 0x38 .. 0x3f are left for the GuestRPC events.
+ * Trace events (numbers in public/trace.h, formats in tools/xentrace):
  *   VMPORT_LB     d1 = ECX in (command), d2 = EAX out, d3 = dir << 8 | bytes,
  *                 d4 = CPL
  *   VMPORT_HB     d1 = EBX in, d2 = EBX out, d3 = dir << 8 | rep,
@@ -207,15 +204,6 @@ void vmport_free(struct vmport_domain *vd, void *p, size_t size);
  *   VMPORT_EMPTY  d1 = port, d2 = EAX in, d3 = dir << 8 | bytes
  *                 (wrong magic: the port behaved as an empty port)
  */
-#ifndef TRC_HVM_VMPORT_LB
-#define TRC_HVM_VMPORT_LB               (TRC_HVM_HANDLER + 0x30)
-#endif
-#ifndef TRC_HVM_VMPORT_HB
-#define TRC_HVM_VMPORT_HB               (TRC_HVM_HANDLER + 0x31)
-#endif
-#ifndef TRC_HVM_VMPORT_EMPTY
-#define TRC_HVM_VMPORT_EMPTY            (TRC_HVM_HANDLER + 0x32)
-#endif
 
 /* backdoor.c */
 int vmport_lb_dispatch(struct vcpu *v, struct cpu_user_regs *regs,
@@ -260,9 +248,6 @@ void vmport_channel_rewind(struct vmport_domain *vd, struct vmport_channel *c);
  * RPC trace: one event per GuestRPC step, d0 = step << 16 | channel (or
  * app / trigger op), d1 and d2 step-specific (see each caller).
  */
-#ifndef TRC_HVM_VMPORT_RPC
-#define TRC_HVM_VMPORT_RPC      (TRC_HVM_HANDLER + 0x38)
-#endif
 
 enum vmport_trc_rpc {
     VMPORT_TRC_OPEN,            /* d1 = EBX (proto | flags), d2 = ok */
