@@ -17,6 +17,7 @@ RESULTS_DIR/xen-failures.txt.
 """
 import os
 import re
+import struct
 import sys
 
 ENTRY = re.compile(r"^\s*Entry\s+(\d+):\s+type\s+(\d+)\s+instance\s+(\d+),"
@@ -234,6 +235,87 @@ def judge_vmport(res):
                     "other records: %s" % (h[0], h[1], h[2], detail))
 
 
+TRC_CPU_CHANGE = 0x0001f003
+
+
+def xentrace_records(data):
+    """(cpu, tsc, event, [extra u32...]) of a xentrace file."""
+    off, cpu = 0, 0
+    while off + 4 <= len(data):
+        (hdr,) = struct.unpack_from("<I", data, off)
+        off += 4
+        event, n, has_tsc = hdr & 0x0fffffff, (hdr >> 28) & 7, hdr >> 31
+        tsc = 0
+        if has_tsc:
+            if off + 8 > len(data):
+                break
+            lo, hi = struct.unpack_from("<II", data, off)
+            tsc = hi << 32 | lo
+            off += 8
+        if off + 4 * n > len(data):
+            break
+        extra = list(struct.unpack_from("<%dI" % n, data, off))
+        off += 4 * n
+        if event == TRC_CPU_CHANGE and extra:
+            cpu = extra[0]
+            continue
+        yield cpu, tsc, event, extra
+
+
+def xentrace_decode(formats_text, data):
+    """Decoded lines for the events the formats file knows, as Xen's
+    xentrace_format (python 2 only, so not run here) prints them."""
+    fmts = {}
+    for line in formats_text.splitlines():
+        parts = line.split(None, 1)
+        if len(parts) == 2 and parts[0].startswith("0x"):
+            fmts[int(parts[0], 16)] = parts[1]
+    out, last = [], None
+    for cpu, tsc, event, extra in xentrace_records(data):
+        if event not in fmts:
+            continue
+        args = {"cpu": cpu, "tsc": tsc,
+                "reltsc": 0 if last is None else tsc - last}
+        last = tsc
+        for i in range(7):
+            args[str(i + 1)] = extra[i] if i < len(extra) else 0
+        out.append((event, fmts[event] % args))
+    return out
+
+
+def judge_xentrace(res):
+    """Step 7: the trace of the guest's calls holds VMPORT_IO events on the
+    backdoor ports, and the series' formats file decodes them."""
+    trace = os.path.join(res, "vmport.trace")
+    fmt = os.path.join(res, "xentrace-formats")
+    if not os.path.exists(trace):
+        return "FAIL", "no vmport.trace"
+    if not os.path.exists(fmt):
+        return "FAIL", "no formats file from the series build"
+    with open(trace, "rb") as f:
+        data = f.read()
+    try:
+        lines = xentrace_decode(read(fmt), data)
+    except (ValueError, KeyError, TypeError) as e:
+        return "FAIL", "the formats file does not decode the trace: %s" % e
+    vm = [l for e, l in lines if e in (0x00082028, 0x00082029)]
+    with open(os.path.join(res, "vmport-trace.txt"), "w") as f:
+        f.writelines(l + "\n" for l in vm)
+    io = [l for l in vm if "VMPORT_IO" in l]
+    ports = sorted({m.group(1) for m in
+                    (re.search(r"port = (0x[0-9a-f]+)", l) for l in io) if m})
+    if not io:
+        return "FAIL", ("%d trace records, %d decoded, no VMPORT_IO among "
+                        "them" % (sum(1 for _ in xentrace_records(data)),
+                                  len(lines)))
+    if set(ports) - {"0x5658", "0x5659"}:
+        return "FAIL", "VMPORT_IO on ports %s" % " ".join(ports)
+    return "PASS", ("%d VMPORT_IO (ports %s), %d VMPORT_GP decoded by the "
+                    "formats file, e.g. '%s'" % (len(io), " ".join(ports),
+                                                len(vm) - len(io),
+                                                " ".join(io[0].split())))
+
+
 def scan_serial(path, res):
     """Steps FAILed by what Xen's console says: [(name, detail)]."""
     found = []
@@ -289,6 +371,8 @@ def main():
                                       + ["", "", ""])[:4]
         if status == "JUDGE" and name == "hvmctx-vmport":
             status, detail = judge_vmport(res)
+        elif status == "JUDGE" and name == "xentrace-vmport":
+            status, detail = judge_xentrace(res)
         elif status == "JUDGE":
             status, detail = judge_hvmctx(res, "live")
         steps.append((name, status, secs, detail))
