@@ -3,6 +3,11 @@
 # tests/xen/run-check-xen.  check-xen-data: the real xl save image kept in
 # tests/data/, checked with Xen's verify-stream-v2 and with vmport-state,
 # which works on any machine.
+#
+# xen-series: Debian's Xen 4.17 source with both patch series applied,
+# hypervisor and dom0 toolstack built, cached under $(BUILD)/xen-series/
+# (tests/xen/build-xen-series).  check-xen-series: that hypervisor booted
+# with that toolstack in dom0, vmport guests configured through xl.
 
 XEN_CHECK_DIR := $(BUILD)/xen-check
 XEN_VS := $(filter $(BIN)/vmport-state,$(ALL_TARGETS))
@@ -25,7 +30,29 @@ check-xen-auto: $(XEN_VS)
 check-xen-data: $(XEN_VS)
 	@bash tests/xen/check-data $(XEN_CHECK_DIR)/data $(BIN)/vmport-state
 
+XEN_SERIES_DIR := $(BUILD)/xen-series
+
+.PHONY: xen-series check-xen-series check-xen-series-auto
+
+xen-series:
+	@bash scripts/ensure-deps xen-series
+	@bash tests/xen/build-xen-series $(XEN_SERIES_DIR)
+
+check-xen-series: $(XEN_VS)
+	@bash scripts/ensure-deps xen-series
+	@key=$$(bash tests/xen/build-xen-series $(XEN_SERIES_DIR)) && \
+	XEN_SERIES="$$key" bash tests/xen/run-check-xen \
+	    $(BUILD)/xen-check-series $(BIN)/vmport-state
+
+# For make check, after the stock run (one QEMU boot at a time).
+check-xen-series-auto: $(XEN_VS) check-xen-auto
+	@if why=$$(bash tests/xen/run-check-xen --can-run --series); then \
+	    $(MAKE) --no-print-directory check-xen-series; \
+	else \
+	    echo "check-xen-series: SKIPPED: $$why"; \
+	fi
+
 CHECK_TARGETS += check-xen-data
 ifeq ($(SAN),)
-CHECK_TARGETS += check-xen-auto
+CHECK_TARGETS += check-xen-auto check-xen-series-auto
 endif
