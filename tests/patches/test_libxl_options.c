@@ -47,6 +47,20 @@ enum {
 
 #define ERROR_INVAL (-6)
 
+/* libxl_bitmap as libxl_utils.h sees it: the list form of viridian=. */
+typedef struct {
+    uint32_t size;              /* bytes */
+    uint8_t *map;
+} libxl_bitmap;
+
+static bool libxl_bitmap_is_empty(const libxl_bitmap *b)
+{
+    for ( uint32_t i = 0; i < b->size; i++ )
+        if ( b->map[i] )
+            return false;
+    return true;
+}
+
 typedef struct {
     int type;
     libxl_defbool nested_hvm;
@@ -57,6 +71,7 @@ typedef struct {
     union {
         struct {
             libxl_defbool viridian;
+            libxl_bitmap viridian_enable;
         } hvm;
     } u;
 } libxl_domain_build_info;
@@ -165,6 +180,17 @@ START_TEST(viridian_together_is_refused)
 }
 END_TEST
 
+START_TEST(viridian_list_form_is_refused)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 0);
+    uint8_t groups[1] = { 1 };          /* viridian = [ "base" ] */
+
+    b.u.hvm.viridian_enable.size = sizeof(groups);
+    b.u.hvm.viridian_enable.map = groups;
+    EXPECT_REFUSED(b, "vmware_port=1 and viridian are mutually exclusive");
+}
+END_TEST
+
 START_TEST(viridian_off_is_fine)
 {
     libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 0);
@@ -200,6 +226,7 @@ int main(void)
     tcase_add_test(tc, hwver_without_port_is_refused);
     tcase_add_test(tc, pv_guests_are_refused);
     tcase_add_test(tc, viridian_together_is_refused);
+    tcase_add_test(tc, viridian_list_form_is_refused);
     tcase_add_test(tc, viridian_off_is_fine);
     tcase_add_test(tc, nested_hvm_together_is_refused);
     suite_add_tcase(s, tc);
