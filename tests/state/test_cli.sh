@@ -62,6 +62,15 @@ expect_rc 0 "convert to version 1 (no in-flight state)" \
     "$VS" convert --record-version 1 "$W/g.xl" "$W/v1.xl"
 expect_rc 0 "verify version 1" "$VS" verify "$W/v1.xl"
 "$VS" convert --record-version 2 "$W/v1.xl" "$W/v2.xl"
+
+# In a live pipeline (xl migrate -s "... | vmport-state convert ... - - | ..."),
+# stdin stays open after the stream (xl sends its go-ahead later): convert
+# must write the whole stream without waiting for EOF.
+{ cat "$W/g.xl"; sleep 4; } |
+    timeout 2 "$VS" convert --record-version 1 --policy checkpoint - - \
+    > "$W/pipe.xl" 2>/dev/null
+"$VS" convert --record-version 1 --policy checkpoint "$W/g.xl" "$W/file.xl"
+same "$W/file.xl" "$W/pipe.xl" "convert - - forwards the stream before stdin ends"
 expect_rc 0 "verify converted back" "$VS" verify "$W/v2.xl"
 
 # dump --json | encode gives the record's bytes back.

@@ -1,4 +1,6 @@
 /* vmport-state convert --record-version N [--policy P] IN OUT */
+#include <string.h>
+
 #include "convert.h"
 
 static int run(int argc, char **argv)
@@ -14,7 +16,15 @@ static int run(int argc, char **argv)
         return cli_usage_error(&cmd_convert, "expected --record-version N, "
                                "IN and OUT");
     argv += optind - 1;
-    rc = cli_copy(argv[1], argv[2], convert_visitor, &o, 0);
+    /*
+     * stdin to stdout is a pipeline (xl migrate -s "... | convert ... - -"):
+     * the stream goes out as it is walked and whatever follows it (xl's
+     * go-ahead) is relayed, as filter does, instead of waiting for an EOF
+     * that comes only after the receiver has answered.
+     */
+    rc = cli_copy(argv[1], argv[2], convert_visitor, &o,
+                  !strcmp(argv[1], "-") && !strcmp(argv[2], "-")
+                  ? VS_OPEN_PASS_TRAILING : 0);
     if ( o.refused )
         return EXIT_REFUSED;
     if ( !rc && !o.records )
@@ -33,6 +43,8 @@ const struct cmd cmd_convert = {
              "version N.  Going down to 1, state version 1 cannot carry\n"
              "(partial transfers, a trigger) is refused (exit 7) or, with\n"
              "--policy checkpoint, dropped and the channels marked so the\n"
-             "guest retries.  Everything else is copied byte for byte.",
+             "guest retries.  Everything else is copied byte for byte.\n"
+             "From - to - it works in a live pipeline like filter: the\n"
+             "stream is written as it is read, later bytes are relayed.",
     .run = run,
 };
