@@ -79,9 +79,16 @@ _Static_assert(offsetof(struct dm_op_vmport, u) == 8, "struct xen_dm_op");
 static int dmop(uint32_t domid, struct xen_dm_op_vmport *v, void *key,
                 size_t klen, void *val, size_t vlen)
 {
+    /*
+     * Linux's privcmd pins every buffer and fails an empty one with
+     * EFAULT, so an unused one is a byte the operation never touches.
+     */
+    static uint8_t unused[2];
     struct dm_op_vmport op = { .op = XEN_DMOP_vmport, .u = *v };
     privcmd_dm_op_buf_t bufs[3] = {
-        { &op, sizeof(op) }, { key, klen }, { val, vlen },
+        { &op, sizeof(op) },
+        { klen ? key : &unused[0], klen ? klen : 1 },
+        { vlen ? val : &unused[1], vlen ? vlen : 1 },
     };
     privcmd_dm_op_t call = { .dom = domid, .num = 3, .ubufs = bufs };
     int fd, rc;
