@@ -77,8 +77,10 @@ static int run_domain(const char *domain, const struct gi_op *op)
 {
     uint8_t *val;
     uint32_t vlen;
-    int rc;
+    int rc = live_check_vmport(domain);     /* exit 5 on a stock Xen */
 
+    if ( rc )
+        return rc;
     if ( !strcmp(op->action, "list") )
         return live_gi_each(domain, print_entry, NULL);
     if ( !strcmp(op->action, "set") )

@@ -89,7 +89,9 @@ static int run(int argc, char **argv)
         return rc;
     if ( !domain )
         return cli_rec_edit_file(file, edit, &op);
-    rc = live_trigger(domain, op);
+    rc = live_check_vmport(domain);
+    if ( !rc )
+        rc = live_trigger(domain, op);
     return rc ? rc : follow(domain, wait);
 }
 

@@ -75,6 +75,41 @@ _Static_assert(offsetof(struct dm_op_vmport, u) == 8, "struct xen_dm_op");
 /* Keys travel whole ("guestinfo.NAME"), as the device model stores them. */
 #define GI_KEY_MAX      1024
 
+/*
+ * Linux's privcmd refuses a dm_op buffer larger than its module parameter
+ * dm_op_buf_max_size (4096 by default) with E2BIG.  A guestinfo value may
+ * be 64 KiB: raise the limit (root may; it only bounds how much user memory
+ * privcmd pins for one call) and say so, rather than fail.
+ */
+#define PRIVCMD_BUF_MAX "/sys/module/xen_privcmd/parameters/dm_op_buf_max_size"
+
+static int privcmd_allow(size_t len)
+{
+    FILE *f = fopen(PRIVCMD_BUF_MAX, "r+");
+    unsigned long max = 0;
+    int rc = 0;
+
+    if ( !f )
+        return 0;               /* no such knob: the call will tell */
+    if ( fscanf(f, "%lu", &max) == 1 && max < len )
+    {
+        rewind(f);
+        if ( fprintf(f, "%zu\n", len) < 0 || fflush(f) )
+        {
+            fprintf(stderr, "vmport-state: a %zu-byte value needs privcmd's "
+                    "dm_op_buf_max_size (%lu) raised: cannot write %s: %s\n",
+                    len, max, PRIVCMD_BUF_MAX, strerror(errno));
+            rc = -1;
+        }
+        else
+            fprintf(stderr, "vmport-state: raised privcmd's "
+                    "dm_op_buf_max_size from %lu to %zu for this value\n",
+                    max, len);
+    }
+    fclose(f);
+    return rc;
+}
+
 /* One XEN_DMOP_vmport call; 0 or -errno. */
 static int dmop(uint32_t domid, struct xen_dm_op_vmport *v, void *key,
                 size_t klen, void *val, size_t vlen)
@@ -90,9 +125,16 @@ static int dmop(uint32_t domid, struct xen_dm_op_vmport *v, void *key,
         { klen ? key : &unused[0], klen ? klen : 1 },
         { vlen ? val : &unused[1], vlen ? vlen : 1 },
     };
-    privcmd_dm_op_t call = { .dom = domid, .num = 3, .ubufs = bufs };
+    /* Only the buffers the command uses: a stock hypervisor takes two. */
+    privcmd_dm_op_t call = {
+        .dom = domid,
+        .num = vlen || v->cmd == XEN_DMOP_VMPORT_GI_GET ? 3 : klen ? 2 : 1,
+        .ubufs = bufs,
+    };
     int fd, rc;
 
+    if ( privcmd_allow(vlen) )
+        return -E2BIG;
     fd = open("/dev/xen/privcmd", O_RDWR | O_CLOEXEC);
     if ( fd < 0 )
         return -errno;
