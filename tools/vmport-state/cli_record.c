@@ -205,10 +205,10 @@ static int splice_blob(uint8_t **blob, uint32_t *len, uint32_t off,
     return EXIT_OK;
 }
 
+/* The edit to apply to the record in a domain's HVM context. */
 struct dom_edit {
     cli_rec_edit_fn *fn;
     void *opaque;
-    bool create;        /* no record yet: start from an empty one */
 };
 
 static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
@@ -223,16 +223,8 @@ static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
     int rc;
 
     if ( cli_rec_find(*blob, *len, &off) )
-    {
-        if ( !e->create )
-        {
-            fprintf(stderr, "vmport-state: the domain has no VMPORT record "
-                    "(vmport is off; see vmport-state enable)\n");
-            return EXIT_PROBLEMS;
-        }
-        /* Insert before END, the last descriptor. */
+        /* No record yet: start from an empty one, inserted before END. */
         off = *len - sizeof(d);
-    }
     else
     {
         memcpy(&d, *blob + off, sizeof(d));
@@ -260,7 +252,7 @@ static int edit_blob(uint8_t **blob, uint32_t *len, void *opaque)
 int cli_rec_create_domain(const char *domain, cli_rec_edit_fn *fn,
                           void *opaque)
 {
-    struct dom_edit e = { fn, opaque, true };
+    struct dom_edit e = { fn, opaque };
 
     return live_edit_context(domain, edit_blob, &e);
 }

@@ -167,16 +167,13 @@ static int dmop_error(const char *domain, const char *what, int err)
     }
 }
 
-int live_gi_get(const char *domain, const char *key, uint8_t **val,
-                uint32_t *vlen)
+/* live_gi_get() on a resolved domain. */
+static int gi_get(const char *domain, uint32_t domid, const char *key,
+                  uint8_t **val, uint32_t *vlen)
 {
     const char *k = key;
-    uint32_t domid, have = 0;
+    uint32_t have = 0;
     uint8_t *buf = NULL;
-    int rc = live_domid(domain, &domid);
-
-    if ( rc )
-        return rc;
     /*
      * The call reports the value's length and copies it only if it fits:
      * ask with no buffer, then with one that size.  A value that grows in
@@ -223,6 +220,15 @@ int live_gi_get(const char *domain, const char *key, uint8_t **val,
     fprintf(stderr, "vmport-state: domain %s: %s keeps changing size\n",
             domain, key);
     return EXIT_XEN;
+}
+
+int live_gi_get(const char *domain, const char *key, uint8_t **val,
+                uint32_t *vlen)
+{
+    uint32_t domid;
+    int rc = live_domid(domain, &domid);
+
+    return rc ? rc : gi_get(domain, domid, key, val, vlen);
 }
 
 int live_gi_set(const char *domain, const char *key, const void *val,
@@ -287,7 +293,7 @@ int live_gi_each(const char *domain, live_gi_fn *fn, void *opaque)
         if ( v.key_len > GI_KEY_MAX )
             continue;           /* cannot be: keys are at most 1024 bytes */
         key[v.key_len] = '\0';
-        rc = live_gi_get(domain, key, &val, &vlen);
+        rc = gi_get(domain, domid, key, &val, &vlen);
         if ( rc == EXIT_PROBLEMS )
             continue;           /* unset in between: no longer listed */
         if ( rc )
