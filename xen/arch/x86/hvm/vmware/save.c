@@ -531,8 +531,9 @@ int vmport_record_check(struct domain *d, const void *buf, uint32_t len)
 
 /*
  * The new state, built aside from a record that passed record_check().
- * Buffers come from xzalloc and are counted in @bytes; they are charged
- * to the domain only when the stage is swapped in.
+ * Buffers come from vmport_buf_alloc() and are counted in @bytes; they are
+ * charged to the domain only when the stage is swapped in, and freed with
+ * the sizes recorded beside them.
  */
 struct stage {
     struct vmport_channel *chan;        /* max_channels, not charged */
@@ -553,7 +554,7 @@ struct stage {
 static void *stage_alloc(struct stage *s, const void *src, uint32_t copy,
                          uint32_t size)
 {
-    uint8_t *p = xmalloc_bytes(size);
+    uint8_t *p = vmport_buf_alloc(size, false);
 
     if ( p )
     {
@@ -571,21 +572,23 @@ static void stage_free(struct stage *s)
 
     for ( i = 0; s->chan && i < s->max_channels; i++ )
     {
-        xfree(s->chan[i].send.data);
-        xfree(s->chan[i].recv.data);
+        vmport_buf_free(s->chan[i].send.data, s->chan[i].send.size);
+        vmport_buf_free(s->chan[i].recv.data, s->chan[i].recv.size);
     }
-    xfree(s->chan);
+    vmport_buf_free(s->chan, s->max_channels * sizeof(*s->chan));
     for ( i = 0; i < s->gi_count; i++ )
     {
-        xfree(s->gi[i].key);
-        xfree(s->gi[i].val);
+        vmport_buf_free(s->gi[i].key, s->gi[i].klen + 1);
+        vmport_buf_free(s->gi[i].val, s->gi[i].vlen);
     }
-    xfree(s->gi);
+    vmport_buf_free(s->gi, s->gi_alloc * sizeof(*s->gi));
     for ( i = 0; i < VMPORT_MAX_APPS; i++ )
     {
         for ( j = 0; s->apps[i].queue && j < s->apps[i].count; j++ )
-            xfree(s->apps[i].queue[j].data);
-        xfree(s->apps[i].queue);
+            vmport_buf_free(s->apps[i].queue[j].data,
+                            s->apps[i].queue[j].len);
+        vmport_buf_free(s->apps[i].queue,
+                        s->tclo_queue_max * sizeof(*s->apps[i].queue));
     }
 }
 
@@ -653,8 +656,8 @@ static int cf_check stage_gi(void *opaque, const uint8_t *key, uint32_t klen,
     e->key = stage_alloc(s, key, klen, klen + 1);
     if ( !e->key )
         return -ENOMEM;
-    s->gi_count++;              /* stage_free() frees it from now on */
     e->klen = klen;
+    s->gi_count++;              /* stage_free() frees it from now on */
     if ( vlen )
     {
         e->val = stage_alloc(s, val, vlen, vlen);
@@ -741,7 +744,7 @@ static int stage_build(struct stage *s, struct load_check *l,
     s->tclo_queue_max = limits->tclo_queue_max;
     for ( i = 0; i < VMPORT_MAX_APPS; i++ )
         s->apps[i].channel = HVM_VMPORT_NO_CHANNEL;
-    s->chan = xzalloc_array(struct vmport_channel, s->max_channels);
+    s->chan = vmport_buf_alloc(s->max_channels * sizeof(*s->chan), true);
     if ( !s->chan )
         return -ENOMEM;
     for ( i = 0; i < s->max_channels; i++ )
@@ -770,7 +773,7 @@ static void stage_commit(struct vmport_domain *vd, struct stage *s)
     }
 
     memcpy(vd->channels, s->chan, s->max_channels * sizeof(*s->chan));
-    xfree(s->chan);
+    vmport_buf_free(s->chan, s->max_channels * sizeof(*s->chan));
     vd->gi = s->gi;
     vd->gi_count = s->gi_count;
     vd->gi_alloc = s->gi_alloc;
