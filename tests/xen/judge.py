@@ -28,7 +28,8 @@ HEX = re.compile(r"^(0x)?[0-9a-f]+$")
 XEN_STEPS = ("create-pvh", "xl-save", "restore-rewritten", "migrate-filter")
 # ... and in a series run (--series) also these.
 SERIES_STEPS = ("xlcfg-vmport", "xl-save-restore-vmport", "migrate-10",
-                "leak-check", "image-g2-no-vmport-param", "hostile-guest")
+                "leak-check", "image-g2-no-vmport-param", "hostile-guest",
+                "vmtoolsd-reboot", "vmtoolsd-poweroff")
 
 # Xen console lines that fail a run.  (XEN) [ 12.345678] d2v0 Triple fault...
 XEN_BAD = [
