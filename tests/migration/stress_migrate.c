@@ -172,14 +172,14 @@ static int proc_state(pid_t pid, char *state, int *tracer)
 }
 
 /*
- * Is the process tree at @pid parked as a handoff leaves it: no tracer
- * anywhere, every process stopped, or (a shell in wait4) sleeping with
- * only parked children, at least one of them?  *seen: what was not.
+ * Is the process tree at @pid parked as a handoff leaves it: every process
+ * stopped (T) with no tracer, or ended (a zombie its stopped parent has
+ * not reaped)?  *seen: what was not (+ traced, - gone).
  */
 static bool tree_parked(pid_t pid, char *seen, int depth)
 {
     char path[80], state;
-    int tracer = -1, child, kids = 0;
+    int tracer = -1, child;
     bool ok = true;
     FILE *f;
 
@@ -188,23 +188,20 @@ static bool tree_parked(pid_t pid, char *seen, int depth)
         *seen = tracer > 0 ? '+' : '-';
         return false;
     }
-    if ( state == 'T' )
+    if ( state == 'Z' && depth )
         return true;
+    if ( state != 'T' )
+    {
+        *seen = state;
+        return false;
+    }
     snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
              (int)pid);
     f = fopen(path, "re");
     while ( f && ok && fscanf(f, "%d", &child) == 1 )
-    {
-        kids++;
         ok = tree_parked(child, seen, depth + 1);
-    }
     if ( f )
         fclose(f);
-    if ( ok && (state != 'S' || !kids) )
-    {
-        *seen = state;
-        ok = false;
-    }
     return ok;
 }
 
@@ -599,9 +596,9 @@ static int move(struct guest *g, const char *s, enum fault f,
     stats.aborted[why]++;
     if ( !guest_parked(g->pid, &state) )
     {
-        fprintf(stderr, "vmport-stress: guest %u: expected it stopped (T) "
-                "with no tracer after an aborted migration, seen %c "
-                "(+ traced, - gone)\n",
+        fprintf(stderr, "vmport-stress: guest %u: expected every process "
+                "of it stopped (T) with no tracer after an aborted "
+                "migration, seen %c (+ traced, - gone)\n",
                 g->idx, state);
         stats.lost_guests++;
     }
