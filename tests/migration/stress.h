@@ -49,12 +49,13 @@ struct guest {
 
 struct stress_opts {
     unsigned int guests, seconds, migrations, seed, channels;
+    unsigned int parallel;          /* guests migrating at once */
     unsigned int max_seconds;       /* --require-coverage: hard stop */
     bool json, filter, verify, quiet, require_coverage;
     unsigned int convert_pct;       /* % of migrations converted to v1 */
     unsigned int fault_pct;         /* % of migrations with a fault */
     int only_fault;                 /* -1: all points in turn */
-    const char *bin, *guest_bin, *workdir;
+    const char *bin, *guest_bin, *workdir, *report_dir;
 };
 
 struct stress_stats {
@@ -69,6 +70,22 @@ struct stress_stats {
     unsigned long nr_phases;
     size_t nr_downtime, cap_downtime;
     unsigned long stream_min, stream_max, stream_total, nr_streams;
+};
+
+/* One migration as report.json lists it (stress_record.c). */
+struct mig_record {
+    unsigned int guest, hop;        /* hop of the source host */
+    const char *kind;               /* "rpctool" or "channels" */
+    int from, to;                   /* personalities: 0 intel, 1 amd */
+    bool by_signal;                 /* frozen by SIGUSR1 */
+    enum fault fault;
+    const char *outcome;            /* "migrated" or an abort reason */
+    bool fault_clean;               /* the fault aborted cleanly */
+    double t_ms;                    /* freeze, since the run started */
+    double downtime_ms;             /* migrated: freeze -> resume */
+    double part_ms[4];              /* source, queued, transfer, adopt */
+    unsigned long bytes;            /* the source's state stream */
+    unsigned long rpcs;             /* the guest's checked RPCs so far */
 };
 
 extern struct stress_opts opts;
@@ -87,10 +104,25 @@ unsigned int rnd(unsigned int n);
 
 /* stress_migrate.c */
 int migrate_guest(struct guest *g);
+extern const char *const pers_name[2];
 int start_guest(struct guest *g);
 extern bool stress_ending;
 
+/* stress_record.c: every migration, and report.json */
+struct mig_record *record_new(const struct guest *g);
+void record_rpcs(struct mig_record *r, const struct guest *g);
+const struct mig_record *records(size_t *nr);
+int records_write_json(const char *path);
+double run_ms(void);
+
+/* stress_html.c: report.html, charts by gnuplot */
+int report_html_write(const char *dir);
+
 /* stress_report.c */
+struct json_object;
+struct json_object *report_json(void);
+const char *abort_name(enum abort_reason r);
+double downtime_pct(unsigned int p);
 void stats_downtime(double ms);
 void stats_stream(unsigned long bytes);
 void report_print(void);

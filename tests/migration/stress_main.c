@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,7 +21,7 @@
 #define MAX_GUESTS 16
 
 struct stress_opts opts = {
-    .guests = 3, .seconds = 20, .migrations = 0, .channels = 4,
+    .guests = 3, .parallel = 1, .seconds = 20, .migrations = 0, .channels = 4,
     .convert_pct = 20, .fault_pct = 30, .only_fault = -1, .filter = true,
     .verify = true,
 };
@@ -46,6 +47,9 @@ static void usage(FILE *f)
 "                    temporary directory, removed when all passed)\n"
 "  --json            the report as JSON\n"
 "  --quiet           no progress line\n"
+"  --parallel N      up to N guests migrate at once (default 1)\n"
+"  --report DIR      write DIR/report.json (every migration) and\n"
+"                    DIR/report.html (summary and gnuplot charts)\n"
 "  --require-coverage  also fail unless every fault point, both freeze\n"
 "                    modes, a refused and a checkpointed version 1\n"
 "                    conversion and a guest CPT retry were seen; the run\n"
@@ -69,6 +73,7 @@ static int parse(int argc, char **argv)
         { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' },
         { "require-coverage", 0, NULL, 'r' },
         { "max-seconds", 1, NULL, 'M' },
+        { "parallel", 1, NULL, 'P' }, { "report", 1, NULL, 'R' },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -97,6 +102,8 @@ static int parse(int argc, char **argv)
         case 'q': opts.quiet = true; break;
         case 'r': opts.require_coverage = true; break;
         case 'M': opts.max_seconds = v; break;
+        case 'P': opts.parallel = v; break;
+        case 'R': opts.report_dir = optarg; break;
         case 'h': usage(stdout); exit(0);
         default: return -1;
         }
@@ -104,6 +111,7 @@ static int parse(int argc, char **argv)
     if ( optind != argc || !opts.guests || opts.guests > MAX_GUESTS ||
          opts.fault_pct > 100 || opts.convert_pct > 100 ||
          opts.channels < 1 || opts.channels > 8 ||
+         opts.parallel < 1 || opts.parallel > opts.guests ||
          (opts.only_fault >= 0 &&
           (opts.only_fault < 1 || opts.only_fault >= FI_NR)) ||
          (!opts.seconds && !opts.migrations) )
@@ -299,7 +307,30 @@ static int run(struct guest *gs, const char *dir)
             }
     }
     for ( i = 0; i < opts.guests; i++ )
+    {
+        /* Its first process, ours to reap since its spawning host left. */
+        waitpid(gs[i].pid, NULL, WNOHANG);
         account_guest(&gs[i]);
+    }
+    return 0;
+}
+
+/* --report DIR: report.json and report.html. */
+static int write_report(const char *dir)
+{
+    char path[400];
+
+    if ( mkdir(dir, 0755) && errno != EEXIST )
+    {
+        fprintf(stderr, "vmport-stress: --report %s: %s\n", dir,
+                strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof(path), "%s/report.json", dir);
+    if ( records_write_json(path) || report_html_write(dir) )
+        return -1;
+    fprintf(stderr, "vmport-stress: report written: %s/report.html "
+            "(every migration in %s)\n", dir, path);
     return 0;
 }
 
@@ -316,6 +347,8 @@ int main(int argc, char **argv)
         return 2;
     }
     srandom(opts.seed);
+    /* Parked guests outlive the host that spawned them: see spawn_host(). */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     /*
      * Streams are scratch data: on tmpfs a host's fsync costs nothing, so
      * the migrations measured are not the disk's writeback queue.
@@ -332,8 +365,11 @@ int main(int argc, char **argv)
     if ( !opts.quiet )
         fprintf(stderr, "vmport-stress: seed %u, %u guests, work dir %s\n",
                 opts.seed, opts.guests, dir);
+    run_ms();
     rc = run(gs, dir);
     report_print();
+    if ( opts.report_dir && write_report(opts.report_dir) )
+        rc = -1;
     ok = !rc && !stats.verify_failures && !stats.lost_guests &&
          !stats.host_errors && all_faults_clean() &&
          (!opts.require_coverage || covered(true));

@@ -33,7 +33,7 @@
 #define ADOPT_WAIT_MS   30000
 #define TOOL_MS         30000
 
-static const char *const pers_name[2] = { "intel", "amd" };
+const char *const pers_name[2] = { "intel", "amd" };
 static unsigned long fault_turn;
 bool stress_ending;
 
@@ -521,7 +521,8 @@ static void kill_waiting_destination(struct guest *g)
 
 /* Try to move the handed-off guest; 0 moved, 1 aborted (back on source). */
 static int move(struct guest *g, const char *s, enum fault f,
-                long long freeze_ns, double handoff_ms, double exit_ms)
+                long long freeze_ns, double handoff_ms, double exit_ms,
+                struct mig_record *r)
 {
     char x[300], tmp[300];
     enum abort_reason why = AB_DEST_REJECTED;
@@ -564,6 +565,12 @@ static int move(struct guest *g, const char *s, enum fault f,
     {
         g->host = host;
         stats.succeeded++;
+        if ( r )
+        {
+            r->outcome = "migrated";
+            r->to = g->pers;
+            r->fault = f;
+        }
         if ( freeze_ns >= 0 )
         {
             stats_downtime((adopt_ns - freeze_ns) / 1e6);
@@ -575,8 +582,14 @@ static int move(struct guest *g, const char *s, enum fault f,
 
             log_migration(g, part);
             for ( i = 0; i < 4; i++ )
+            {
                 stats.phase_ms[i] += part[i];
+                if ( r )
+                    r->part_ms[i] = part[i];
+            }
             stats.nr_phases++;
+            if ( r )
+                r->downtime_ms = (adopt_ns - freeze_ns) / 1e6;
         }
         if ( f != FI_NONE )
             fprintf(stderr, "vmport-stress: guest %u: fault %s was NOT "
@@ -594,6 +607,11 @@ static int move(struct guest *g, const char *s, enum fault f,
  abort:
     unlink(x);
     stats.aborted[why]++;
+    if ( r )
+    {
+        r->outcome = abort_name(why);
+        r->fault = f;
+    }
     if ( !guest_parked(g->pid, &state) )
     {
         fprintf(stderr, "vmport-stress: guest %u: expected every process "
@@ -606,6 +624,8 @@ static int move(struct guest *g, const char *s, enum fault f,
         return -1;
     if ( f != FI_NONE )
         stats.fault_clean[f]++;
+    if ( r )
+        r->fault_clean = f != FI_NONE;
     return 1;
 }
 
@@ -622,6 +642,7 @@ int migrate_guest(struct guest *g)
     bool by_signal = !stress_ending;
     long long signal_ns = -1, handoff_ns;
     double exit_ms;
+    struct mig_record *r;
     enum fault f;
     int rc = 0;
 
@@ -664,8 +685,16 @@ int migrate_guest(struct guest *g)
     }
     stats.attempted++;
     stats.by_mode[by_signal]++;
+    r = record_new(g);
+    record_rpcs(r, g);
     if ( !stat(s, &st) )
+    {
         stats_stream(st.st_size);
+        if ( r )
+            r->bytes = st.st_size;
+    }
+    if ( r )
+        r->by_signal = by_signal;
     /* Frozen at its last exit, or when asked if it was running then. */
     freeze_ns = trace_ns(tr, TR_FREEZE);
     handoff_ns = trace_ns(tr, TR_HANDOFF);
@@ -674,7 +703,7 @@ int migrate_guest(struct guest *g)
     f = stress_ending ? FI_NONE : pick_fault();
     if ( f != FI_NONE )
         stats.fault_injected[f]++;
-    rc = move(g, s, f, freeze_ns, handoff_ns / 1e6, exit_ms);
+    rc = move(g, s, f, freeze_ns, handoff_ns / 1e6, exit_ms, r);
     unlink(s);
     unlink(tr);
     return rc < 0 ? -1 : 0;
