@@ -43,6 +43,7 @@ struct guest {
     unsigned int hop;
     bool handoff_after;     /* current host hands off by itself */
     bool done;              /* the guest ended (under some host) */
+    bool busy;              /* --parallel: a thread is migrating it */
     int exit_rc;
     char dir[256];
 };
@@ -101,6 +102,17 @@ enum trace_point { TR_FREEZE, TR_HANDOFF, TR_ADOPTED };
 long long trace_ns(const char *path, enum trace_point p);
 double now_ms(void);
 unsigned int rnd(unsigned int n);
+/*
+ * --parallel: the migrations run in threads that share everything under
+ * one lock, held except while a thread sleeps (every wait of this driver
+ * is a bounded poll that sleeps here).
+ */
+#define MAX_PARALLEL 16
+int run_parallel(struct guest *gs, unsigned int nr, unsigned int threads,
+                 bool (*stop)(void));
+void stress_lock(void);
+void stress_unlock(void);
+void stress_sleep_us(unsigned int us);
 
 /* stress_migrate.c */
 int migrate_guest(struct guest *g);

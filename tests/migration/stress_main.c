@@ -247,14 +247,37 @@ static unsigned int next_frozen(struct guest *gs, unsigned int i)
     return i;
 }
 
+static double t0, end_ms, hard_end_ms, last_progress;
+
+/*
+ * Has the run reached its time or migration count?  Which interleavings a
+ * time-bounded run reaches depends on the machine's speed, so a run that
+ * must cover every point goes on until it has, within a hard limit: the
+ * check then fails only when a point stays unreachable, not when a slow
+ * machine is unlucky.  Prints the progress line now and then.
+ */
+static bool time_to_stop(void)
+{
+    if ( now_ms() - last_progress > 250 )
+    {
+        progress(t0, false);
+        last_progress = now_ms();
+    }
+    return (opts.seconds && now_ms() >= end_ms &&
+            (!opts.require_coverage || covered(false) ||
+             now_ms() >= hard_end_ms)) ||
+           (opts.migrations && stats.attempted >= opts.migrations);
+}
+
 static int run(struct guest *gs, const char *dir)
 {
-    double t0 = now_ms(), end = t0 + opts.seconds * 1e3, last = 0;
-    double hard_end = t0 + (opts.max_seconds ? opts.max_seconds
-                                             : 3 * opts.seconds) * 1e3;
     unsigned int i, live;
     char stop[300];
 
+    t0 = now_ms();
+    end_ms = t0 + opts.seconds * 1e3;
+    hard_end_ms = t0 + (opts.max_seconds ? opts.max_seconds
+                                         : 3 * opts.seconds) * 1e3;
     for ( i = 0; i < opts.guests; i++ )
     {
         struct guest *g = &gs[i];
@@ -266,28 +289,13 @@ static int run(struct guest *gs, const char *dir)
         if ( mkdir(g->dir, 0700) || start_guest(g) )
             return -1;
     }
+    if ( opts.parallel > 1 )
+        run_parallel(gs, opts.guests, opts.parallel, time_to_stop);
     /* Round-robin over the guests, every loop bounded by time or count. */
-    for ( i = 0; ; i = (i + 1) % opts.guests )
-    {
-        /*
-         * Which interleavings a time-bounded run reaches depends on the
-         * machine's speed, so a run that must cover every point goes on
-         * until it has, within a hard limit: the check then fails only
-         * when a point stays unreachable, not when a slow machine is unlucky.
-         */
-        if ( (opts.seconds && now_ms() >= end &&
-              (!opts.require_coverage || covered(false) ||
-               now_ms() >= hard_end)) ||
-             (opts.migrations && stats.attempted >= opts.migrations) )
-            break;
+    for ( i = 0; opts.parallel == 1 && !time_to_stop();
+          i = (i + 1) % opts.guests )
         if ( !gs[i].done )
             migrate_guest(&gs[next_frozen(gs, i)]);
-        if ( now_ms() - last > 250 )
-        {
-            progress(t0, false);
-            last = now_ms();
-        }
-    }
     progress(t0, true);
     /* Tell every guest to stop and let each end on its host. */
     stress_ending = true;
@@ -366,6 +374,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "vmport-stress: seed %u, %u guests, work dir %s\n",
                 opts.seed, opts.guests, dir);
     run_ms();
+    stress_lock();      /* held by this thread except in --parallel */
     rc = run(gs, dir);
     report_print();
     if ( opts.report_dir && write_report(opts.report_dir) )

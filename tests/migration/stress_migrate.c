@@ -144,7 +144,7 @@ int start_guest(struct guest *g)
             if ( g->pid > 0 )
                 return 0;
         }
-        usleep(2000);
+        stress_sleep_us(2000);
     }
     fprintf(stderr, "vmport-stress: guest %u did not start\n", g->idx);
     return -1;
@@ -230,7 +230,7 @@ static bool guest_parked(pid_t pid, char *seen)
     do {
         if ( tree_parked(pid, seen, 0) )
             return true;
-        usleep(1000);
+        stress_sleep_us(1000);
     } while ( now_ms() < end );
     return false;
 }
@@ -258,7 +258,7 @@ static long long wait_adopted(struct guest *g, pid_t host, unsigned int hop)
         if ( !waitid(P_PID, host, &si, WEXITED | WNOHANG | WNOWAIT) &&
              si.si_pid == host )
             return trace_ns(tr, TR_ADOPTED);
-        usleep(500);
+        stress_sleep_us(500);
     }
     return -1;
 }
@@ -513,7 +513,7 @@ static void kill_waiting_destination(struct guest *g)
     if ( mkfifo(fifo, 0600) )
         return;
     host = start_host(g, true, fifo);
-    usleep(rnd(20000));
+    stress_sleep_us(rnd(20000));
     kill(host, SIGKILL);
     wait_host(host, 5000, &rc);
     unlink(fifo);
@@ -653,7 +653,7 @@ int migrate_guest(struct guest *g)
         ;   /* the guest was told to stop: let it end by itself */
     else if ( !g->handoff_after || wait_host(g->host, 2000, &rc) )
     {
-        usleep(10000 + rnd(150000));
+        stress_sleep_us(10000 + rnd(150000));
         signal_ns = now_ms() * 1e6;
         kill(g->host, SIGUSR1);
     }

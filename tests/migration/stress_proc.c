@@ -83,7 +83,7 @@ int wait_host(pid_t pid, unsigned int timeout_ms, int *rc)
             return -1;
         if ( now_ms() > end )
             return -1;
-        usleep(1000);
+        stress_sleep_us(1000);
     }
 }
 
