@@ -37,6 +37,21 @@ const char *const pers_name[2] = { "intel", "amd" };
 static unsigned long fault_turn;
 bool stress_ending;
 
+/* The wall clock skew of the hosts of personality @pers, drawn once. */
+static unsigned int clock_skew_ms(int pers)
+{
+    static unsigned int skew[2];
+    static bool drawn;
+
+    if ( !drawn )
+    {
+        skew[0] = rnd(3000);
+        skew[1] = rnd(3000);
+        drawn = true;
+    }
+    return skew[pers];
+}
+
 static void path_of(char *buf, size_t len, const struct guest *g,
                     const char *what, unsigned int hop)
 {
@@ -51,7 +66,7 @@ static void path_of(char *buf, size_t len, const struct guest *g,
 static pid_t start_host(struct guest *g, bool attach, const char *state_in)
 {
     char host[300], st[300], tr[300], err[300], pidf[300], hoff[16];
-    char pidarg[16], id[16], chans[16], stop[300], script[1024];
+    char pidarg[16], id[16], chans[16], stop[300], script[1024], skew[16];
     char *argv[40];
     int n = 0;
 
@@ -68,6 +83,10 @@ static pid_t start_host(struct guest *g, bool attach, const char *state_in)
     argv[n++] = st;
     argv[n++] = "--trace";
     argv[n++] = tr;
+    /* Each personality's wall clock is skewed its own way for the run. */
+    snprintf(skew, sizeof(skew), "%u", clock_skew_ms(g->pers));
+    argv[n++] = "--clock-skew-ms";
+    argv[n++] = skew;
     g->handoff_after = !stress_ending && rnd(2);
     if ( g->handoff_after )
     {
