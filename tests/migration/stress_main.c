@@ -248,6 +248,7 @@ static unsigned int next_frozen(struct guest *gs, unsigned int i)
 }
 
 static double t0, end_ms, hard_end_ms, last_progress;
+static struct guest *run_guests;
 
 /*
  * Has the run reached its time or migration count?  Which interleavings a
@@ -258,6 +259,14 @@ static double t0, end_ms, hard_end_ms, last_progress;
  */
 static bool time_to_stop(void)
 {
+    struct guest *all = run_guests;
+    unsigned int i;
+
+    /* Nothing left to migrate: every guest ended or was lost. */
+    for ( i = 0; all && i < opts.guests && all[i].done; i++ )
+        ;
+    if ( all && i == opts.guests )
+        return true;
     if ( now_ms() - last_progress > 250 )
     {
         progress(t0, false);
@@ -275,6 +284,7 @@ static int run(struct guest *gs, const char *dir)
     char stop[300];
 
     t0 = now_ms();
+    run_guests = gs;
     end_ms = t0 + opts.seconds * 1e3;
     hard_end_ms = t0 + (opts.max_seconds ? opts.max_seconds
                                          : 3 * opts.seconds) * 1e3;

@@ -24,7 +24,7 @@
 #include "host.h"
 
 /* How long one task gets to reach the stop a seize asks for. */
-#define SEIZE_STOP_MS 5000
+#define SEIZE_STOP_MS 20000
 
 /*
  * The parent of @pid from /proc/PID/stat (after the command's ')'), and

@@ -78,7 +78,7 @@ static void rewind_cpuid(struct task *t)
 }
 
 /* How long the tasks get to reach a stop before the handoff gives up. */
-#define FREEZE_MS 5000
+#define FREEZE_MS 20000
 
 static long long now_ms(void)
 {
