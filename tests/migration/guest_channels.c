@@ -367,12 +367,37 @@ static void check_clock(unsigned long round)
     (void)d;
 }
 
+/*
+ * GUEST_CHANNELS_REPORT=1 (vmport-stress --backend xl): after every round
+ * the guest's counters go to guestinfo.stress.ID.counters on channel 0,
+ * "rounds=R rpcs=C failures=F crc=X", where dom0 reads them with
+ * `vmport-state guestinfo get --domain`.
+ */
+static void report_counters(struct chan *chs, unsigned int id,
+                            unsigned long rounds, uint32_t crc)
+{
+    struct chan *ch = &chs[0];
+
+    ch->req_len = snprintf(ch->req, sizeof(ch->req),
+                           "info-set guestinfo.stress.%u.counters rounds=%lu "
+                           "rpcs=%lu failures=%lu crc=%08x", id, rounds,
+                           nr_rpcs, nr_bad, crc);
+    exchange(chs, 1);
+    if ( ch->rep_len != 2 || memcmp(ch->rep, "1 ", 2) )
+    {
+        printf("FAIL counters after round %lu: expected '1 ', seen %u "
+               "bytes '%.20s'\n", rounds, ch->rep_len, ch->rep);
+        nr_bad++;
+    }
+}
+
 int main(int argc, char **argv)
 {
     static struct chan chs[MAX_CH];
     unsigned int id, n, c;
     unsigned long rounds, r;
     const char *stop;
+    bool report = getenv("GUEST_CHANNELS_REPORT") != NULL;
 
     if ( argc < 4 )
     {
@@ -383,7 +408,7 @@ int main(int argc, char **argv)
     id = strtoul(argv[1], NULL, 0);
     n = strtoul(argv[2], NULL, 0);
     rounds = strtoul(argv[3], NULL, 0);
-    stop = argc > 4 ? argv[4] : NULL;
+    stop = argc > 4 && strcmp(argv[4], "-") ? argv[4] : NULL;
     if ( n < 1 || n > MAX_CH )
         n = MAX_CH;
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -411,6 +436,8 @@ int main(int argc, char **argv)
             crc = crc32_update(crc, chs[c].rep, chs[c].rep_len);
         check_clock(r);
         printf("round %lu crc=%08x\n", r, crc);
+        if ( report )
+            report_counters(chs, id, r + 1, crc);
     }
     for ( c = 0; c < n; c++ )
         msg_call(&chs[c], 6, 0);

@@ -9,7 +9,7 @@ MIG_BIN := $(BIN)/vmport-stress
 MIG_SRCS := $(MIG_DIR)/stress_main.c $(MIG_DIR)/stress_migrate.c \
             $(MIG_DIR)/stress_proc.c $(MIG_DIR)/stress_report.c \
             $(MIG_DIR)/stress_record.c $(MIG_DIR)/stress_html.c \
-            $(MIG_DIR)/stress_parallel.c
+            $(MIG_DIR)/stress_parallel.c $(MIG_DIR)/stress_xl.c
 CFLAGS.vmport-stress = $(CFLAGS_BASE) $(JSONC_CFLAGS)
 MIG_GUEST := $(BUILD)/tests/migration/guest_channels
 
@@ -51,11 +51,16 @@ soak-seeds: $(DEPS_STAMP) $(MIG_BIN) $(MIG_GUEST) $(HOST_BIN) $(VS_BIN)
 check-report: $(MIG_BIN) $(MIG_GUEST) $(HOST_BIN) $(VS_BIN)
 	@bash $(MIG_DIR)/check-report.sh $(BUILD)
 
+# --backend xl against the xl and vmport-state test doubles.
+.PHONY: check-xl-backend
+check-xl-backend: $(MIG_BIN)
+	@bash $(MIG_DIR)/check-xl-backend.sh $(BUILD)
+
 # make soak: 1,000+ migrations, every fault point (not in make check).
 .PHONY: soak
 soak: $(DEPS_STAMP) $(MIG_BIN) $(MIG_GUEST) $(HOST_BIN) $(VS_BIN)
 	@bash $(MIG_DIR)/soak.sh $(BUILD)
 
 ALL_TARGETS += $(MIG_BIN) $(MIG_GUEST)
-CHECK_TARGETS += check-migration check-migration-seeds \
+CHECK_TARGETS += check-migration check-migration-seeds check-xl-backend \
                  $(if $(SAN),,check-report)

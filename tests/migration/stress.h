@@ -57,6 +57,10 @@ struct stress_opts {
     unsigned int fault_pct;         /* % of migrations with a fault */
     int only_fault;                 /* -1: all points in turn */
     const char *bin, *guest_bin, *workdir, *report_dir;
+    /* --backend xl (stress_xl.c) */
+    bool backend_xl;
+    const char *hosts_file, *domain, *xl_bin;
+    unsigned int guest_id;          /* guest_channels ID in the domain */
 };
 
 struct stress_stats {
@@ -87,6 +91,9 @@ struct mig_record {
     double part_ms[4];              /* source, queued, transfer, adopt */
     unsigned long bytes;            /* the source's state stream */
     unsigned long rpcs;             /* the guest's checked RPCs so far */
+    /* --backend xl: host names, hop style, backend (NULL: sim's) */
+    char from_host[64], to_host[64];
+    const char *freeze_str, *backend;
 };
 
 extern struct stress_opts opts;
@@ -126,6 +133,9 @@ void record_rpcs(struct mig_record *r, const struct guest *g);
 const struct mig_record *records(size_t *nr);
 int records_write_json(const char *path);
 double run_ms(void);
+
+/* stress_xl.c: --backend xl */
+int run_xl(const char *dir);
 
 /* stress_html.c: report.html, charts by gnuplot */
 int report_html_write(const char *dir);

@@ -21,7 +21,7 @@
 #define MAX_GUESTS 16
 
 struct stress_opts opts = {
-    .guests = 3, .parallel = 1, .seconds = 20, .migrations = 0, .channels = 4,
+    .guests = 3, .parallel = 1, .guest_id = 1, .seconds = 20, .migrations = 0, .channels = 4,
     .convert_pct = 20, .fault_pct = 30, .only_fault = -1, .filter = true,
     .verify = true,
 };
@@ -48,6 +48,11 @@ static void usage(FILE *f)
 "  --json            the report as JSON\n"
 "  --quiet           no progress line\n"
 "  --parallel N      up to N guests migrate at once (default 1)\n"
+"  --backend sim|xl  simulated hosts (default), or real Xen hosts with xl:\n"
+"  --hosts FILE      xl: 'NAME TARGET' lines (localhost or ssh target)\n"
+"  --domain NAME     xl: the vmport domain, running on the first host\n"
+"  --guest-id N      xl: the guest_channels ID inside it (default 1)\n"
+"  --xl PATH         xl: the xl to run (default xl)\n"
 "  --report DIR      write DIR/report.json (every migration) and\n"
 "                    DIR/report.html (summary and gnuplot charts)\n"
 "  --require-coverage  also fail unless every fault point, both freeze\n"
@@ -74,6 +79,9 @@ static int parse(int argc, char **argv)
         { "require-coverage", 0, NULL, 'r' },
         { "max-seconds", 1, NULL, 'M' },
         { "parallel", 1, NULL, 'P' }, { "report", 1, NULL, 'R' },
+        { "backend", 1, NULL, 'B' }, { "hosts", 1, NULL, 'H' },
+        { "domain", 1, NULL, 'D' }, { "guest-id", 1, NULL, 'I' },
+        { "xl", 1, NULL, 'X' },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -104,6 +112,15 @@ static int parse(int argc, char **argv)
         case 'M': opts.max_seconds = v; break;
         case 'P': opts.parallel = v; break;
         case 'R': opts.report_dir = optarg; break;
+        case 'B':
+            if ( strcmp(optarg, "sim") && strcmp(optarg, "xl") )
+                return -1;
+            opts.backend_xl = !strcmp(optarg, "xl");
+            break;
+        case 'H': opts.hosts_file = optarg; break;
+        case 'D': opts.domain = optarg; break;
+        case 'I': opts.guest_id = v; break;
+        case 'X': opts.xl_bin = optarg; break;
         case 'h': usage(stdout); exit(0);
         default: return -1;
         }
@@ -385,7 +402,7 @@ int main(int argc, char **argv)
                 opts.seed, opts.guests, dir);
     run_ms();
     stress_lock();      /* held by this thread except in --parallel */
-    rc = run(gs, dir);
+    rc = opts.backend_xl ? run_xl(dir) : run(gs, dir);
     report_print();
     if ( opts.report_dir && write_report(opts.report_dir) )
         rc = -1;

@@ -97,12 +97,16 @@ static json_object *record_json(const struct mig_record *r)
     json_object_object_add(o, "guest", json_object_new_int(r->guest));
     json_object_object_add(o, "guest_kind", json_object_new_string(r->kind));
     json_object_object_add(o, "hop", json_object_new_int(r->hop));
-    json_object_object_add(o, "backend", json_object_new_string("sim"));
+    json_object_object_add(o, "backend", json_object_new_string(
+                               r->backend ? r->backend : "sim"));
     json_object_object_add(o, "from", json_object_new_string(
-                               pers_name[r->from]));
+                               r->from_host[0] ? r->from_host
+                                               : pers_name[r->from]));
     json_object_object_add(o, "to", json_object_new_string(
-                               pers_name[r->to]));
+                               r->to_host[0] ? r->to_host
+                                             : pers_name[r->to]));
     json_object_object_add(o, "freeze", json_object_new_string(
+                               r->freeze_str ? r->freeze_str :
                                r->by_signal ? "sigusr1" : "handoff-after"));
     json_object_object_add(o, "fault", json_object_new_string(
                                fault_name(r->fault)));

@@ -91,9 +91,11 @@ static void print_text(void)
 
     printf("soak report\n");
     printf("  migrations: %lu attempted, %lu succeeded, %lu aborted "
-           "(%lu by --handoff-after, %lu by SIGUSR1)\n", stats.attempted,
+           "(%lu %s, %lu %s)\n", stats.attempted,
            stats.succeeded, total_aborted(), stats.by_mode[0],
-           stats.by_mode[1]);
+           opts.backend_xl ? "xl save/restore" : "by --handoff-after",
+           stats.by_mode[1],
+           opts.backend_xl ? "live xl migrate" : "by SIGUSR1");
     for ( i = 0; i < AB_NR; i++ )
         printf("    aborted %-22s %lu\n", abort_names[i], stats.aborted[i]);
     printf("  version 1 conversions: %lu refused, %lu checkpointed, %lu "
