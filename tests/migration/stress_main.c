@@ -21,7 +21,8 @@
 #define MAX_GUESTS 16
 
 struct stress_opts opts = {
-    .guests = 3, .parallel = 1, .guest_id = 1, .seconds = 20, .migrations = 0, .channels = 4,
+    .guests = 3, .parallel = 1, .guest_id = 1, .seconds = 20,
+    .migrations = 0, .channels = 4,
     .convert_pct = 20, .fault_pct = 30, .only_fault = -1, .filter = true,
     .verify = true,
 };

@@ -170,11 +170,16 @@ json_object *report_json(void)
     add_u(o, "lost_guests", stats.lost_guests);
     add_u(o, "host_errors", stats.host_errors);
     add_u(dt, "count", stats.nr_downtime);
-    json_object_object_add(dt, "min", json_object_new_double(downtime_pct(0)));
-    json_object_object_add(dt, "median", json_object_new_double(downtime_pct(50)));
-    json_object_object_add(dt, "p90", json_object_new_double(downtime_pct(90)));
-    json_object_object_add(dt, "p99", json_object_new_double(downtime_pct(99)));
-    json_object_object_add(dt, "max", json_object_new_double(downtime_pct(100)));
+    for ( i = 0; i < 5; i++ )
+    {
+        static const char *const name[5] = {
+            "min", "median", "p90", "p99", "max",
+        };
+        static const unsigned int at[5] = { 0, 50, 90, 99, 100 };
+
+        json_object_object_add(dt, name[i],
+                               json_object_new_double(downtime_pct(at[i])));
+    }
     for ( i = 0; i < 4 && stats.nr_phases; i++ )
     {
         static const char *const part[4] = {

@@ -319,13 +319,13 @@ static int xl_hop(unsigned int *cur, unsigned int hop, const char *dir,
         if ( f == FI_TRUNCATE )
         {
             /* The receiving end reads a few KiB and the pipe breaks. */
+            bool remote = strcmp(dst->target, "localhost");
             char recv[600];
 
             snprintf(recv, sizeof(recv), "head -c %u | %s%s%s "
                      "migrate-receive", 4096 + rnd(60000),
-                     strcmp(dst->target, "localhost") ? "ssh -o BatchMode=yes " : "",
-                     strcmp(dst->target, "localhost") ? dst->target : "",
-                     strcmp(dst->target, "localhost") ? " xl" : xl_bin());
+                     remote ? "ssh -o BatchMode=yes " : "",
+                     remote ? dst->target : "", remote ? " xl" : xl_bin());
             quote(q, sizeof(q), recv);
             snprintf(cmd, sizeof(cmd), "%s migrate -s '' %s %s", xl_bin(), d,
                      q);

@@ -101,11 +101,9 @@ void engine_track_child(struct host *h, struct task *parent, int event)
          */
         child->held = false;
         child->fresh = false;
-        if ( !h->freezing || child->vfork_child )
-        {
-            child->frozen = false;
+        child->frozen = h->freezing && !child->vfork_child;
+        if ( !child->frozen )
             resume(child->pid, 0);
-        }
     }
     else
         child->fresh = true;
@@ -218,29 +216,37 @@ void engine_task_ended(struct host *h, pid_t pid, int status)
     task_remove(&h->tasks, pid);
 }
 
-/* One wait status from @pid. */
-static void dispatch(struct host *h, pid_t pid, int status)
+struct task *engine_stopped_task(struct host *h, pid_t pid, int status)
 {
     struct task *t;
-    int sig, event;
 
     if ( WIFEXITED(status) || WIFSIGNALED(status) )
     {
         engine_task_ended(h, pid, status);
-        return;
+        return NULL;
     }
     if ( !WIFSTOPPED(status) )
-        return;
+        return NULL;
     t = task_find(&h->tasks, pid);
     if ( !t )
     {
         /* A new task reporting before its parent's event: hold it. */
         t = task_add(&h->tasks, pid);
-        if ( !t )
-            return;
-        t->held = true;
-        return;
+        if ( t )
+            t->held = true;
+        return NULL;
     }
+    return t;
+}
+
+/* One wait status from @pid. */
+static void dispatch(struct host *h, pid_t pid, int status)
+{
+    struct task *t = engine_stopped_task(h, pid, status);
+    int sig, event;
+
+    if ( !t )
+        return;
     sig = WSTOPSIG(status);
     event = status >> 16;
     if ( sig == (SIGTRAP | 0x80) )

@@ -93,7 +93,7 @@ static bool all_frozen(const struct host *h)
     size_t i;
 
     for ( i = 0; i < h->tasks.nr; i++ )
-        if ( !h->tasks.tasks[i].frozen )
+        if ( !h->tasks.tasks[i].frozen && !h->tasks.tasks[i].held )
             return false;
     return true;
 }
@@ -110,25 +110,11 @@ static bool all_frozen(const struct host *h)
  */
 static void freeze_status(struct host *h, pid_t pid, int status)
 {
-    struct task *t;
+    struct task *t = engine_stopped_task(h, pid, status);
     int sig, event;
 
-    if ( WIFEXITED(status) || WIFSIGNALED(status) )
-    {
-        engine_task_ended(h, pid, status);
-        return;
-    }
-    if ( !WIFSTOPPED(status) )
-        return;
-    t = task_find(&h->tasks, pid);
     if ( !t )
-    {
-        /* A new task reporting before its parent's event: hold it. */
-        t = task_add(&h->tasks, pid);
-        if ( t )
-            t->held = t->frozen = true;
-        return;
-    }
+        return;     /* ended, or held (stopped: frozen) */
     sig = WSTOPSIG(status);
     event = status >> 16;
     t->fresh = false;
@@ -200,7 +186,7 @@ static int freeze_all(struct host *h, pid_t at_boundary)
     if ( all_frozen(h) )
         return 0;
     for ( i = 0; i < h->tasks.nr; i++ )
-        if ( !h->tasks.tasks[i].frozen )
+        if ( !h->tasks.tasks[i].frozen && !h->tasks.tasks[i].held )
             fprintf(stderr, "vmport-host: handoff: task %d did not stop "
                     "within %d ms\n", (int)h->tasks.tasks[i].pid, FREEZE_MS);
     return -1;

@@ -77,6 +77,12 @@ void engine_exec_done(struct host *h, struct task *t);
  * new executable mapping (to be scanned at the syscall's exit).
  */
 bool engine_seccomp_answer(struct host *h, struct task *t);
+/*
+ * The task a wait @status of @pid stops, or NULL: it ended (dropped from
+ * the table), it is no stop, or it is a new task reporting before its
+ * parent's event (added, held).
+ */
+struct task *engine_stopped_task(struct host *h, pid_t pid, int status);
 /* @pid ended with wait @status: drop it from the table. */
 void engine_task_ended(struct host *h, pid_t pid, int status);
 
