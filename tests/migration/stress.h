@@ -40,6 +40,7 @@ struct guest {
     int pers;               /* 0 intel, 1 amd: the current host's */
     pid_t host;             /* current vmport-host, 0 if none */
     pid_t pid;              /* the guest's first process */
+    pid_t pgid;             /* its process group: its spawning host's */
     unsigned int hop;
     bool handoff_after;     /* current host hands off by itself */
     bool done;              /* the guest ended (under some host) */

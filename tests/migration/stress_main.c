@@ -370,6 +370,28 @@ static int write_report(const char *dir)
     return 0;
 }
 
+static struct guest *all_guests;
+
+/*
+ * SIGINT, SIGTERM (a timeout): hosts and guests are in process groups of
+ * their own (spawn_host()), so a terminal's ^C or a kill of this driver
+ * would not reach them; take them down first.
+ */
+static void on_fatal(int sig)
+{
+    unsigned int i;
+
+    for ( i = 0; all_guests && i < opts.guests; i++ )
+    {
+        if ( all_guests[i].host > 0 )
+            kill(-all_guests[i].host, SIGKILL);
+        if ( all_guests[i].pgid > 0 )
+            kill(-all_guests[i].pgid, SIGKILL);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
 int main(int argc, char **argv)
 {
     static struct guest gs[MAX_GUESTS];
@@ -385,6 +407,9 @@ int main(int argc, char **argv)
     srandom(opts.seed);
     /* Parked guests outlive the host that spawned them: see spawn_host(). */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
+    all_guests = gs;
+    signal(SIGINT, on_fatal);
+    signal(SIGTERM, on_fatal);
     /*
      * Streams are scratch data: on tmpfs a host's fsync costs nothing, so
      * the migrations measured are not the disk's writeback queue.

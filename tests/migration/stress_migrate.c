@@ -150,6 +150,7 @@ int start_guest(struct guest *g)
     g->host = start_host(g, false, NULL);
     if ( g->host < 0 )
         return -1;
+    g->pgid = g->host;      /* spawn_host()'s setpgid */
     while ( now_ms() < end )
     {
         f = fopen(pidf, "re");
@@ -225,15 +226,24 @@ static bool tree_parked(pid_t pid, char *seen, int depth)
 }
 
 /* What a hung host and its guest are waiting in, for the log. */
-static void report_stuck(const struct guest *g)
+static void report_stuck(const struct guest *g, const char *when)
 {
-    char cmd[200], out[300];
+    char cmd[600], out[300];
     char *argv[] = { "/bin/sh", "-c", cmd, NULL };
 
+    /*
+     * The host, every process of the guest (its group: the spawning
+     * host's) with its kernel stack and state, and the machine's load.
+     */
     snprintf(cmd, sizeof(cmd), "ps -o pid,ppid,stat,wchan:24,comm -p %d "
-             "--ppid %d -g %d; cat /proc/%d/stack", (int)g->host,
-             (int)g->pid, (int)g->pid, (int)g->host);
-    snprintf(out, sizeof(out), "%s/stuck.%u", g->dir, g->hop);
+             "--ppid %d -g %d; cat /proc/%d/stack; "
+             "for p in $(ps -o pid= -g $(ps -o pgid= -p %d)); do "
+             "echo \"== $p $(cat /proc/$p/comm 2>/dev/null)\"; "
+             "grep -E 'State|TracerPid|SigPnd|ShdPnd' /proc/$p/status; "
+             "cat /proc/$p/stack; done 2>/dev/null; cat /proc/loadavg "
+             "/proc/pressure/cpu 2>/dev/null", (int)g->host, (int)g->pid,
+             (int)g->pid, (int)g->host, (int)g->pid);
+    snprintf(out, sizeof(out), "%s/stuck.%u%s", g->dir, g->hop, when);
     run_tool(argv, NULL, out, 5000);
     fprintf(stderr, "vmport-stress: what they wait in: %s\n", out);
 }
@@ -282,7 +292,7 @@ static long long wait_adopted(struct guest *g, pid_t host, unsigned int hop)
     return -1;
 }
 
-static void report_stuck(const struct guest *g);
+static void report_stuck(const struct guest *g, const char *when);
 
 /* The source takes the guest back from its own, untouched state. */
 static int readopt(struct guest *g, const char *state)
@@ -300,7 +310,7 @@ static int readopt(struct guest *g, const char *state)
     fprintf(stderr, "vmport-stress: guest %u lost: its source could not "
             "adopt it again\n", g->idx);
     g->host = host;
-    report_stuck(g);
+    report_stuck(g, "");
     if ( host > 0 && !wait_host(host, 100, &rc) )
         host = 0;
     if ( host > 0 )
@@ -663,7 +673,7 @@ int migrate_guest(struct guest *g)
     double exit_ms;
     struct mig_record *r;
     enum fault f;
-    int rc = 0;
+    int rc = 0, waited;
 
     path_of(err, sizeof(err), g, "err", g->hop);
     path_of(s, sizeof(s), g, "state", g->hop);
@@ -681,11 +691,18 @@ int migrate_guest(struct guest *g)
         by_signal = false;
         goto exited;
     }
-    if ( wait_host(g->host, HOST_WAIT_MS, &rc) )
+    /* A third of the way, what the host and guest wait in, for the log. */
+    waited = wait_host(g->host, HOST_WAIT_MS / 3, &rc);
+    if ( waited )
+    {
+        report_stuck(g, ".early");
+        waited = wait_host(g->host, 2 * HOST_WAIT_MS / 3, &rc);
+    }
+    if ( waited )
     {
         fprintf(stderr, "vmport-stress: guest %u: host %d did not hand off "
                 "or end in time\n", g->idx, (int)g->host);
-        report_stuck(g);
+        report_stuck(g, "");
         kill(g->host, SIGKILL);
         wait_host(g->host, 5000, &rc);
         stats.host_errors++;
