@@ -45,6 +45,7 @@ struct guest {
     bool handoff_after;     /* current host hands off by itself */
     bool done;              /* the guest ended (under some host) */
     bool busy;              /* --parallel: a thread is migrating it */
+    bool stream_v1;         /* the stream in flight was converted to v1 */
     int exit_rc;
     char dir[256];
 };
@@ -54,6 +55,7 @@ struct stress_opts {
     unsigned int parallel;          /* guests migrating at once */
     unsigned int max_seconds;       /* --require-coverage: hard stop */
     bool json, filter, verify, quiet, require_coverage;
+    bool clock_skew;                /* hosts' wall clocks skewed */
     unsigned int convert_pct;       /* % of migrations converted to v1 */
     unsigned int fault_pct;         /* % of migrations with a fault */
     int only_fault;                 /* -1: all points in turn */

@@ -49,6 +49,7 @@ static void usage(FILE *f)
 "  --json            the report as JSON\n"
 "  --quiet           no progress line\n"
 "  --parallel N      up to N guests migrate at once (default 1)\n"
+"  --clock-skew      skew each personality's host clocks (0..3 s)\n"
 "  --backend sim|xl  simulated hosts (default), or real Xen hosts with xl:\n"
 "  --hosts FILE      xl: 'NAME TARGET' lines (localhost or ssh target)\n"
 "  --domain NAME     xl: the vmport domain, running on the first host\n"
@@ -82,7 +83,7 @@ static int parse(int argc, char **argv)
         { "parallel", 1, NULL, 'P' }, { "report", 1, NULL, 'R' },
         { "backend", 1, NULL, 'B' }, { "hosts", 1, NULL, 'H' },
         { "domain", 1, NULL, 'D' }, { "guest-id", 1, NULL, 'I' },
-        { "xl", 1, NULL, 'X' },
+        { "xl", 1, NULL, 'X' }, { "clock-skew", 0, NULL, 'K' },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -122,6 +123,7 @@ static int parse(int argc, char **argv)
         case 'D': opts.domain = optarg; break;
         case 'I': opts.guest_id = v; break;
         case 'X': opts.xl_bin = optarg; break;
+        case 'K': opts.clock_skew = true; break;
         case 'h': usage(stdout); exit(0);
         default: return -1;
         }

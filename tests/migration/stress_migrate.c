@@ -43,7 +43,7 @@ static unsigned int clock_skew_ms(int pers)
     static unsigned int skew[2];
     static bool drawn;
 
-    if ( !drawn )
+    if ( !drawn && opts.clock_skew )
     {
         skew[0] = rnd(3000);
         skew[1] = rnd(3000);
@@ -83,8 +83,17 @@ static pid_t start_host(struct guest *g, bool attach, const char *state_in)
     argv[n++] = st;
     argv[n++] = "--trace";
     argv[n++] = tr;
-    /* Each personality's wall clock is skewed its own way for the run. */
-    snprintf(skew, sizeof(skew), "%u", clock_skew_ms(g->pers));
+    /*
+     * Each personality's wall clock is skewed its own way for the run.  A
+     * version 1 record carries no TIME section (docs/vmport-record.md:
+     * GETTIME keeps the destination's own continuity), so the destination
+     * of a converted stream gets the later of the two clocks: only there
+     * may GETTIME not go on from where the guest left it.
+     */
+    snprintf(skew, sizeof(skew), "%u", attach && g->stream_v1 ?
+             (clock_skew_ms(0) > clock_skew_ms(1) ? clock_skew_ms(0)
+                                                  : clock_skew_ms(1)) :
+             clock_skew_ms(g->pers));
     argv[n++] = "--clock-skew-ms";
     argv[n++] = skew;
     g->handoff_after = !stress_ending && rnd(2);
@@ -301,6 +310,7 @@ static int readopt(struct guest *g, const char *state)
     int rc;
 
     g->hop++;
+    g->stream_v1 = false;       /* S itself, as the source wrote it */
     host = start_host(g, true, state);
     if ( host > 0 && wait_adopted(g, host, g->hop) >= 0 )
     {
@@ -467,6 +477,7 @@ static int prepare_stream(struct guest *g, const char *s, char *x, size_t xl,
     int rc;
 
     snprintf(tool, sizeof(tool), "%s/vmport-state", opts.bin);
+    g->stream_v1 = false;
     path_of(x, xl, g, "xfer", g->hop);
     path_of(x1, sizeof(x1), g, "xfer-v1", g->hop);
     path_of(tmp, sizeof(tmp), g, "tool", g->hop);
@@ -505,6 +516,7 @@ static int prepare_stream(struct guest *g, const char *s, char *x, size_t xl,
         else
             stats.converted_fit++;
         rename(x1, x);
+        g->stream_v1 = true;
     }
     if ( opts.verify && run_tool(verify, NULL, NULL, TOOL_MS) )
     {
