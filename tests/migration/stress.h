@@ -133,7 +133,7 @@ extern bool stress_ending;
 /* stress_record.c: every migration, and report.json */
 struct mig_record *record_new(const struct guest *g);
 void record_rpcs(struct mig_record *r, const struct guest *g);
-const struct mig_record *records(size_t *nr);
+struct mig_record *const *records(size_t *nr);
 int records_write_json(const char *path);
 double run_ms(void);
 

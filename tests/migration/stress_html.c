@@ -38,13 +38,13 @@ static const char *const outcome_names[] = {
 static size_t data_downtime(FILE *f)
 {
     size_t nr, i, n = 0;
-    const struct mig_record *r = records(&nr);
+    struct mig_record *const *r = records(&nr);
 
     for ( i = 0; i < nr; i++ )
-        if ( !strcmp(r[i].outcome, "migrated") && r[i].downtime_ms > 0 )
+        if ( !strcmp(r[i]->outcome, "migrated") && r[i]->downtime_ms > 0 )
         {
-            fprintf(f, "%.3f %.3f %u\n", r[i].t_ms / 1e3, r[i].downtime_ms,
-                    r[i].guest);
+            fprintf(f, "%.3f %.3f %u\n", r[i]->t_ms / 1e3, r[i]->downtime_ms,
+                    r[i]->guest);
             n++;
         }
     return n;
@@ -53,10 +53,10 @@ static size_t data_downtime(FILE *f)
 static size_t data_size(FILE *f)
 {
     size_t nr, i;
-    const struct mig_record *r = records(&nr);
+    struct mig_record *const *r = records(&nr);
 
     for ( i = 0; i < nr; i++ )
-        fprintf(f, "%zu %lu\n", i + 1, r[i].bytes);
+        fprintf(f, "%zu %lu\n", i + 1, r[i]->bytes);
     return nr;
 }
 
@@ -64,14 +64,14 @@ static size_t data_size(FILE *f)
 static size_t data_outcomes(FILE *f)
 {
     size_t nr, i;
-    const struct mig_record *r = records(&nr);
+    struct mig_record *const *r = records(&nr);
     unsigned long n[FI_NR][NR_OUTCOMES] = { { 0 } };
     unsigned int fi, o;
 
     for ( i = 0; i < nr; i++ )
         for ( o = 0; o < NR_OUTCOMES; o++ )
-            if ( !strcmp(r[i].outcome, outcome_names[o]) && r[i].fault < FI_NR )
-                n[r[i].fault][o]++;
+            if ( !strcmp(r[i]->outcome, outcome_names[o]) && r[i]->fault < FI_NR )
+                n[r[i]->fault][o]++;
     fprintf(f, "fault");
     for ( o = 0; o < NR_OUTCOMES; o++ )
         fprintf(f, " %s", outcome_names[o]);
@@ -90,11 +90,11 @@ static size_t data_outcomes(FILE *f)
 static size_t data_timeline(FILE *f)
 {
     size_t nr, i;
-    const struct mig_record *r = records(&nr);
+    struct mig_record *const *r = records(&nr);
 
     for ( i = 0; i < nr; i++ )
-        fprintf(f, "%.3f %u %d\n", r[i].t_ms / 1e3, r[i].guest,
-                strcmp(r[i].outcome, "migrated") ? 1 : 0);
+        fprintf(f, "%.3f %u %d\n", r[i]->t_ms / 1e3, r[i]->guest,
+                strcmp(r[i]->outcome, "migrated") ? 1 : 0);
     return nr;
 }
 

@@ -12,7 +12,11 @@
 /* Far more than a soak run attempts; past it, records are not kept. */
 #define MAX_RECORDS 200000
 
-static struct mig_record *recs;
+/*
+ * One allocation per record: a --parallel thread keeps its record's
+ * address across the sleeps where another thread adds records.
+ */
+static struct mig_record **recs;
 static size_t nr_recs, cap_recs;
 static double t0_ms = -1;
 
@@ -31,18 +35,21 @@ struct mig_record *record_new(const struct guest *g)
 
     if ( nr_recs == cap_recs )
     {
-        size_t cap = cap_recs ? cap_recs * 2 : 256;
+        size_t cap = cap_recs ? cap_recs * 2 : 8;
+        struct mig_record **n;
 
         if ( cap > MAX_RECORDS )
             return NULL;
-        r = realloc(recs, cap * sizeof(*r));
-        if ( !r )
+        n = realloc(recs, cap * sizeof(*n));
+        if ( !n )
             return NULL;
-        recs = r;
+        recs = n;
         cap_recs = cap;
     }
-    r = &recs[nr_recs++];
-    memset(r, 0, sizeof(*r));
+    r = calloc(1, sizeof(*r));
+    if ( !r )
+        return NULL;
+    recs[nr_recs++] = r;
     r->guest = g->idx;
     r->hop = g->hop;
     r->kind = g->kind == GK_RPCTOOL ? "rpctool" : "channels";
@@ -78,7 +85,7 @@ void record_rpcs(struct mig_record *r, const struct guest *g)
     r->rpcs = n;
 }
 
-const struct mig_record *records(size_t *nr)
+struct mig_record *const *records(size_t *nr)
 {
     *nr = nr_recs;
     return recs;
@@ -136,7 +143,7 @@ int records_write_json(const char *path)
 
     json_object_object_add(o, "summary", report_json());
     for ( i = 0; i < nr_recs; i++ )
-        json_object_array_add(a, record_json(&recs[i]));
+        json_object_array_add(a, record_json(recs[i]));
     json_object_object_add(o, "migrations", a);
     rc = json_object_to_file_ext(path, o, JSON_C_TO_STRING_PRETTY);
     json_object_put(o);
