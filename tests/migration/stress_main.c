@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,7 +21,8 @@
 #define MAX_GUESTS 16
 
 struct stress_opts opts = {
-    .guests = 3, .seconds = 20, .migrations = 0, .channels = 4,
+    .guests = 3, .parallel = 1, .guest_id = 1, .seconds = 20,
+    .migrations = 0, .channels = 4,
     .convert_pct = 20, .fault_pct = 30, .only_fault = -1, .filter = true,
     .verify = true,
 };
@@ -46,6 +48,15 @@ static void usage(FILE *f)
 "                    temporary directory, removed when all passed)\n"
 "  --json            the report as JSON\n"
 "  --quiet           no progress line\n"
+"  --parallel N      up to N guests migrate at once (default 1)\n"
+"  --clock-skew      skew each personality's host clocks (0..3 s)\n"
+"  --backend sim|xl  simulated hosts (default), or real Xen hosts with xl:\n"
+"  --hosts FILE      xl: 'NAME TARGET' lines (localhost or ssh target)\n"
+"  --domain NAME     xl: the vmport domain, running on the first host\n"
+"  --guest-id N      xl: the guest_channels ID inside it (default 1)\n"
+"  --xl PATH         xl: the xl to run (default xl)\n"
+"  --report DIR      write DIR/report.json (every migration) and\n"
+"                    DIR/report.html (summary and gnuplot charts)\n"
 "  --require-coverage  also fail unless every fault point, both freeze\n"
 "                    modes, a refused and a checkpointed version 1\n"
 "                    conversion and a guest CPT retry were seen; the run\n"
@@ -69,6 +80,10 @@ static int parse(int argc, char **argv)
         { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' },
         { "require-coverage", 0, NULL, 'r' },
         { "max-seconds", 1, NULL, 'M' },
+        { "parallel", 1, NULL, 'P' }, { "report", 1, NULL, 'R' },
+        { "backend", 1, NULL, 'B' }, { "hosts", 1, NULL, 'H' },
+        { "domain", 1, NULL, 'D' }, { "guest-id", 1, NULL, 'I' },
+        { "xl", 1, NULL, 'X' }, { "clock-skew", 0, NULL, 'K' },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -97,6 +112,18 @@ static int parse(int argc, char **argv)
         case 'q': opts.quiet = true; break;
         case 'r': opts.require_coverage = true; break;
         case 'M': opts.max_seconds = v; break;
+        case 'P': opts.parallel = v; break;
+        case 'R': opts.report_dir = optarg; break;
+        case 'B':
+            if ( strcmp(optarg, "sim") && strcmp(optarg, "xl") )
+                return -1;
+            opts.backend_xl = !strcmp(optarg, "xl");
+            break;
+        case 'H': opts.hosts_file = optarg; break;
+        case 'D': opts.domain = optarg; break;
+        case 'I': opts.guest_id = v; break;
+        case 'X': opts.xl_bin = optarg; break;
+        case 'K': opts.clock_skew = true; break;
         case 'h': usage(stdout); exit(0);
         default: return -1;
         }
@@ -104,6 +131,7 @@ static int parse(int argc, char **argv)
     if ( optind != argc || !opts.guests || opts.guests > MAX_GUESTS ||
          opts.fault_pct > 100 || opts.convert_pct > 100 ||
          opts.channels < 1 || opts.channels > 8 ||
+         opts.parallel < 1 || opts.parallel > opts.guests ||
          (opts.only_fault >= 0 &&
           (opts.only_fault < 1 || opts.only_fault >= FI_NR)) ||
          (!opts.seconds && !opts.migrations) )
@@ -239,14 +267,47 @@ static unsigned int next_frozen(struct guest *gs, unsigned int i)
     return i;
 }
 
+static double t0, end_ms, hard_end_ms, last_progress;
+static struct guest *run_guests;
+
+/*
+ * Has the run reached its time or migration count?  Which interleavings a
+ * time-bounded run reaches depends on the machine's speed, so a run that
+ * must cover every point goes on until it has, within a hard limit: the
+ * check then fails only when a point stays unreachable, not when a slow
+ * machine is unlucky.  Prints the progress line now and then.
+ */
+static bool time_to_stop(void)
+{
+    struct guest *all = run_guests;
+    unsigned int i;
+
+    /* Nothing left to migrate: every guest ended or was lost. */
+    for ( i = 0; all && i < opts.guests && all[i].done; i++ )
+        ;
+    if ( all && i == opts.guests )
+        return true;
+    if ( now_ms() - last_progress > 250 )
+    {
+        progress(t0, false);
+        last_progress = now_ms();
+    }
+    return (opts.seconds && now_ms() >= end_ms &&
+            (!opts.require_coverage || covered(false) ||
+             now_ms() >= hard_end_ms)) ||
+           (opts.migrations && stats.attempted >= opts.migrations);
+}
+
 static int run(struct guest *gs, const char *dir)
 {
-    double t0 = now_ms(), end = t0 + opts.seconds * 1e3, last = 0;
-    double hard_end = t0 + (opts.max_seconds ? opts.max_seconds
-                                             : 3 * opts.seconds) * 1e3;
     unsigned int i, live;
     char stop[300];
 
+    t0 = now_ms();
+    run_guests = gs;
+    end_ms = t0 + opts.seconds * 1e3;
+    hard_end_ms = t0 + (opts.max_seconds ? opts.max_seconds
+                                         : 3 * opts.seconds) * 1e3;
     for ( i = 0; i < opts.guests; i++ )
     {
         struct guest *g = &gs[i];
@@ -258,28 +319,13 @@ static int run(struct guest *gs, const char *dir)
         if ( mkdir(g->dir, 0700) || start_guest(g) )
             return -1;
     }
+    if ( opts.parallel > 1 )
+        run_parallel(gs, opts.guests, opts.parallel, time_to_stop);
     /* Round-robin over the guests, every loop bounded by time or count. */
-    for ( i = 0; ; i = (i + 1) % opts.guests )
-    {
-        /*
-         * Which interleavings a time-bounded run reaches depends on the
-         * machine's speed, so a run that must cover every point goes on
-         * until it has, within a hard limit: the check then fails only
-         * when a point stays unreachable, not when a slow machine is unlucky.
-         */
-        if ( (opts.seconds && now_ms() >= end &&
-              (!opts.require_coverage || covered(false) ||
-               now_ms() >= hard_end)) ||
-             (opts.migrations && stats.attempted >= opts.migrations) )
-            break;
+    for ( i = 0; opts.parallel == 1 && !time_to_stop();
+          i = (i + 1) % opts.guests )
         if ( !gs[i].done )
             migrate_guest(&gs[next_frozen(gs, i)]);
-        if ( now_ms() - last > 250 )
-        {
-            progress(t0, false);
-            last = now_ms();
-        }
-    }
     progress(t0, true);
     /* Tell every guest to stop and let each end on its host. */
     stress_ending = true;
@@ -299,8 +345,53 @@ static int run(struct guest *gs, const char *dir)
             }
     }
     for ( i = 0; i < opts.guests; i++ )
+    {
+        /* Its first process, ours to reap since its spawning host left. */
+        waitpid(gs[i].pid, NULL, WNOHANG);
         account_guest(&gs[i]);
+    }
     return 0;
+}
+
+/* --report DIR: report.json and report.html. */
+static int write_report(const char *dir)
+{
+    char path[400];
+
+    if ( mkdir(dir, 0755) && errno != EEXIST )
+    {
+        fprintf(stderr, "vmport-stress: --report %s: %s\n", dir,
+                strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof(path), "%s/report.json", dir);
+    if ( records_write_json(path) || report_html_write(dir) )
+        return -1;
+    fprintf(stderr, "vmport-stress: report written: %s/report.html "
+            "(every migration in %s)\n", dir, path);
+    return 0;
+}
+
+static struct guest *all_guests;
+
+/*
+ * SIGINT, SIGTERM (a timeout): hosts and guests are in process groups of
+ * their own (spawn_host()), so a terminal's ^C or a kill of this driver
+ * would not reach them; take them down first.
+ */
+static void on_fatal(int sig)
+{
+    unsigned int i;
+
+    for ( i = 0; all_guests && i < opts.guests; i++ )
+    {
+        if ( all_guests[i].host > 0 )
+            kill(-all_guests[i].host, SIGKILL);
+        if ( all_guests[i].pgid > 0 )
+            kill(-all_guests[i].pgid, SIGKILL);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
 int main(int argc, char **argv)
@@ -316,6 +407,11 @@ int main(int argc, char **argv)
         return 2;
     }
     srandom(opts.seed);
+    /* Parked guests outlive the host that spawned them: see spawn_host(). */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    all_guests = gs;
+    signal(SIGINT, on_fatal);
+    signal(SIGTERM, on_fatal);
     /*
      * Streams are scratch data: on tmpfs a host's fsync costs nothing, so
      * the migrations measured are not the disk's writeback queue.
@@ -332,8 +428,12 @@ int main(int argc, char **argv)
     if ( !opts.quiet )
         fprintf(stderr, "vmport-stress: seed %u, %u guests, work dir %s\n",
                 opts.seed, opts.guests, dir);
-    rc = run(gs, dir);
+    run_ms();
+    stress_lock();      /* held by this thread except in --parallel */
+    rc = opts.backend_xl ? run_xl(dir) : run(gs, dir);
     report_print();
+    if ( opts.report_dir && write_report(opts.report_dir) )
+        rc = -1;
     ok = !rc && !stats.verify_failures && !stats.lost_guests &&
          !stats.host_errors && all_faults_clean() &&
          (!opts.require_coverage || covered(true));
