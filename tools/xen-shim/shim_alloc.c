@@ -40,23 +40,32 @@ static bool should_fail(void)
     return false;
 }
 
-void *_xmalloc(unsigned long size, unsigned long align)
+/* A counted block, its header saying which family it belongs to. */
+static void *block_alloc(unsigned long size, uint64_t magic)
 {
     struct hdr *h;
     void *raw;
 
-    if ( align > HDR_SIZE || should_fail() )
-        return NULL;
     if ( posix_memalign(&raw, HDR_SIZE, HDR_SIZE + size) )
         return NULL;
-    if ( size > xmalloc_largest )
-        xmalloc_largest = size;
     h = raw;
-    h->magic = HDR_MAGIC;
+    h->magic = magic;
     h->size = size;
     live_blocks++;
     live_bytes += size;
     return (char *)raw + HDR_SIZE;
+}
+
+void *_xmalloc(unsigned long size, unsigned long align)
+{
+    void *p;
+
+    if ( align > HDR_SIZE || should_fail() )
+        return NULL;
+    p = block_alloc(size, HDR_MAGIC);
+    if ( p && size > xmalloc_largest )
+        xmalloc_largest = size;
+    return p;
 }
 
 void *_xzalloc(unsigned long size, unsigned long align)
@@ -95,20 +104,14 @@ void xfree(void *p)
 /* vmalloc(): counted with the rest, told apart by its header's magic. */
 void *vmalloc(size_t size)
 {
-    struct hdr *h;
-    void *raw;
+    void *p;
 
     if ( !size || should_fail() )
         return NULL;
-    if ( posix_memalign(&raw, HDR_SIZE, HDR_SIZE + size) )
-        return NULL;
-    h = raw;
-    h->magic = HDR_MAGIC_VMAP;
-    h->size = size;
-    live_blocks++;
-    live_bytes += size;
-    vmalloc_calls++;
-    return (char *)raw + HDR_SIZE;
+    p = block_alloc(size, HDR_MAGIC_VMAP);
+    if ( p )
+        vmalloc_calls++;
+    return p;
 }
 
 void *vzalloc(size_t size)
