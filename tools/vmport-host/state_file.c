@@ -53,8 +53,8 @@ static int build_blob(struct host *h, struct vs_buf *b)
 int state_file_write(struct host *h, const char *path)
 {
     struct vs_buf b = { 0 };
-    char tmp[4096];
-    int fd, rc = -1;
+    struct vs_file f;
+    int rc = -1;
 
     if ( build_blob(h, &b) )
     {
@@ -62,30 +62,17 @@ int state_file_write(struct host *h, const char *path)
                 "domain's state\n", path);
         goto out;
     }
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if ( fd < 0 )
+    /* The tools' one way to replace a file (vmport-stream.h). */
+    if ( vs_file_open(&f, path, 0, "vmport-host: --state-out", stderr) )
+        goto out;
+    errno = 0;
+    if ( vs_write_hvm_state(f.fd, b.p, b.len) )
     {
-        fprintf(stderr, "vmport-host: --state-out %s: %s\n", tmp,
-                strerror(errno));
+        vs_file_write_error(&f, errno);
+        vs_file_abort(&f);
         goto out;
     }
-    if ( vs_write_hvm_state(fd, b.p, b.len) || fsync(fd) )
-    {
-        fprintf(stderr, "vmport-host: --state-out %s: write failed\n", tmp);
-        close(fd);
-        unlink(tmp);
-        goto out;
-    }
-    close(fd);
-    if ( rename(tmp, path) )
-    {
-        fprintf(stderr, "vmport-host: --state-out %s: %s\n", path,
-                strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    rc = 0;
+    rc = vs_file_commit(&f);
  out:
     vs_buf_free(&b);
     return rc;

@@ -100,6 +100,7 @@ static int run(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "domain", required_argument, NULL, 'd' },
+        { "force", no_argument, NULL, 'f' },
         { 0 }
     };
     struct gi_op op = { 0 };
@@ -113,6 +114,7 @@ static int run(int argc, char **argv)
         switch ( o )
         {
         case 'd': domain = optarg; break;
+        case 'f': cli_out_flags |= VS_FILE_FORCE; break;
         default: return EXIT_USAGE;
         }
     if ( optind == argc )
@@ -161,13 +163,20 @@ const struct cmd cmd_guestinfo = {
     .summary = "list, get, set or unset guestinfo in an image or a domain",
     .usage = "guestinfo list FILE | --domain D\n"
              "       vmport-state guestinfo get FILE | --domain D KEY\n"
-             "       vmport-state guestinfo set FILE | --domain D KEY VALUE\n"
-             "       vmport-state guestinfo unset FILE | --domain D KEY\n\n"
+             "       vmport-state guestinfo set [--force] FILE | --domain D "
+             "KEY VALUE\n"
+             "       vmport-state guestinfo unset [--force] FILE | "
+             "--domain D KEY\n\n"
              "KEY is guestinfo.NAME or NAME (`--` before a VALUE that\n"
              "starts with `-`).  A FILE is rewritten through a temporary in\n"
-             "its directory, fsync and rename; on any error it is left\n"
-             "untouched.  Unchanged bulk data is copied by the\n"
-             "kernel (copy_file_range), holes stay holes.  A running domain\n"
+             "its directory with its owner, group and mode, fsync and\n"
+             "rename, under an flock() on the file (a second editor waits\n"
+             "and reads the result); on any error it is left untouched.\n"
+             "A symlink's target is rewritten (the link stays a link); a\n"
+             "directory, FIFO or device, a file with several hard links and,\n"
+             "without --force, a file without write permission are refused\n"
+             "(exit 3).  Unchanged bulk data is copied by the kernel\n"
+             "(copy_file_range), holes stay holes.  A running domain\n"
              "is read and written through XEN_DMOP_vmport while it runs.",
     .run = run,
 };

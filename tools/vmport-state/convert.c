@@ -51,7 +51,13 @@ int convert_visitor(struct vs_stream *s, const struct vs_rec *rec,
 int convert_parse_opts(const struct cmd *c, int argc, char **argv,
                        struct convert_opts *o, const char *bad_value)
 {
+    /* convert writes a file (--force); filter only stdout. */
     static const struct option opts[] = {
+        { "record-version", required_argument, NULL, 'r' },
+        { "policy", required_argument, NULL, 'p' },
+        { "force", no_argument, NULL, 'f' },
+        { 0 }
+    }, filter_opts[] = {
         { "record-version", required_argument, NULL, 'r' },
         { "policy", required_argument, NULL, 'p' },
         { 0 }
@@ -61,7 +67,8 @@ int convert_parse_opts(const struct cmd *c, int argc, char **argv,
 
     memset(o, 0, sizeof(*o));
     o->policy = VREC_REFUSE;
-    while ( (opt = cli_getopt(c, argc, argv, "", opts)) != -1 )
+    while ( (opt = cli_getopt(c, argc, argv, "",
+                              c == &cmd_filter ? filter_opts : opts)) != -1 )
         switch ( opt )
         {
         case 'r':
@@ -77,6 +84,9 @@ int convert_parse_opts(const struct cmd *c, int argc, char **argv,
                 o->policy = VREC_CHECKPOINT;
             else
                 return cli_usage_error(c, "%s", bad_value);
+            break;
+        case 'f':
+            cli_out_flags |= VS_FILE_FORCE;
             break;
         default:
             return EXIT_USAGE;

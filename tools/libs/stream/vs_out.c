@@ -108,8 +108,13 @@ int vs_out_zeros(struct vs_out *out, uint64_t n)
 
     if ( out->regular && !out->gz )
     {
-        if ( flush_buf(out) || lseek(out->fd, n, SEEK_CUR) < 0 )
+        if ( flush_buf(out) )
             return -1;
+        if ( lseek(out->fd, n, SEEK_CUR) < 0 )
+        {
+            out->err = errno;
+            return -1;
+        }
         out->off += n;
         return 0;
     }
@@ -167,7 +172,10 @@ static int copy_sparse(struct vs_out *out, struct vs_in *in, uint64_t n)
             if ( out->regular )
             {
                 if ( lseek(out->fd, data - pos, SEEK_CUR) < 0 )
+                {
+                    out->err = errno;
                     return -1;
+                }
             }
             else
             {
@@ -292,7 +300,10 @@ int vs_out_finish(struct vs_out *out)
         /* A trailing hole only exists once the length is set. */
         end = lseek(out->fd, 0, SEEK_CUR);
         if ( end < 0 || ftruncate(out->fd, end) )
+        {
+            out->err = errno;
             return -1;
+        }
     }
     return 0;
 }

@@ -164,6 +164,11 @@ enum vs_kind vs_kind(const struct vs_stream *s)
     return s->kind;
 }
 
+int vs_write_error(const struct vs_stream *s)
+{
+    return s->copying ? s->out.err : 0;
+}
+
 bool vs_input_gzip(const struct vs_stream *s)
 {
     return s->in.gz;
@@ -472,10 +477,12 @@ int vs_walk(struct vs_stream *s, vs_visit_fn *fn, void *opaque)
         vs_problem(s, s->in.off, "read error: %s", strerror(s->in.err));
     else if ( s->in.err == EILSEQ )
         vs_problem(s, s->in.off, "gzip: corrupt compressed data");
+    /* A failed write is the output's fault, not a problem of the input:
+     * vs_write_error() tells the caller, who names the output. */
     if ( rc == 0 && s->copying && vs_out_finish(&s->out) )
     {
-        vs_problem(s, s->in.off, "write error: %s",
-                   strerror(s->out.err ? s->out.err : errno));
+        if ( !s->out.err )
+            s->out.err = errno ? errno : EIO;
         rc = -1;
     }
     if ( (s->flags & VS_OPEN_PROGRESS) && s->progress_pct != ~0U &&
