@@ -183,8 +183,10 @@ int cli_copy(const char *in, const char *out, vs_visit_fn *fn, void *opaque,
     ifd = cli_open_in(in);
     if ( ifd < 0 )
         return cli_out_finish(&o, EXIT_IO, 0);
+    /* A copy stops at the first problem: nothing re-framed goes out. */
     s = cli_stream_open(ifd, in, o.fd,
-                        (flags & ~CLI_COPY_IN_PLACE) | cli_stream_flags());
+                        (flags & ~CLI_COPY_IN_PLACE) | cli_stream_flags() |
+                        VS_OPEN_STOP_AT_PROBLEM);
     if ( !s )
         rc = EXIT_IO;
     else if ( vs_walk(s, fn, opaque) )

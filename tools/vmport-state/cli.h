@@ -54,6 +54,15 @@ bool cli_help(const struct cmd *c, int argc, char **argv);
 int cli_usage_error(const struct cmd *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * Read one JSON document from FILE ("-" is stdin), buffering at most max
+ * bytes (cli_json.c).  Returns an exit code: EXIT_PROBLEMS (not JSON, too
+ * long, bytes after it) or EXIT_IO, with a message naming @c and FILE.
+ */
+struct json_object;
+int cli_json_read(const struct cmd *c, const char *path, size_t max,
+                  struct json_object **out);
+
 /* Open FILE ("-" is stdin) for reading; -1 with a message. */
 int cli_open_in(const char *path);
 /* Stream flags for an input: progress when stderr is a terminal. */

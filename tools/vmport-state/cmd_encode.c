@@ -7,6 +7,15 @@
 
 #include "cli.h"
 #include <vmport-record.h>
+#include <vmport-stream-format.h>
+
+/*
+ * The most JSON encode reads: a record fits in an HVM context
+ * (VS_REC_LENGTH_MAX); dump --json spells each byte of it with at most two
+ * characters (hex, or a printable that may need escaping), and the
+ * structure around them is far smaller than a third VS_REC_LENGTH_MAX.
+ */
+#define ENCODE_JSON_MAX (3ULL * VS_REC_LENGTH_MAX)
 
 static int write_all(int fd, const uint8_t *p, size_t n)
 {
@@ -57,14 +66,9 @@ static int run(int argc, char **argv)
     if ( optind < argc )
         in = argv[optind];
 
-    j = strcmp(in, "-") ? json_object_from_file(in) :
-        json_object_from_fd(STDIN_FILENO);
-    if ( !j )
-    {
-        fprintf(stderr, "vmport-state encode: %s: not JSON: %s\n", in,
-                json_util_get_last_err());
-        return EXIT_PROBLEMS;
-    }
+    rc = cli_json_read(&cmd_encode, in, ENCODE_JSON_MAX, &j);
+    if ( rc )
+        return rc;
     rc = vrec_from_json(j, &r, err, sizeof(err));
     json_object_put(j);
     if ( rc )

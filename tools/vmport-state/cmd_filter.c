@@ -20,7 +20,7 @@ static int run(int argc, char **argv)
     if ( optind < argc )
         return cli_usage_error(&cmd_filter, "bad arguments");
     s = cli_stream_open(STDIN_FILENO, "stdin", STDOUT_FILENO,
-                        VS_OPEN_PASS_TRAILING);
+                        VS_OPEN_PASS_TRAILING | VS_OPEN_STOP_AT_PROBLEM);
     if ( !s )
         return EXIT_IO;
     rc = vs_walk(s, convert_visitor, &o);

@@ -48,6 +48,8 @@ struct vs_out {
     bool regular;           /* a regular file: holes by seeking */
     uint64_t off;           /* logical bytes written */
     int err;
+    bool closed;            /* VS_OPEN_STOP_AT_PROBLEM: a problem was seen,
+                               every later write fails (err stays 0) */
     uint8_t *buf;
     size_t len;
     z_stream zs;

@@ -85,6 +85,8 @@ int vs_out_init(struct vs_out *out, int fd, bool gz)
 
 int vs_out_write(struct vs_out *out, const void *p, size_t n)
 {
+    if ( out->closed )
+        return -1;
     if ( !n )
         return 0;
     out->off += n;
@@ -106,6 +108,8 @@ int vs_out_zeros(struct vs_out *out, uint64_t n)
 {
     static const uint8_t zero[4096];
 
+    if ( out->closed )
+        return -1;
     if ( out->regular && !out->gz )
     {
         if ( flush_buf(out) )
@@ -203,6 +207,8 @@ int vs_out_copy(struct vs_out *out, struct vs_in *in, uint64_t n)
 {
     size_t have = in->len - in->pos;
 
+    if ( out->closed )
+        return -1;
     if ( have > n )
         have = n;
     if ( have )
@@ -258,6 +264,8 @@ int vs_out_relay(struct vs_out *out, struct vs_in *in)
     uint8_t tmp[64 << 10];
     ssize_t r;
 
+    if ( out->closed )
+        return -1;
     if ( vs_out_write(out, in->buf + in->pos, in->len - in->pos) )
         return -1;
     in->off += in->len - in->pos;
@@ -291,6 +299,8 @@ int vs_out_finish(struct vs_out *out)
 {
     off_t end;
 
+    if ( out->closed )
+        return -1;
     if ( out->gz && deflate_some(out, NULL, 0, Z_FINISH) )
         return -1;
     if ( flush_buf(out) )

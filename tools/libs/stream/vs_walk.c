@@ -40,6 +40,8 @@ void vs_problem(struct vs_stream *s, uint64_t off, const char *fmt, ...)
     va_list ap;
 
     s->problems++;
+    if ( s->flags & VS_OPEN_STOP_AT_PROBLEM )
+        s->out.closed = true;       /* nothing more goes out */
     if ( !s->errf )
         return;
     va_start(ap, fmt);
@@ -228,6 +230,8 @@ int vs_visit(struct vs_stream *s, struct vs_rec *rec,
 {
     int rc = VS_KEEP;
 
+    if ( s->problems && (s->flags & VS_OPEN_STOP_AT_PROBLEM) )
+        return -1;                  /* stop at the first bad record */
     s->level = rec->level;
     s->replaced = false;
     if ( s->fn )
@@ -467,7 +471,8 @@ int vs_walk(struct vs_stream *s, vs_visit_fn *fn, void *opaque)
     }
     if ( rc == 0 && s->copying && (s->flags & VS_OPEN_PASS_TRAILING) )
     {
-        if ( vs_out_relay(&s->out, &s->in) )
+        if ( vs_out_relay(&s->out, &s->in) && !s->out.err &&
+             !s->out.closed )
             vs_problem(s, s->in.off, "relaying the bytes after END failed");
     }
     else if ( rc == 0 && !vs_in_at_eof(&s->in) )

@@ -83,6 +83,13 @@ typedef int vs_visit_fn(struct vs_stream *s, const struct vs_rec *rec,
 #define VS_OPEN_SKIM        (1U << 4)
 /* Copy: relay bytes after the END record unchanged, as they arrive. */
 #define VS_OPEN_PASS_TRAILING (1U << 3)
+/*
+ * Copy: stop at the first problem.  The walk ends there and nothing is
+ * written after it (not the bad record, nor a re-framed version of it or
+ * of anything later), so what went out is a prefix of the input that ends
+ * before the record with the problem.  For pipelines (filter).
+ */
+#define VS_OPEN_STOP_AT_PROBLEM (1U << 5)
 
 /*
  * Open a walk over in_fd (seekable or not; gzip detected from the bytes).
