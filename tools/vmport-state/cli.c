@@ -54,13 +54,18 @@ int cli_target(const struct cmd *c, int nops, char **ops, const char **file,
 
 int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 {
+    const char *end;
     va_list ap;
 
     fprintf(stderr, "vmport-state %s: ", c->name);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: vmport-state %s\n", c->usage);
+    /* The synopsis only (the usage up to its first blank line). */
+    end = strstr(c->usage, "\n\n");
+    fprintf(stderr, "\nusage: vmport-state %.*s\n(vmport-state %s --help "
+            "for more)\n", end ? (int)(end - c->usage) : (int)strlen(c->usage),
+            c->usage, c->name);
     return EXIT_USAGE;
 }
 

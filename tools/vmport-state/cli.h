@@ -163,7 +163,5 @@ int cli_target(const struct cmd *c, int nops, char **ops, const char **file,
  */
 int cli_rec_create_domain(const char *domain, cli_rec_edit_fn *fn,
                           void *opaque);
-/* "foo" -> "guestinfo.foo"; a full key is kept.  Caller frees. */
-char *cli_gi_key(const char *key);
 
 #endif
