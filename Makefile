@@ -27,7 +27,10 @@ CLANG ?= clang
 
 WARN := -Wall -Wextra -Werror
 OPT ?= -O2 -g
-CFLAGS_BASE := -std=gnu11 $(WARN) $(OPT) -D_GNU_SOURCE -fno-strict-aliasing
+# What every program's --version prints.
+VERSION := 0.1
+CFLAGS_BASE := -std=gnu11 $(WARN) $(OPT) -D_GNU_SOURCE -fno-strict-aliasing \
+               -DXEN_VMPORT_VERSION='"$(VERSION)"'
 ifneq ($(SAN),)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer

@@ -3,6 +3,7 @@
  * inputs, loading an HVM context from a file or a domain, and rewriting a
  * file safely (temporary in the same directory, fsync, rename).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -13,16 +14,37 @@
 
 #include "cli.h"
 
+void cli_version(void)
+{
+    printf("vmport-state (xen-vmport) %s\n", XEN_VMPORT_VERSION);
+}
+
 bool cli_help(const struct cmd *c, int argc, char **argv)
 {
     int i;
 
-    for ( i = 1; i < argc; i++ )
+    for ( i = 1; i < argc && strcmp(argv[i], "--"); i++ )
         if ( !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") )
         {
             printf("usage: vmport-state %s\n\n%s\n", c->usage, c->summary);
             return true;
         }
+        else if ( !strcmp(argv[i], "--version") )
+        {
+            cli_version();
+            return true;
+        }
+    return false;
+}
+
+/* Is --NAME (NAME may end in "=...") an option of @opts with a value? */
+static bool takes_value(const struct option *opts, const char *name)
+{
+    size_t n = strcspn(name, "=");
+
+    for ( ; opts->name; opts++ )
+        if ( strlen(opts->name) == n && !strncmp(opts->name, name, n) )
+            return opts->has_arg == required_argument;
     return false;
 }
 
@@ -35,10 +57,36 @@ int cli_getopt(const struct cmd *c, int argc, char **argv,
     o = getopt_long(argc, argv, shortopts, opts, NULL);
     if ( o == '?' || o == ':' )
     {
-        cli_usage_error(c, "unexpected '%s'", argv[optind - 1]);
+        const char *arg = argv[optind - 1];
+
+        /* getopt saw a known option without its value, or an unknown one */
+        if ( arg[0] == '-' && arg[1] == '-' )
+            cli_usage_error(c, takes_value(opts, arg + 2) ?
+                            "option '%s' needs a value" :
+                            "unknown option '%s'", arg);
+        else if ( optopt && strchr(shortopts, optopt) )
+            cli_usage_error(c, "option '-%c' needs a value", optopt);
+        else
+            cli_usage_error(c, "unknown option '-%c'", optopt);
         return CLI_OPT_BAD;
     }
     return o;
+}
+
+int cli_uint(const struct cmd *c, const char *opt, const char *arg,
+             unsigned long min, unsigned long max, unsigned long *out)
+{
+    unsigned long v;
+    char *end;
+
+    errno = 0;
+    v = strtoul(arg, &end, 0);
+    if ( !isdigit((unsigned char)arg[0]) || *end || errno || v < min ||
+         v > max )
+        return cli_usage_error(c, "%s: '%s' is not a number in %lu..%lu",
+                               opt, arg, min, max);
+    *out = v;
+    return EXIT_OK;
 }
 
 int cli_target(const struct cmd *c, int nops, char **ops, const char **file,

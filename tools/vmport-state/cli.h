@@ -49,10 +49,19 @@ extern const struct cmd cmd_records, cmd_hvmctx, cmd_verify, cmd_dump,
 int cli_getopt(const struct cmd *c, int argc, char **argv,
                const char *shortopts, const struct option *opts);
 
-/* "--help" anywhere: print usage, return true. */
+/* "--help"/"-h" or "--version" anywhere before "--": print the usage or
+ * the version, return true. */
+void cli_version(void);
 bool cli_help(const struct cmd *c, int argc, char **argv);
 int cli_usage_error(const struct cmd *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * The value of option @opt ("--hwver"): a decimal (or 0x) number in
+ * min..max, else a usage error naming the option and the value.  Returns
+ * an exit code.
+ */
+int cli_uint(const struct cmd *c, const char *opt, const char *arg,
+             unsigned long min, unsigned long max, unsigned long *out);
 
 /*
  * Read one JSON document from FILE ("-" is stdin), buffering at most max

@@ -8,8 +8,7 @@ static int run(int argc, char **argv)
     struct convert_opts o;
     int rc;
 
-    rc = convert_parse_opts(&cmd_convert, argc, argv, &o,
-                            "bad --record-version or --policy");
+    rc = convert_parse_opts(&cmd_convert, argc, argv, &o);
     if ( rc )
         return rc;
     if ( !o.version || argc - optind != 2 )

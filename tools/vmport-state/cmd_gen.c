@@ -67,7 +67,7 @@ static int run(int argc, char **argv)
     uint8_t *vm = NULL;
     size_t vmlen = 0;
     bool vmport = false;
-    char *end;
+    unsigned long v;
     struct cli_out dst;
     int o, rc;
 
@@ -88,14 +88,15 @@ static int run(int argc, char **argv)
             vmport = true;
             break;
         case 'c':
-            g.vcpus = strtoul(optarg, &end, 0);
-            if ( *end || !g.vcpus || g.vcpus > 128 )
-                return cli_usage_error(&cmd_gen, "bad --vcpus");
+            if ( cli_uint(&cmd_gen, "--vcpus", optarg, 1, 128, &v) )
+                return EXIT_USAGE;
+            g.vcpus = v;
             break;
         case 'm':
-            g.mem_bytes = strtoull(optarg, &end, 0) << 20;
-            if ( *end )
-                return cli_usage_error(&cmd_gen, "bad --mem-mib");
+            /* 1 TiB: far more than a test needs, and no overflow. */
+            if ( cli_uint(&cmd_gen, "--mem-mib", optarg, 1, 1UL << 20, &v) )
+                return EXIT_USAGE;
+            g.mem_bytes = (uint64_t)v << 20;
             break;
         case 'f':
             cli_out_flags |= VS_FILE_FORCE;

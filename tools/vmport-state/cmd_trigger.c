@@ -65,6 +65,7 @@ static int run(int argc, char **argv)
     };
     const char *file, *domain = NULL;
     unsigned int op, wait = 30;
+    unsigned long v;
     int o, rc;
 
     while ( (o = cli_getopt(&cmd_trigger, argc, argv, "", opts)) != -1 )
@@ -72,7 +73,11 @@ static int run(int argc, char **argv)
         {
         case 'd': domain = optarg; break;
         case 'f': cli_out_flags |= VS_FILE_FORCE; break;
-        case 'w': wait = strtoul(optarg, NULL, 0); break;
+        case 'w':
+            if ( cli_uint(&cmd_trigger, "--wait", optarg, 0, 86400, &v) )
+                return EXIT_USAGE;
+            wait = v;
+            break;
         default: return EXIT_USAGE;
         }
     if ( optind == argc )
