@@ -245,10 +245,30 @@ int engine_run(struct host *h)
     while ( h->tasks.nr && !h->handed_off )
     {
         int status;
-        pid_t pid = waitpid(-1, &status, __WALL);
+        pid_t pid;
+
+        if ( host_stop_signal )
+        {
+            if ( handoff_freeze(h, 0) )
+                return -1;
+            break;
+        }
+        pid = waitpid(-1, &status, __WALL);
 
         if ( pid < 0 )
         {
+            /*
+             * A stop request while every task runs: no exit is being
+             * served (this loop serves them one at a time), so this is a
+             * boundary; a task interrupted at a backdoor access retries it
+             * on the next host.
+             */
+            if ( errno == EINTR && host_stop_signal && !h->handed_off )
+            {
+                if ( handoff_freeze(h, 0) )
+                    return -1;
+                break;
+            }
             if ( errno == EINTR )
                 continue;
             if ( errno == ECHILD )

@@ -24,6 +24,7 @@
 #include "host.h"
 
 volatile sig_atomic_t host_handoff_requested;
+volatile sig_atomic_t host_stop_signal;
 
 bool handoff_due(const struct host *h)
 {
@@ -140,6 +141,18 @@ int handoff_freeze(struct host *h, pid_t boundary)
         return -1;
     if ( remove_planted(h) )
         return -1;
+    /*
+     * Without a task at an exit boundary (a stop request from the engine's
+     * wait) every task sits in an interrupt stop, where PTRACE_DETACH
+     * ignores its signal: a pending SIGSTOP stops the guest as it leaves
+     * ptrace, before it runs an instruction (the next host's SIGCONT
+     * clears it).  Every task gets one: a child process is a group of
+     * its own.
+     */
+    if ( !boundary )
+        for ( i = 0; i < h->tasks.nr; i++ )
+            syscall(SYS_tgkill, getpid_of(h->tasks.tasks[i].pid),
+                    h->tasks.tasks[i].pid, SIGSTOP);
     for ( i = 0; i < h->tasks.nr; i++ )
         if ( ptrace(PTRACE_DETACH, h->tasks.tasks[i].pid, 0, SIGSTOP) &&
              errno != ESRCH )

@@ -54,6 +54,11 @@ struct host {
 
 /* Set from the SIGUSR1 handler: hand off at the next exit boundary. */
 extern volatile sig_atomic_t host_handoff_requested;
+/*
+ * Set from the SIGTERM/SIGINT handler (with --state-out): hand off now,
+ * from the engine's wait if no exit comes first, then exit.
+ */
+extern volatile sig_atomic_t host_stop_signal;
 
 /* The options the traced tasks get (fork/exec/seccomp/exit-kill). */
 #define HOST_PTRACE_OPTIONS                                             \
