@@ -31,6 +31,7 @@ MIG_CHECK_MAX_SECONDS := $(if $(SAN),70,45)
 check-migration: $(MIG_BIN) $(MIG_GUEST) $(HOST_BIN) $(VS_BIN)
 	@STRESS_SECONDS=$(MIG_CHECK_SECONDS) STRESS_MAX_SECONDS=$(MIG_CHECK_MAX_SECONDS) bash $(MIG_DIR)/check-migration.sh \
 	    $(BUILD)
+	@bash $(MIG_DIR)/check-stress-cli.sh $(BUILD)
 
 ALL_TARGETS += $(MIG_BIN) $(MIG_GUEST)
 CHECK_TARGETS += check-migration

@@ -3,6 +3,7 @@
  * them between host processes with real state streams and injected
  * faults, and print a soak report.  See docs/migrate-stress.md.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -25,6 +26,12 @@ struct stress_opts opts = {
     .verify = true,
 };
 struct stress_stats stats;
+volatile sig_atomic_t stress_stop_signal;
+
+static void on_stop(int sig)
+{
+    stress_stop_signal = sig;
+}
 
 static void usage(FILE *f)
 {
@@ -46,14 +53,39 @@ static void usage(FILE *f)
 "                    temporary directory, removed when all passed)\n"
 "  --json            the report as JSON\n"
 "  --quiet           no progress line\n"
+"  -h, --help, --version\n"
 "  --require-coverage  also fail unless every fault point, both freeze\n"
 "                    modes, a refused and a checkpointed version 1\n"
 "                    conversion and a guest CPT retry were seen; the run\n"
 "                    goes on past --seconds until they were, at most\n"
 "                    until --max-seconds (default 3 x --seconds)\n"
+"SIGINT or SIGTERM stops every host and guest it started and prints the\n"
+"report so far (exit 128 + the signal).\n"
 "Exit: 0 if no verification failure, no lost guest, no host error and\n"
-"every injected fault was aborted cleanly; 1 otherwise; 2 usage.\n",
+"every injected fault was aborted cleanly; 1 otherwise (the reasons on\n"
+"stdout); 2 usage.\n",
             MAX_GUESTS, FI_NR - 1);
+}
+
+/* The value of numeric option @opt: a number in min..max, or a message
+ * naming the option and the value. */
+static int num(const char *opt, const char *arg, unsigned long min,
+               unsigned long max, unsigned int *out)
+{
+    unsigned long v;
+    char *end;
+
+    errno = 0;
+    v = strtoul(arg, &end, 0);
+    if ( !(arg[0] >= '0' && arg[0] <= '9') || *end || errno || v < min ||
+         v > max )
+    {
+        fprintf(stderr, "vmport-stress: %s: '%s' is not a number in "
+                "%lu..%lu\n", opt, arg, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
 }
 
 static int parse(int argc, char **argv)
@@ -68,46 +100,74 @@ static int parse(int argc, char **argv)
         { "workdir", 1, NULL, 'w' }, { "json", 0, NULL, 'j' },
         { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' },
         { "require-coverage", 0, NULL, 'r' },
-        { "max-seconds", 1, NULL, 'M' },
+        { "max-seconds", 1, NULL, 'M' }, { "version", 0, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    int c;
+    unsigned int fault;
+    int c, rc = 0;
 
     opts.seed = time(NULL) ^ getpid();
-    while ( (c = getopt_long(argc, argv, "", lo, NULL)) != -1 )
+    opterr = 0;
+    while ( !rc && (c = getopt_long(argc, argv, "h", lo, NULL)) != -1 )
     {
-        unsigned long v = optarg ? strtoul(optarg, NULL, 0) : 0;
-
         switch ( c )
         {
-        case 'g': opts.guests = v; break;
-        case 's': opts.seconds = v; break;
-        case 'm': opts.migrations = v; break;
-        case 'c': opts.channels = v; break;
-        case 'f': opts.fault_pct = v; break;
-        case 'F': opts.only_fault = v; break;
-        case 'v': opts.convert_pct = v; break;
+        case 'g':
+            rc = num("--guests", optarg, 1, MAX_GUESTS, &opts.guests);
+            break;
+        case 's':
+            rc = num("--seconds", optarg, 0, 86400, &opts.seconds);
+            break;
+        case 'm':
+            rc = num("--migrations", optarg, 0, UINT_MAX, &opts.migrations);
+            break;
+        case 'c': rc = num("--channels", optarg, 1, 8, &opts.channels); break;
+        case 'f': rc = num("--fault-pct", optarg, 0, 100, &opts.fault_pct); break;
+        case 'F':
+            rc = num("--fault", optarg, 1, FI_NR - 1, &fault);
+            opts.only_fault = fault;
+            break;
+        case 'v':
+            rc = num("--convert-pct", optarg, 0, 100, &opts.convert_pct);
+            break;
         case 'n': opts.filter = false; break;
         case 'N': opts.verify = false; break;
-        case 'S': opts.seed = v; break;
+        case 'S': rc = num("--seed", optarg, 0, UINT_MAX, &opts.seed); break;
         case 'b': opts.bin = optarg; break;
         case 'G': opts.guest_bin = optarg; break;
         case 'w': opts.workdir = optarg; break;
         case 'j': opts.json = true; break;
         case 'q': opts.quiet = true; break;
         case 'r': opts.require_coverage = true; break;
-        case 'M': opts.max_seconds = v; break;
+        case 'M':
+            rc = num("--max-seconds", optarg, 0, 86400, &opts.max_seconds);
+            break;
         case 'h': usage(stdout); exit(0);
-        default: return -1;
+        case 'V':
+            printf("vmport-stress (xen-vmport) %s\n", XEN_VMPORT_VERSION);
+            exit(0);
+        default:
+            if ( optopt && argv[optind - 1][1] == '-' )
+                fprintf(stderr, "vmport-stress: option '%s' needs a "
+                        "value\n", argv[optind - 1]);
+            else
+                fprintf(stderr, "vmport-stress: unknown option '%s'\n",
+                        argv[optind - 1]);
+            return -1;
         }
     }
-    if ( optind != argc || !opts.guests || opts.guests > MAX_GUESTS ||
-         opts.fault_pct > 100 || opts.convert_pct > 100 ||
-         opts.channels < 1 || opts.channels > 8 ||
-         (opts.only_fault >= 0 &&
-          (opts.only_fault < 1 || opts.only_fault >= FI_NR)) ||
-         (!opts.seconds && !opts.migrations) )
+    if ( rc )
         return -1;
+    if ( optind != argc )
+    {
+        fprintf(stderr, "vmport-stress: unexpected '%s'\n", argv[optind]);
+        return -1;
+    }
+    if ( !opts.seconds && !opts.migrations )
+    {
+        fprintf(stderr, "vmport-stress: --seconds 0 needs --migrations N\n");
+        return -1;
+    }
     if ( !opts.bin )
         opts.bin = "build/bin";
     if ( !opts.guest_bin )
@@ -239,6 +299,48 @@ static unsigned int next_frozen(struct guest *gs, unsigned int i)
     return i;
 }
 
+/* Kill @pid and every process under it (the rpctool guest's shell runs
+ * vmware-rpctool as its children), children first. */
+static void kill_tree(pid_t pid, unsigned int depth)
+{
+    char path[96];
+    FILE *f;
+    int child;
+
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
+             (int)pid);
+    f = depth < 8 ? fopen(path, "re") : NULL;
+    if ( f )
+    {
+        while ( fscanf(f, "%d", &child) == 1 )
+            kill_tree(child, depth + 1);
+        fclose(f);
+    }
+    kill(pid, SIGKILL);
+}
+
+/*
+ * SIGINT/SIGTERM: every host this driver started (its children) and every
+ * guest (a host's child, or frozen between hosts) is killed and reaped.
+ */
+static void stop_everything(struct guest *gs)
+{
+    unsigned int i;
+    int rc;
+
+    for ( i = 0; i < opts.guests; i++ )
+    {
+        /* The guest first: with its host gone it would be reparented. */
+        if ( gs[i].pid > 0 && !gs[i].done )
+            kill_tree(gs[i].pid, 0);
+        if ( gs[i].host > 0 )
+        {
+            kill(gs[i].host, SIGKILL);
+            wait_host(gs[i].host, 5000, &rc);
+        }
+    }
+}
+
 static int run(struct guest *gs, const char *dir)
 {
     double t0 = now_ms(), end = t0 + opts.seconds * 1e3, last = 0;
@@ -267,6 +369,8 @@ static int run(struct guest *gs, const char *dir)
          * until it has, within a hard limit: the check then fails only
          * when a point stays unreachable, not when a slow machine is unlucky.
          */
+        if ( stress_stop_signal )
+            break;
         if ( (opts.seconds && now_ms() >= end &&
               (!opts.require_coverage || covered(false) ||
                now_ms() >= hard_end)) ||
@@ -281,6 +385,11 @@ static int run(struct guest *gs, const char *dir)
         }
     }
     progress(t0, true);
+    if ( stress_stop_signal )
+    {
+        stop_everything(gs);
+        return 0;
+    }
     /* Tell every guest to stop and let each end on its host. */
     stress_ending = true;
     for ( i = 0; i < opts.guests; i++ )
@@ -303,6 +412,45 @@ static int run(struct guest *gs, const char *dir)
     return 0;
 }
 
+static bool dir_empty(const char *path)
+{
+    struct dirent *e;
+    bool empty = true;
+    DIR *d = opendir(path);
+
+    if ( !d )
+        return false;
+    while ( empty && (e = readdir(d)) )
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    closedir(d);
+    return empty;
+}
+
+/* A failed run says why on stdout, beside its report. */
+static void print_failure(int rc, const char *dir)
+{
+    unsigned int i;
+
+    printf("vmport-stress: FAILED (seed %u):", opts.seed);
+    if ( rc )
+        printf(" a guest could not be started (see %s/g*/);", dir);
+    if ( stats.verify_failures )
+        printf(" %lu guest verification failures;", stats.verify_failures);
+    if ( stats.lost_guests )
+        printf(" %lu guests lost;", stats.lost_guests);
+    if ( stats.host_errors )
+        printf(" %lu host errors;", stats.host_errors);
+    for ( i = 1; i < FI_NR; i++ )
+        if ( stats.fault_clean[i] != stats.fault_injected[i] )
+            printf(" fault %u (%s): %lu of %lu injected aborted cleanly;", i,
+                   fault_name(i), stats.fault_clean[i],
+                   stats.fault_injected[i]);
+    if ( opts.require_coverage && !covered(false) )
+        printf(" --require-coverage: not every point was reached (stderr "
+               "names them);");
+    printf(" logs in %s\n", dir);
+}
+
 int main(int argc, char **argv)
 {
     static struct guest gs[MAX_GUESTS];
@@ -310,12 +458,16 @@ int main(int argc, char **argv)
     bool ok;
     int rc;
 
+    struct sigaction stop = { .sa_handler = on_stop };
+
     if ( parse(argc, argv) )
     {
-        usage(stderr);
+        fprintf(stderr, "vmport-stress: try --help\n");
         return 2;
     }
     srandom(opts.seed);
+    sigaction(SIGINT, &stop, NULL);     /* no SA_RESTART: wake the waits */
+    sigaction(SIGTERM, &stop, NULL);
     /*
      * Streams are scratch data: on tmpfs a host's fsync costs nothing, so
      * the migrations measured are not the disk's writeback queue.
@@ -326,14 +478,29 @@ int main(int argc, char **argv)
     dir = opts.workdir ? (char *)opts.workdir : mkdtemp(tmpl);
     if ( !dir || (opts.workdir && mkdir(dir, 0700) && errno != EEXIST) )
     {
-        perror("vmport-stress: work directory");
+        fprintf(stderr, "vmport-stress: work directory %s: %s\n",
+                dir ? dir : tmpl, strerror(errno));
         return 1;
+    }
+    if ( opts.workdir && !dir_empty(dir) )
+    {
+        fprintf(stderr, "vmport-stress: --workdir %s is not empty (a "
+                "previous run's guests and streams?); give a new or empty "
+                "directory\n", dir);
+        return 2;
     }
     if ( !opts.quiet )
         fprintf(stderr, "vmport-stress: seed %u, %u guests, work dir %s\n",
                 opts.seed, opts.guests, dir);
     rc = run(gs, dir);
     report_print();
+    if ( stress_stop_signal )
+    {
+        printf("vmport-stress: interrupted by %s (seed %u): every host and "
+               "guest it started was stopped; logs in %s\n",
+               strsignal(stress_stop_signal), opts.seed, dir);
+        return 128 + stress_stop_signal;
+    }
     ok = !rc && !stats.verify_failures && !stats.lost_guests &&
          !stats.host_errors && all_faults_clean() &&
          (!opts.require_coverage || covered(true));
@@ -344,7 +511,6 @@ int main(int argc, char **argv)
         run_tool(argv_rm, NULL, NULL, 30000);
     }
     else if ( !ok )
-        fprintf(stderr, "vmport-stress: FAILED (seed %u); logs in %s\n",
-                opts.seed, dir);
+        print_failure(rc, dir);
     return ok ? 0 : 1;
 }

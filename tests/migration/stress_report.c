@@ -84,11 +84,13 @@ static void print_text(void)
 {
     unsigned int i;
 
-    printf("soak report\n");
-    printf("  migrations: %lu attempted, %lu succeeded, %lu aborted "
-           "(%lu by --handoff-after, %lu by SIGUSR1)\n", stats.attempted,
-           stats.succeeded, total_aborted(), stats.by_mode[0],
-           stats.by_mode[1]);
+    printf("soak report (seed %u%s)\n", opts.seed,
+           stress_stop_signal ? ", interrupted: the report so far" : "");
+    printf("  migrations: %lu attempted, %lu succeeded, %lu aborted\n",
+           stats.attempted, stats.succeeded, total_aborted());
+    printf("  guests frozen for a migration: %lu by --handoff-after, %lu "
+           "by SIGUSR1 (how the freeze came, whatever the outcome)\n",
+           stats.by_mode[0], stats.by_mode[1]);
     for ( i = 0; i < AB_NR; i++ )
         printf("    aborted %-22s %lu\n", abort_names[i], stats.aborted[i]);
     printf("  version 1 conversions: %lu refused, %lu checkpointed, %lu "
@@ -133,6 +135,9 @@ static void print_json(void)
     json_object *sz = json_object_new_object();
     unsigned int i;
 
+    add_u(o, "seed", opts.seed);
+    json_object_object_add(o, "interrupted",
+                           json_object_new_boolean(stress_stop_signal != 0));
     add_u(o, "attempted", stats.attempted);
     add_u(o, "succeeded", stats.succeeded);
     add_u(o, "aborted", total_aborted());
