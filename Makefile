@@ -66,7 +66,7 @@ MODULES := xen/module.mk tools/xen-shim/module.mk \
            tests/unit/module.mk tests/record/module.mk tests/state/module.mk \
            tests/host/module.mk tests/patches/module.mk \
            tests/bench/module.mk tests/migration/module.mk \
-           tests/xen/module.mk tests/fuzz/module.mk
+           tests/xen/module.mk tests/fuzz/module.mk tests/man/module.mk
 $(foreach m,$(MODULES),$(call use,$(m)))
 
 all: $(DEPS_STAMP) $(ALL_TARGETS)

@@ -34,4 +34,6 @@ check-migration: $(MIG_BIN) $(MIG_GUEST) $(HOST_BIN) $(VS_BIN)
 	@bash $(MIG_DIR)/check-stress-cli.sh $(BUILD)
 
 ALL_TARGETS += $(MIG_BIN) $(MIG_GUEST)
+INSTALL_BIN += $(MIG_BIN)
+INSTALL_MAN += docs/vmport-stress.1
 CHECK_TARGETS += check-migration

@@ -85,6 +85,9 @@ int handoff_adopt(struct host *h, pid_t pid);
 
 /* state_file.c: the domain's state in a libxc-format stream file. */
 int state_file_write(struct host *h, const char *path);
+/* Before the guest starts: can --state-out be written?  0 or -1 with a
+ * message. */
+int state_file_check(const char *path);
 int state_file_read(struct host *h, const char *path);
 
 /* trace_log.c */

@@ -14,11 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
-#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <vmport-stream.h>
 
 #include "host.h"
 #include "options.h"
@@ -35,40 +32,6 @@ static void on_stop(int sig)
 {
     host_stop_signal = sig;
     host_handoff_requested = 1;
-}
-
-/*
- * Space --state-out must find free before the guest starts: the state
- * stream of a vmport domain is a few KiB (the device model's bounds
- * allow more, but a host that cannot write 1 MiB will not save one).
- */
-#define STATE_OUT_MIN_FREE  (1U << 20)
-
-/*
- * --state-out is checked before the guest runs (a state that cannot be
- * written would lose every RPC the guest saw acknowledged): the same
- * checks the write makes (vs_file_open: kind of file, links, permission,
- * a temporary in its directory), then the free space there.
- */
-static int check_state_out(const char *path)
-{
-    struct statvfs sv;
-    struct vs_file f;
-    int rc = 0;
-
-    if ( vs_file_open(&f, path, 0, "vmport-host: --state-out", stderr) )
-        return -1;
-    if ( fstatvfs(f.fd, &sv) == 0 &&
-         (uint64_t)sv.f_bavail * sv.f_frsize < STATE_OUT_MIN_FREE )
-    {
-        fprintf(stderr, "vmport-host: --state-out %s: only %llu KiB free "
-                "there, at least %u KiB needed\n", path,
-                (unsigned long long)sv.f_bavail * sv.f_frsize >> 10,
-                STATE_OUT_MIN_FREE >> 10);
-        rc = -1;
-    }
-    vs_file_abort(&f);
-    return rc;
 }
 
 static void child_exec(char **argv)
@@ -165,7 +128,7 @@ static int setup(struct host *h)
     sigaction(SIGUSR1, &sa, NULL);      /* no SA_RESTART: wake waitpid */
     if ( h->opt.state_out )
     {
-        if ( check_state_out(h->opt.state_out) )
+        if ( state_file_check(h->opt.state_out) )
             return -1;
         sigaction(SIGTERM, &stop, NULL);
         sigaction(SIGINT, &stop, NULL);

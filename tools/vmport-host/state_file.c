@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <xen/xen.h>
 #include <xen/hvm/save.h>
@@ -47,6 +48,40 @@ static int build_blob(struct host *h, struct vs_buf *b)
          vs_hvm_append(b, HVM_SAVE_CODE(END), 0, NULL, 0) )
         rc = -ENOMEM;
     free(rec);
+    return rc;
+}
+
+/*
+ * Space --state-out must find free before the guest starts: the state
+ * stream of a vmport domain is a few KiB (the device model's bounds
+ * allow more, but a host that cannot write 1 MiB will not save one).
+ */
+#define STATE_OUT_MIN_FREE  (1U << 20)
+
+/*
+ * --state-out is checked before the guest runs (a state that cannot be
+ * written would lose every RPC the guest saw acknowledged): the same
+ * checks the write makes (vs_file_open: kind of file, links, permission,
+ * a temporary in its directory), then the free space there.
+ */
+int state_file_check(const char *path)
+{
+    struct statvfs sv;
+    struct vs_file f;
+    int rc = 0;
+
+    if ( vs_file_open(&f, path, 0, "vmport-host: --state-out", stderr) )
+        return -1;
+    if ( fstatvfs(f.fd, &sv) == 0 &&
+         (uint64_t)sv.f_bavail * sv.f_frsize < STATE_OUT_MIN_FREE )
+    {
+        fprintf(stderr, "vmport-host: --state-out %s: only %llu KiB free "
+                "there, at least %u KiB needed\n", path,
+                (unsigned long long)sv.f_bavail * sv.f_frsize >> 10,
+                STATE_OUT_MIN_FREE >> 10);
+        rc = -1;
+    }
+    vs_file_abort(&f);
     return rc;
 }
 
