@@ -221,6 +221,18 @@ int cli_out_finish(struct cli_out *o, int rc, int write_err)
     return vs_file_commit(&o->f) ? EXIT_IO : EXIT_OK;
 }
 
+/* OUT.gz is written with gzip, OUT.xz with xz; else as the input was. */
+static unsigned int out_compression(const char *out)
+{
+    size_t n = strlen(out);
+
+    if ( n > 3 && !strcmp(out + n - 3, ".xz") )
+        return VS_OPEN_XZ_OUT;
+    if ( n > 3 && !strcmp(out + n - 3, ".gz") )
+        return VS_OPEN_GZIP_OUT;
+    return 0;
+}
+
 int cli_copy(const char *in, const char *out, vs_visit_fn *fn, void *opaque,
              unsigned int flags)
 {
@@ -239,7 +251,7 @@ int cli_copy(const char *in, const char *out, vs_visit_fn *fn, void *opaque,
     /* A copy stops at the first problem: nothing re-framed goes out. */
     s = cli_stream_open(ifd, in, o.fd,
                         (flags & ~CLI_COPY_IN_PLACE) | cli_stream_flags() |
-                        VS_OPEN_STOP_AT_PROBLEM);
+                        out_compression(out) | VS_OPEN_STOP_AT_PROBLEM);
     if ( !s )
         rc = EXIT_IO;
     else if ( vs_walk(s, fn, opaque) )

@@ -66,13 +66,52 @@ static int deflate_some(struct vs_out *out, const void *p, size_t n, int flush)
     return 0;
 }
 
-int vs_out_init(struct vs_out *out, int fd, bool gz)
+/* Compress with xz, as deflate_some() with gzip. */
+static int xz_some(struct vs_out *out, const void *p, size_t n,
+                   lzma_action action)
+{
+    lzma_ret rc;
+
+    out->lz.next_in = p;
+    out->lz.avail_in = n;
+    do {
+        out->lz.next_out = out->buf + out->len;
+        out->lz.avail_out = OUT_BUF - out->len;
+        rc = lzma_code(&out->lz, action);
+        out->len = OUT_BUF - out->lz.avail_out;
+        if ( rc != LZMA_OK && rc != LZMA_STREAM_END )
+        {
+            out->err = rc == LZMA_MEM_ERROR ? ENOMEM : EIO;
+            return -1;
+        }
+        if ( out->len == OUT_BUF && flush_buf(out) )
+            return -1;
+    } while ( out->lz.avail_in ||
+              (action != LZMA_RUN && rc != LZMA_STREAM_END) );
+    return 0;
+}
+
+/* The compressor's entry points: run, sync flush, finish. */
+static int comp_some(struct vs_out *out, const void *p, size_t n, int how)
+{
+    static const lzma_action xz_how[] = {
+        LZMA_RUN, LZMA_SYNC_FLUSH, LZMA_FINISH,
+    };
+    static const int gz_how[] = { Z_NO_FLUSH, Z_SYNC_FLUSH, Z_FINISH };
+
+    return out->xz ? xz_some(out, p, n, xz_how[how])
+                   : deflate_some(out, p, n, gz_how[how]);
+}
+
+int vs_out_init(struct vs_out *out, int fd, int comp)
 {
     struct stat st;
+    bool gz = comp == VS_COMP_GZIP;
 
     memset(out, 0, sizeof(*out));
     out->fd = fd;
-    out->gz = gz;
+    out->gz = comp != VS_COMP_NONE;
+    out->xz = comp == VS_COMP_XZ;
     out->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     out->buf = malloc(OUT_BUF);
     if ( !out->buf )
@@ -80,6 +119,17 @@ int vs_out_init(struct vs_out *out, int fd, bool gz)
     if ( gz && deflateInit2(&out->zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
                             16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK )
         return -1;
+    if ( out->xz )
+    {
+        lzma_stream init = LZMA_STREAM_INIT;
+
+        out->lz = init;
+        if ( lzma_easy_encoder(&out->lz, 6, LZMA_CHECK_CRC64) != LZMA_OK )
+        {
+            out->xz = out->gz = false;      /* nothing to end */
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -91,7 +141,7 @@ int vs_out_write(struct vs_out *out, const void *p, size_t n)
         return 0;
     out->off += n;
     if ( out->gz )
-        return deflate_some(out, p, n, Z_NO_FLUSH);
+        return comp_some(out, p, n, 0);
     if ( out->len + n > OUT_BUF )
     {
         if ( flush_buf(out) )
@@ -272,7 +322,7 @@ int vs_out_relay(struct vs_out *out, struct vs_in *in)
     in->pos = in->len = 0;
     if ( out->gz )
     {
-        if ( deflate_some(out, NULL, 0, Z_SYNC_FLUSH) )
+        if ( comp_some(out, NULL, 0, 1) )
             return -1;
     }
     if ( flush_buf(out) )
@@ -301,7 +351,7 @@ int vs_out_finish(struct vs_out *out)
 
     if ( out->closed )
         return -1;
-    if ( out->gz && deflate_some(out, NULL, 0, Z_FINISH) )
+    if ( out->gz && comp_some(out, NULL, 0, 2) )
         return -1;
     if ( flush_buf(out) )
         return -1;
@@ -320,7 +370,9 @@ int vs_out_finish(struct vs_out *out)
 
 void vs_out_fini(struct vs_out *out)
 {
-    if ( out->gz )
+    if ( out->xz )
+        lzma_end(&out->lz);
+    else if ( out->gz )
         deflateEnd(&out->zs);
     free(out->buf);
     out->buf = NULL;

@@ -2,7 +2,7 @@
  * vmport-stream.h: the stream library (libvmport-stream), prefix vs_:
  * read, verify, edit and write Xen save images and
  * migration streams (xl save files, libxl v2, libxc v2/v3, raw HVM
- * context blobs, and gzip of any of these) without holding them in memory.
+ * context blobs, and gzip or xz of any of these) without holding them in memory.
  *
  * Model: one walk over the input.  For every record at every level
  * (XL header, libxl record, libxc record, HVM descriptor) the walker calls
@@ -74,6 +74,7 @@ typedef int vs_visit_fn(struct vs_stream *s, const struct vs_rec *rec,
 /* Flags for vs_open(). */
 #define VS_OPEN_GZIP_OUT    (1U << 0)  /* compress the output ... */
 #define VS_OPEN_PLAIN_OUT   (1U << 1)  /* ... or not (default: as input) */
+#define VS_OPEN_XZ_OUT      (1U << 6)  /* ... or with xz */
 #define VS_OPEN_PROGRESS    (1U << 2)  /* progress line on a tty stderr */
 /*
  * Read only: load just the header and first pfn of PAGE_DATA (body_len
@@ -104,6 +105,8 @@ void vs_close(struct vs_stream *s);
 /* After (or during) a walk. */
 enum vs_kind vs_kind(const struct vs_stream *s);
 bool vs_input_gzip(const struct vs_stream *s);
+/* "gzip", "xz" or NULL (not compressed). */
+const char *vs_input_compression(const struct vs_stream *s);
 unsigned int vs_problems(const struct vs_stream *s);
 uint64_t vs_input_offset(const struct vs_stream *s);
 /*
