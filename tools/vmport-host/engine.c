@@ -201,7 +201,7 @@ static void task_ended(struct host *h, pid_t pid, int status)
 }
 
 /* One wait status from @pid. */
-static void dispatch(struct host *h, pid_t pid, int status)
+void engine_dispatch(struct host *h, pid_t pid, int status)
 {
     struct task *t;
     int sig, event;
@@ -248,11 +248,7 @@ int engine_run(struct host *h)
         pid_t pid;
 
         if ( host_stop_signal )
-        {
-            if ( handoff_freeze(h, 0) )
-                return -1;
-            break;
-        }
+            return handoff_stop_now(h) ? -1 : 0;
         pid = waitpid(-1, &status, __WALL);
 
         if ( pid < 0 )
@@ -264,11 +260,7 @@ int engine_run(struct host *h)
              * on the next host.
              */
             if ( errno == EINTR && host_stop_signal && !h->handed_off )
-            {
-                if ( handoff_freeze(h, 0) )
-                    return -1;
-                break;
-            }
+                return handoff_stop_now(h) ? -1 : 0;
             if ( errno == EINTR )
                 continue;
             if ( errno == ECHILD )
@@ -276,7 +268,7 @@ int engine_run(struct host *h)
             perror("vmport-host: waitpid");
             return -1;
         }
-        dispatch(h, pid, status);
+        engine_dispatch(h, pid, status);
     }
     return 0;
 }

@@ -131,6 +131,41 @@ static int remove_planted(struct host *h)
     return rc;
 }
 
+/*
+ * A stop request (SIGTERM/SIGINT) while the engine waits: every task gets
+ * a SIGSTOP, which stays pending through the detach, so each stays stopped
+ * after it (the next host's SIGCONT clears it).  The first task's own stop
+ * is the boundary: its SIGSTOP is reported once no synchronous signal is
+ * pending (a #GP or CPUID trap is reported first, and then served as an
+ * exit, where the handoff happens as for SIGUSR1).  Detaching a task from
+ * an interrupt stop instead could let a pending #GP kill it untraced.
+ */
+int handoff_stop_now(struct host *h)
+{
+    size_t i;
+
+    for ( i = 0; i < h->tasks.nr; i++ )
+        syscall(SYS_tgkill, getpid_of(h->tasks.tasks[i].pid),
+                h->tasks.tasks[i].pid, SIGSTOP);
+    while ( h->tasks.nr && !h->handed_off )
+    {
+        pid_t pid = h->tasks.tasks[0].pid;
+        int status;
+
+        if ( waitpid(pid, &status, __WALL) != pid )
+        {
+            if ( errno == EINTR )
+                continue;
+            return handoff_freeze(h, 0);
+        }
+        if ( WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP &&
+             !(status >> 16) )
+            return handoff_freeze(h, pid);
+        engine_dispatch(h, pid, status);    /* an exit: hands off there */
+    }
+    return 0;
+}
+
 int handoff_freeze(struct host *h, pid_t boundary)
 {
     size_t i;
@@ -141,18 +176,6 @@ int handoff_freeze(struct host *h, pid_t boundary)
         return -1;
     if ( remove_planted(h) )
         return -1;
-    /*
-     * Without a task at an exit boundary (a stop request from the engine's
-     * wait) every task sits in an interrupt stop, where PTRACE_DETACH
-     * ignores its signal: a pending SIGSTOP stops the guest as it leaves
-     * ptrace, before it runs an instruction (the next host's SIGCONT
-     * clears it).  Every task gets one: a child process is a group of
-     * its own.
-     */
-    if ( !boundary )
-        for ( i = 0; i < h->tasks.nr; i++ )
-            syscall(SYS_tgkill, getpid_of(h->tasks.tasks[i].pid),
-                    h->tasks.tasks[i].pid, SIGSTOP);
     for ( i = 0; i < h->tasks.nr; i++ )
         if ( ptrace(PTRACE_DETACH, h->tasks.tasks[i].pid, 0, SIGSTOP) &&
              errno != ESRCH )

@@ -73,6 +73,8 @@ int engine_run(struct host *h);
  * the right address space (may move the task table).
  */
 void engine_track_child(struct host *h, struct task *parent, int event);
+/* Serve one wait status of @pid (an exit, an event, a signal). */
+void engine_dispatch(struct host *h, pid_t pid, int status);
 
 /* exits.c: the exits the device model answers. */
 bool exit_gp(struct host *h, struct task *t);
@@ -81,6 +83,8 @@ bool exit_cpuid_bp(struct host *h, struct task *t);
 /* handoff.c */
 bool handoff_due(const struct host *h);
 int handoff_freeze(struct host *h, pid_t boundary);
+/* SIGTERM/SIGINT while every task runs: freeze at the next boundary. */
+int handoff_stop_now(struct host *h);
 int handoff_adopt(struct host *h, pid_t pid);
 
 /* state_file.c: the domain's state in a libxc-format stream file. */
