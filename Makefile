@@ -4,6 +4,7 @@
 #   make check      every test, also under ASan+UBSan (build/san/)
 #   make bench      the benchmarks, printing side-by-side ratios
 #   make demo       the main job
+#   make soak       1,000+ migrations of vmport-stress (not in make check)
 #   make install    honours PREFIX and DESTDIR
 #
 # Each component adds itself through its module.mk: it appends programs to

@@ -15,7 +15,7 @@ HOST=$BUILD/bin/vmport-host
 STANDIN=$BUILD/tests/host/vmport-host-standin
 GUESTS=$BUILD/tests/host
 WORK=$(mktemp -d /tmp/vmport-host-test.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP_WORK:-}" ] || rm -rf "$WORK"' EXIT
 
 pass=0
 fail=0

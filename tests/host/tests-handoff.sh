@@ -237,7 +237,14 @@ test_sigusr1_handoff_while_the_guest_forks_and_execs() {
         "$HOST" --state-out "$d/s1" --pid-file "$d/pid" -- /bin/sh -c \
             "until [ -e $d/stop ]; do $GUESTS/guest_getversion 20 || echo FAIL; done" \
             >"$d/out" 2>"$d/err.a" &
-        local host=$!
+        local host=$! i
+        # The delay counts from the guest's start: under the sanitisers on
+        # a loaded machine the host itself can take longer than 0.2 s to
+        # get to its SIGUSR1 handler.
+        for i in $(seq 200); do
+            [ -s "$d/pid" ] && break
+            sleep 0.05
+        done
         sleep "$delay"
         kill -USR1 "$host"
         wait "$host"
@@ -257,4 +264,61 @@ test_sigusr1_handoff_while_the_guest_forks_and_execs() {
         fi
     done
     ok forking_handoff
+}
+
+# Every process of the tree at $1, as "PID STATE TRACER" lines.
+tree_states() {
+    local p kids
+    awk '/^State:/ {s = $2} /^TracerPid:/ {t = $2} END {print FILENAME, s, t}' \
+        "/proc/$1/status" 2>/dev/null | sed 's|/proc/\([0-9]*\)/status|\1|'
+    kids=$(cat "/proc/$1/task/$1/children" 2>/dev/null)
+    for p in $kids; do
+        tree_states "$p"
+    done
+}
+
+test_handoff_while_a_vfork_loop_runs() {
+    # A background loop vforks and execs all the time (dash vforks simple
+    # commands), so at every handoff a vfork parent is in the kernel's
+    # vfork wait, where no ptrace stop reaches it until its child execs.
+    # Before the fix the first host waited on that parent forever, with
+    # the child it had already stopped.  Each host must hand off (or end)
+    # within 20 s and leave every process stopped with no tracer.
+    # (timeout --foreground: in a process group of its own the stopped
+    # guest would be orphaned, and the kernel hangs it up, when timeout
+    # exits.)
+    local d=$WORK/vforkloop i rc bad
+    mkdir -p "$d"
+    timeout --foreground -s KILL 20 "$HOST" --handoff-after 3 --state-out "$d/s0" \
+        --pid-file "$d/pid" -- /bin/sh -c 'while :; do /bin/true; done &
+            vmware-rpctool "info-set guestinfo.vf one" >/dev/null
+            vmware-rpctool "info-get guestinfo.vf"
+            vmware-rpctool "info-set guestinfo.vf two" >/dev/null
+            vmware-rpctool "info-get guestinfo.vf"; kill $!' \
+        >"$d/out" 2>"$d/err.0"
+    rc=$?
+    local pid
+    pid=$(cat "$d/pid" 2>/dev/null)
+    for i in 1 2 3 4 5 6 7 8; do
+        if [ $rc != 0 ] || ! grep -q 'handed off' "$d/err.$((i - 1))"; then
+            break
+        fi
+        bad=$(tree_states "$pid" | awk '$2 != "T" && $2 != "Z" || $3 != 0')
+        if [ -n "$bad" ]; then
+            ko vfork_loop_handoff "after handoff $i: expected every process stopped (T) with no tracer, seen: $bad"
+            kill -KILL "$pid" 2>/dev/null
+            return
+        fi
+        tree_states "$pid" >> "$d/states.$i"
+        timeout --foreground -s KILL 20 "$HOST" --attach "$pid" --state-in "$d/s$((i - 1))" \
+            --personality "$([ $((i % 2)) = 1 ] && echo amd || echo intel)" \
+            --handoff-after $((2 + i * 3)) --state-out "$d/s$i" 2>"$d/err.$i"
+        rc=$?
+    done
+    if [ $rc != 0 ] || [ "$(cat "$d/out")" != $'one\ntwo' ]; then
+        ko vfork_loop_handoff "expected every host to exit 0 in time and the guest to print 'one two', seen exit $rc after $i hosts, '$(cat "$d/out")' ($(head -c 300 "$d/err.$((i - 1))"))"
+        kill -KILL "$pid" 2>/dev/null
+    else
+        ok vfork_loop_handoff
+    fi
 }

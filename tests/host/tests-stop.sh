@@ -71,3 +71,45 @@ test_version_and_help() {
     "$HOST" -h | grep -q '^usage: vmport-host' && ok host_help ||
         ko host_help "expected a usage on stdout"
 }
+
+test_sigterm_stops_a_guest_in_a_vfork_loop() {
+    # A background loop vforks and execs all the time (dash vforks simple
+    # commands): at the stop a vfork parent may be in the kernel's vfork
+    # wait, which no SIGSTOP ends before its child execs, so the host must
+    # not wait on any one task.  It exits 128 + 15 in time with every
+    # process stopped and untraced, and a second host finishes the guest.
+    local d=$WORK/stop_vfork a b bad i
+    mkdir -p "$d"
+    timeout --foreground -s KILL 25 "$HOST" --state-out "$d/s1" \
+        --pid-file "$d/pid" -- /bin/sh -c "while [ ! -e $d/stop ]; do /bin/true; done &
+            sleep 1.5; $GUESTS/guest_getversion 1000; wait" \
+        >"$d/out" 2>"$d/err.a" &
+    local host=$!
+    for i in $(seq 50); do
+        [ -s "$d/pid" ] && break
+        sleep 0.05
+    done
+    sleep 0.5
+    kill -TERM "$host"
+    wait "$host"
+    a=$?
+    local pid
+    pid=$(cat "$d/pid" 2>/dev/null)
+    sleep 0.2
+    bad=$(tree_states "$pid" | awk '$2 != "T" && $2 != "Z" || $3 != 0')
+    touch "$d/stop"
+    timeout --foreground -s KILL 25 "$HOST" --attach "$pid" --state-in "$d/s1" \
+        --personality amd 2>"$d/err.b"
+    b=$?
+    if [ $a != 143 ] || ! grep -q "state written to $d/s1" "$d/err.a"; then
+        ko sigterm_vfork_loop "expected exit 143 and the state written, seen exit $a ($(head -c 300 "$d/err.a"))"
+        kill -KILL "$pid" 2>/dev/null
+    elif [ -n "$bad" ]; then
+        ko sigterm_vfork_loop "expected every process stopped (T) with no tracer, seen: $bad"
+        kill -KILL "$pid" 2>/dev/null
+    elif [ $b != 0 ] || [ "$(cat "$d/out")" != "sig=VMwareVMware version=6 magic=0x564d5868" ]; then
+        ko sigterm_vfork_loop "expected the guest to finish on a second host, exit $b, output '$(cat "$d/out")' ($(head -c 300 "$d/err.b"))"
+    else
+        ok sigterm_vfork_loop
+    fi
+}

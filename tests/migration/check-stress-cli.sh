@@ -22,7 +22,7 @@ out=$("$S" --version) && [[ $out == "vmport-stress (xen-vmport) "* ]] &&
     ko stress_help "expected the usage on stdout"
 
 for opt in --guests --seconds --migrations --channels --fault-pct --fault \
-           --convert-pct --seed --max-seconds; do
+           --convert-pct --seed --max-seconds --parallel --guest-id; do
     for val in -1 x 1.5; do
         "$S" "$opt" "$val" >/dev/null 2>"$W/err"
         rc=$?
@@ -33,17 +33,36 @@ for opt in --guests --seconds --migrations --channels --fault-pct --fault \
     done
 done
 
+# Out of range, and the options that are no number.
+expect_refused() {   # NAME MESSAGE ARGS...
+    local name=$1 msg=$2
+    shift 2
+    "$S" "$@" >/dev/null 2>"$W/err"
+    local rc=$?
+    if [ $rc = 2 ] && grep -qF -- "$msg" "$W/err"; then ok "$name"
+    else ko "$name" "expected exit 2 and '$msg', seen exit $rc, $(head -c 200 "$W/err")"
+    fi
+}
+expect_refused parallel_range "--parallel: '0' is not a number in 1..16" --parallel 0
+expect_refused parallel_above_guests "--parallel: '3' is more than the 2 guests" \
+    --guests 2 --parallel 3
+expect_refused backend_refused "--backend: 'kvm' is not sim or xl" --backend kvm
+"$S" -h | grep -q -- '--parallel N' && "$S" -h | grep -q -- '--backend sim|xl' &&
+    "$S" -h | grep -q -- '--report DIR' && ok stress_help_lists_new_options ||
+    ko stress_help_lists_new_options "expected --parallel, --backend, --report in -h"
+
 mkdir -p "$W/used" && touch "$W/used/g1"
 "$S" "${RUN[@]}" --workdir "$W/used" --seconds 1 >/dev/null 2>"$W/err"
 rc=$?
 [ $rc = 2 ] && grep -q "is not empty" "$W/err" && ok reused_workdir_refused ||
     ko reused_workdir_refused "exit $rc, $(head -c 200 "$W/err")"
 
-# stop_run SIGNAL JSON: the run is stopped, its report printed, nothing left.
+# stop_run SIGNAL JSON [ARGS]: the run is stopped, its report printed,
+# nothing left.
 stop_run() {
-    local sig=$1 json=$2 d=$W/run-$1 pids p left=""
+    local sig=$1 json=$2 extra=${3:-} d=$W/run-$1${3:+-par} pids p left=""
     "$S" "${RUN[@]}" --seconds 120 --quiet --seed 4242 --workdir "$d" \
-        $json >"$W/out" 2>"$W/err" &
+        $json $extra >"$W/out" 2>"$W/err" &
     local sp=$!
     sleep 4
     # Everything it started: its descendants now, and every guest (a frozen
@@ -76,11 +95,12 @@ r = json.JSONDecoder().raw_decode(t)[0]
 assert r["seed"] == 4242 and r["interrupted"] is True, r' "$W/out"; then
         ko "stress_${sig}_stops" "expected a JSON report with seed 4242, seen '$(head -c 300 "$W/out")'"
     else
-        ok "stress_${sig}_stops_everything_and_reports"
+        ok "stress_${sig}${extra:+_parallel}_stops_everything_and_reports"
     fi
 }
 stop_run INT ""
 stop_run TERM --json
+stop_run INT "" "--parallel 2"
 
 echo "stress cli tests: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

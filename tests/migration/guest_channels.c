@@ -17,6 +17,7 @@
  */
 
 #include <stdbool.h>
+#include <cpuid.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -320,12 +321,83 @@ static void fill_requests(struct chan *chs, unsigned int n, bool get,
     }
 }
 
+/*
+ * The domain's clock seen from the guest, checked every round on whatever
+ * host it runs: CPUID 0x40000010 (TSC kHz), GETHZ and GETMHZ constant for
+ * the guest's life, GETTIME never going back, even when it moved between
+ * hosts of other TSC frequencies and skewed wall clocks.
+ */
+static void check_clock(unsigned long round)
+{
+    static uint32_t khz0, hz0, mhz0;
+    static uint64_t last_us;
+    struct regs hz = { .a = MAGIC, .b = ~0U, .c = 45, .d = LB_PORT };
+    struct regs mhz = { .a = MAGIC, .b = ~0U, .c = 1, .d = LB_PORT };
+    struct regs t = { .a = MAGIC, .b = ~0U, .c = 23, .d = LB_PORT };
+    uint32_t a, b, c, d;
+    uint64_t us;
+
+    __cpuid(0x40000010U, a, b, c, d);
+    lb_call(&hz);
+    lb_call(&mhz);
+    lb_call(&t);
+    us = (uint64_t)t.a * 1000000 + t.b;
+    if ( !round )
+    {
+        khz0 = a;
+        hz0 = hz.a;
+        mhz0 = mhz.a;
+    }
+    else if ( a != khz0 || hz.a != hz0 || mhz.a != mhz0 )
+    {
+        printf("FAIL clock round %lu: tsc_khz %u gethz %u getmhz %u, "
+               "expected %u %u %u as in round 0\n", round, a, hz.a, mhz.a,
+               khz0, hz0, mhz0);
+        nr_bad++;
+    }
+    if ( us < last_us )
+    {
+        printf("FAIL clock round %lu: GETTIME went back %llu us\n", round,
+               (unsigned long long)(last_us - us));
+        nr_bad++;
+    }
+    last_us = us;
+    (void)b;
+    (void)c;
+    (void)d;
+}
+
+/*
+ * GUEST_CHANNELS_REPORT=1 (vmport-stress --backend xl): after every round
+ * the guest's counters go to guestinfo.stress.ID.counters on channel 0,
+ * "rounds=R rpcs=C failures=F crc=X", where dom0 reads them with
+ * `vmport-state guestinfo get --domain`.
+ */
+static void report_counters(struct chan *chs, unsigned int id,
+                            unsigned long rounds, uint32_t crc)
+{
+    struct chan *ch = &chs[0];
+
+    ch->req_len = snprintf(ch->req, sizeof(ch->req),
+                           "info-set guestinfo.stress.%u.counters rounds=%lu "
+                           "rpcs=%lu failures=%lu crc=%08x", id, rounds,
+                           nr_rpcs, nr_bad, crc);
+    exchange(chs, 1);
+    if ( ch->rep_len != 2 || memcmp(ch->rep, "1 ", 2) )
+    {
+        printf("FAIL counters after round %lu: expected '1 ', seen %u "
+               "bytes '%.20s'\n", rounds, ch->rep_len, ch->rep);
+        nr_bad++;
+    }
+}
+
 int main(int argc, char **argv)
 {
     static struct chan chs[MAX_CH];
     unsigned int id, n, c;
     unsigned long rounds, r;
     const char *stop;
+    bool report = getenv("GUEST_CHANNELS_REPORT") != NULL;
 
     if ( argc < 4 )
     {
@@ -336,7 +408,7 @@ int main(int argc, char **argv)
     id = strtoul(argv[1], NULL, 0);
     n = strtoul(argv[2], NULL, 0);
     rounds = strtoul(argv[3], NULL, 0);
-    stop = argc > 4 ? argv[4] : NULL;
+    stop = argc > 4 && strcmp(argv[4], "-") ? argv[4] : NULL;
     if ( n < 1 || n > MAX_CH )
         n = MAX_CH;
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -362,7 +434,10 @@ int main(int argc, char **argv)
         check_replies(chs, n, true, id, r);
         for ( c = 0; c < n; c++ )
             crc = crc32_update(crc, chs[c].rep, chs[c].rep_len);
+        check_clock(r);
         printf("round %lu crc=%08x\n", r, crc);
+        if ( report )
+            report_counters(chs, id, r + 1, crc);
     }
     for ( c = 0; c < n; c++ )
         msg_call(&chs[c], 6, 0);

@@ -41,21 +41,30 @@ struct guest {
     int pers;               /* 0 intel, 1 amd: the current host's */
     pid_t host;             /* current vmport-host, 0 if none */
     pid_t pid;              /* the guest's first process */
+    pid_t pgid;             /* its process group: its spawning host's */
     unsigned int hop;
     bool handoff_after;     /* current host hands off by itself */
     bool done;              /* the guest ended (under some host) */
+    bool busy;              /* --parallel: a thread is migrating it */
+    bool stream_v1;         /* the stream in flight was converted to v1 */
     int exit_rc;
     char dir[256];
 };
 
 struct stress_opts {
     unsigned int guests, seconds, migrations, seed, channels;
+    unsigned int parallel;          /* guests migrating at once */
     unsigned int max_seconds;       /* --require-coverage: hard stop */
     bool json, filter, verify, quiet, require_coverage;
+    bool clock_skew;                /* hosts' wall clocks skewed */
     unsigned int convert_pct;       /* % of migrations converted to v1 */
     unsigned int fault_pct;         /* % of migrations with a fault */
     int only_fault;                 /* -1: all points in turn */
-    const char *bin, *guest_bin, *workdir;
+    const char *bin, *guest_bin, *workdir, *report_dir;
+    /* --backend xl (stress_xl.c) */
+    bool backend_xl;
+    const char *hosts_file, *domain, *xl_bin;
+    unsigned int guest_id;          /* guest_channels ID in the domain */
 };
 
 struct stress_stats {
@@ -70,6 +79,25 @@ struct stress_stats {
     unsigned long nr_phases;
     size_t nr_downtime, cap_downtime;
     unsigned long stream_min, stream_max, stream_total, nr_streams;
+};
+
+/* One migration as report.json lists it (stress_record.c). */
+struct mig_record {
+    unsigned int guest, hop;        /* hop of the source host */
+    const char *kind;               /* "rpctool" or "channels" */
+    int from, to;                   /* personalities: 0 intel, 1 amd */
+    bool by_signal;                 /* frozen by SIGUSR1 */
+    enum fault fault;
+    const char *outcome;            /* "migrated" or an abort reason */
+    bool fault_clean;               /* the fault aborted cleanly */
+    double t_ms;                    /* freeze, since the run started */
+    double downtime_ms;             /* migrated: freeze -> resume */
+    double part_ms[4];              /* source, queued, transfer, adopt */
+    unsigned long bytes;            /* the source's state stream */
+    unsigned long rpcs;             /* the guest's checked RPCs so far */
+    /* --backend xl: host names, hop style, backend (NULL: sim's) */
+    char from_host[64], to_host[64];
+    const char *freeze_str, *backend;
 };
 
 extern struct stress_opts opts;
@@ -87,13 +115,42 @@ enum trace_point { TR_FREEZE, TR_HANDOFF, TR_ADOPTED };
 long long trace_ns(const char *path, enum trace_point p);
 double now_ms(void);
 unsigned int rnd(unsigned int n);
+/*
+ * --parallel: the migrations run in threads that share everything under
+ * one lock, held except while a thread sleeps (every wait of this driver
+ * is a bounded poll that sleeps here).
+ */
+#define MAX_PARALLEL 16
+int run_parallel(struct guest *gs, unsigned int nr, unsigned int threads,
+                 bool (*stop)(void));
+void stress_lock(void);
+void stress_unlock(void);
+void stress_sleep_us(unsigned int us);
 
 /* stress_migrate.c */
 int migrate_guest(struct guest *g);
+extern const char *const pers_name[2];
 int start_guest(struct guest *g);
 extern bool stress_ending;
 
+/* stress_record.c: every migration, and report.json */
+struct mig_record *record_new(const struct guest *g);
+void record_rpcs(struct mig_record *r, const struct guest *g);
+struct mig_record *const *records(size_t *nr);
+int records_write_json(const char *path);
+double run_ms(void);
+
+/* stress_xl.c: --backend xl */
+int run_xl(const char *dir);
+
+/* stress_html.c: report.html, charts by gnuplot */
+int report_html_write(const char *dir);
+
 /* stress_report.c */
+struct json_object;
+struct json_object *report_json(void);
+const char *abort_name(enum abort_reason r);
+double downtime_pct(unsigned int p);
 void stats_downtime(double ms);
 void stats_stream(unsigned long bytes);
 void report_print(void);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -21,16 +22,41 @@
 #define MAX_GUESTS 16
 
 struct stress_opts opts = {
-    .guests = 3, .seconds = 20, .migrations = 0, .channels = 4,
+    .guests = 3, .parallel = 1, .guest_id = 1, .seconds = 20,
+    .migrations = 0, .channels = 4,
     .convert_pct = 20, .fault_pct = 30, .only_fault = -1, .filter = true,
     .verify = true,
 };
 struct stress_stats stats;
 volatile sig_atomic_t stress_stop_signal;
+static struct guest *all_guests;
 
+/*
+ * SIGINT, SIGTERM: the run stops after the migration in flight, every host
+ * and guest it started is killed (stop_everything()) and the report so far
+ * printed.  A second one (an impatient ^C, a timeout's second kill) does
+ * not wait: hosts and guests are in process groups of their own
+ * (spawn_host()), which a terminal's ^C or a kill of this driver would not
+ * reach, so they are taken down first, and the driver dies of the signal.
+ */
 static void on_stop(int sig)
 {
-    stress_stop_signal = sig;
+    unsigned int i;
+
+    if ( !stress_stop_signal )
+    {
+        stress_stop_signal = sig;
+        return;
+    }
+    for ( i = 0; all_guests && i < opts.guests; i++ )
+    {
+        if ( all_guests[i].host > 0 )
+            kill(-all_guests[i].host, SIGKILL);
+        if ( all_guests[i].pgid > 0 )
+            kill(-all_guests[i].pgid, SIGKILL);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
 static void usage(FILE *f)
@@ -53,6 +79,16 @@ static void usage(FILE *f)
 "                    temporary directory, removed when all passed)\n"
 "  --json            the report as JSON\n"
 "  --quiet           no progress line\n"
+"  --parallel N      up to N guests migrate at once (1..%d, at most\n"
+"                    --guests; default 1)\n"
+"  --clock-skew      skew each personality's host clocks (0..3 s)\n"
+"  --backend sim|xl  simulated hosts (default), or real Xen hosts with xl:\n"
+"  --hosts FILE      xl: 'NAME TARGET' lines (localhost or ssh target)\n"
+"  --domain NAME     xl: the vmport domain, running on the first host\n"
+"  --guest-id N      xl: the guest_channels ID inside it (default 1)\n"
+"  --xl PATH         xl: the xl to run (default xl)\n"
+"  --report DIR      write DIR/report.json (every migration) and\n"
+"                    DIR/report.html (summary and gnuplot charts)\n"
 "  -h, --help, --version\n"
 "  --require-coverage  also fail unless every fault point, both freeze\n"
 "                    modes, a refused and a checkpointed version 1\n"
@@ -64,7 +100,7 @@ static void usage(FILE *f)
 "Exit: 0 if no verification failure, no lost guest, no host error and\n"
 "every injected fault was aborted cleanly; 1 otherwise (the reasons on\n"
 "stdout); 2 usage.\n",
-            MAX_GUESTS, FI_NR - 1);
+            MAX_GUESTS, FI_NR - 1, MAX_PARALLEL);
 }
 
 /* The value of numeric option @opt: a number in min..max, or a message
@@ -101,6 +137,10 @@ static int parse(int argc, char **argv)
         { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' },
         { "require-coverage", 0, NULL, 'r' },
         { "max-seconds", 1, NULL, 'M' }, { "version", 0, NULL, 'V' },
+        { "parallel", 1, NULL, 'P' }, { "report", 1, NULL, 'R' },
+        { "backend", 1, NULL, 'B' }, { "hosts", 1, NULL, 'H' },
+        { "domain", 1, NULL, 'D' }, { "guest-id", 1, NULL, 'I' },
+        { "xl", 1, NULL, 'X' }, { "clock-skew", 0, NULL, 'K' },
         { NULL, 0, NULL, 0 },
     };
     unsigned int fault;
@@ -142,6 +182,27 @@ static int parse(int argc, char **argv)
         case 'M':
             rc = num("--max-seconds", optarg, 0, 86400, &opts.max_seconds);
             break;
+        case 'P':
+            rc = num("--parallel", optarg, 1, MAX_PARALLEL, &opts.parallel);
+            break;
+        case 'R': opts.report_dir = optarg; break;
+        case 'B':
+            if ( strcmp(optarg, "sim") && strcmp(optarg, "xl") )
+            {
+                fprintf(stderr, "vmport-stress: --backend: '%s' is not "
+                        "sim or xl\n", optarg);
+                rc = -1;
+                break;
+            }
+            opts.backend_xl = !strcmp(optarg, "xl");
+            break;
+        case 'H': opts.hosts_file = optarg; break;
+        case 'D': opts.domain = optarg; break;
+        case 'I':
+            rc = num("--guest-id", optarg, 0, UINT_MAX, &opts.guest_id);
+            break;
+        case 'X': opts.xl_bin = optarg; break;
+        case 'K': opts.clock_skew = true; break;
         case 'h': usage(stdout); exit(0);
         case 'V':
             printf("vmport-stress (xen-vmport) %s\n", XEN_VMPORT_VERSION);
@@ -166,6 +227,12 @@ static int parse(int argc, char **argv)
     if ( !opts.seconds && !opts.migrations )
     {
         fprintf(stderr, "vmport-stress: --seconds 0 needs --migrations N\n");
+        return -1;
+    }
+    if ( opts.parallel > opts.guests )
+    {
+        fprintf(stderr, "vmport-stress: --parallel: '%u' is more than the "
+                "%u guests\n", opts.parallel, opts.guests);
         return -1;
     }
     if ( !opts.bin )
@@ -322,6 +389,8 @@ static void kill_tree(pid_t pid, unsigned int depth)
 /*
  * SIGINT/SIGTERM: every host this driver started (its children) and every
  * guest (a host's child, or frozen between hosts) is killed and reaped.
+ * Hosts and guests are in process groups of their own (spawn_host()), so
+ * a terminal's ^C or a kill of this driver does not reach them.
  */
 static void stop_everything(struct guest *gs)
 {
@@ -333,22 +402,67 @@ static void stop_everything(struct guest *gs)
         /* The guest first: with its host gone it would be reparented. */
         if ( gs[i].pid > 0 && !gs[i].done )
             kill_tree(gs[i].pid, 0);
+        if ( gs[i].pgid > 0 )
+            kill(-gs[i].pgid, SIGKILL);
         if ( gs[i].host > 0 )
         {
+            kill(-gs[i].host, SIGKILL);
             kill(gs[i].host, SIGKILL);
             wait_host(gs[i].host, 5000, &rc);
         }
     }
+    /* Guests parked between hosts are ours to reap (the subreaper). */
+    for ( i = 0; i < opts.guests; i++ )
+        if ( gs[i].pid > 0 )
+            waitpid(gs[i].pid, NULL, WNOHANG);
+    while ( waitpid(-1, NULL, WNOHANG) > 0 )
+        ;
+}
+
+static double t0, end_ms, hard_end_ms, last_progress;
+static struct guest *run_guests;
+
+/*
+ * Has the run reached its time or migration count, or was it stopped
+ * (SIGINT/SIGTERM)?  Which interleavings a time-bounded run reaches
+ * depends on the machine's speed, so a run that must cover every point
+ * goes on until it has, within a hard limit: the check then fails only
+ * when a point stays unreachable, not when a slow machine is unlucky.
+ * Prints the progress line now and then.
+ */
+static bool time_to_stop(void)
+{
+    struct guest *all = run_guests;
+    unsigned int i;
+
+    if ( stress_stop_signal )
+        return true;
+    /* Nothing left to migrate: every guest ended or was lost. */
+    for ( i = 0; all && i < opts.guests && all[i].done; i++ )
+        ;
+    if ( all && i == opts.guests )
+        return true;
+    if ( now_ms() - last_progress > 250 )
+    {
+        progress(t0, false);
+        last_progress = now_ms();
+    }
+    return (opts.seconds && now_ms() >= end_ms &&
+            (!opts.require_coverage || covered(false) ||
+             now_ms() >= hard_end_ms)) ||
+           (opts.migrations && stats.attempted >= opts.migrations);
 }
 
 static int run(struct guest *gs, const char *dir)
 {
-    double t0 = now_ms(), end = t0 + opts.seconds * 1e3, last = 0;
-    double hard_end = t0 + (opts.max_seconds ? opts.max_seconds
-                                             : 3 * opts.seconds) * 1e3;
     unsigned int i, live;
     char stop[300];
 
+    t0 = now_ms();
+    run_guests = gs;
+    end_ms = t0 + opts.seconds * 1e3;
+    hard_end_ms = t0 + (opts.max_seconds ? opts.max_seconds
+                                         : 3 * opts.seconds) * 1e3;
     for ( i = 0; i < opts.guests; i++ )
     {
         struct guest *g = &gs[i];
@@ -360,30 +474,13 @@ static int run(struct guest *gs, const char *dir)
         if ( mkdir(g->dir, 0700) || start_guest(g) )
             return -1;
     }
+    if ( opts.parallel > 1 )
+        run_parallel(gs, opts.guests, opts.parallel, time_to_stop);
     /* Round-robin over the guests, every loop bounded by time or count. */
-    for ( i = 0; ; i = (i + 1) % opts.guests )
-    {
-        /*
-         * Which interleavings a time-bounded run reaches depends on the
-         * machine's speed, so a run that must cover every point goes on
-         * until it has, within a hard limit: the check then fails only
-         * when a point stays unreachable, not when a slow machine is unlucky.
-         */
-        if ( stress_stop_signal )
-            break;
-        if ( (opts.seconds && now_ms() >= end &&
-              (!opts.require_coverage || covered(false) ||
-               now_ms() >= hard_end)) ||
-             (opts.migrations && stats.attempted >= opts.migrations) )
-            break;
+    for ( i = 0; opts.parallel == 1 && !time_to_stop();
+          i = (i + 1) % opts.guests )
         if ( !gs[i].done )
             migrate_guest(&gs[next_frozen(gs, i)]);
-        if ( now_ms() - last > 250 )
-        {
-            progress(t0, false);
-            last = now_ms();
-        }
-    }
     progress(t0, true);
     if ( stress_stop_signal )
     {
@@ -397,7 +494,7 @@ static int run(struct guest *gs, const char *dir)
         snprintf(stop, sizeof(stop), "%s/stop", gs[i].dir);
         fclose(fopen(stop, "w"));
     }
-    for ( live = 1; live; )
+    for ( live = 1; live && !stress_stop_signal; )
     {
         live = 0;
         for ( i = 0; i < opts.guests; i++ )
@@ -407,8 +504,17 @@ static int run(struct guest *gs, const char *dir)
                 live++;
             }
     }
+    if ( stress_stop_signal )
+    {
+        stop_everything(gs);
+        return 0;
+    }
     for ( i = 0; i < opts.guests; i++ )
+    {
+        /* Its first process, ours to reap since its spawning host left. */
+        waitpid(gs[i].pid, NULL, WNOHANG);
         account_guest(&gs[i]);
+    }
     return 0;
 }
 
@@ -451,6 +557,25 @@ static void print_failure(int rc, const char *dir)
     printf(" logs in %s\n", dir);
 }
 
+/* --report DIR: report.json and report.html. */
+static int write_report(const char *dir)
+{
+    char path[400];
+
+    if ( mkdir(dir, 0755) && errno != EEXIST )
+    {
+        fprintf(stderr, "vmport-stress: --report %s: %s\n", dir,
+                strerror(errno));
+        return -1;
+    }
+    snprintf(path, sizeof(path), "%s/report.json", dir);
+    if ( records_write_json(path) || report_html_write(dir) )
+        return -1;
+    fprintf(stderr, "vmport-stress: report written: %s/report.html "
+            "(every migration in %s)\n", dir, path);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     static struct guest gs[MAX_GUESTS];
@@ -466,6 +591,9 @@ int main(int argc, char **argv)
         return 2;
     }
     srandom(opts.seed);
+    /* Parked guests outlive the host that spawned them: see spawn_host(). */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    all_guests = gs;
     sigaction(SIGINT, &stop, NULL);     /* no SA_RESTART: wake the waits */
     sigaction(SIGTERM, &stop, NULL);
     /*
@@ -492,8 +620,12 @@ int main(int argc, char **argv)
     if ( !opts.quiet )
         fprintf(stderr, "vmport-stress: seed %u, %u guests, work dir %s\n",
                 opts.seed, opts.guests, dir);
-    rc = run(gs, dir);
+    run_ms();
+    stress_lock();      /* held by this thread except in --parallel */
+    rc = opts.backend_xl ? run_xl(dir) : run(gs, dir);
     report_print();
+    if ( opts.report_dir && write_report(opts.report_dir) )
+        rc = -1;
     if ( stress_stop_signal )
     {
         printf("vmport-stress: interrupted by %s (seed %u): every host and "

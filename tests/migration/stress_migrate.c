@@ -33,9 +33,24 @@
 #define ADOPT_WAIT_MS   30000
 #define TOOL_MS         30000
 
-static const char *const pers_name[2] = { "intel", "amd" };
+const char *const pers_name[2] = { "intel", "amd" };
 static unsigned long fault_turn;
 bool stress_ending;
+
+/* The wall clock skew of the hosts of personality @pers, drawn once. */
+static unsigned int clock_skew_ms(int pers)
+{
+    static unsigned int skew[2];
+    static bool drawn;
+
+    if ( !drawn && opts.clock_skew )
+    {
+        skew[0] = rnd(3000);
+        skew[1] = rnd(3000);
+        drawn = true;
+    }
+    return skew[pers];
+}
 
 static void path_of(char *buf, size_t len, const struct guest *g,
                     const char *what, unsigned int hop)
@@ -51,7 +66,7 @@ static void path_of(char *buf, size_t len, const struct guest *g,
 static pid_t start_host(struct guest *g, bool attach, const char *state_in)
 {
     char host[300], st[300], tr[300], err[300], pidf[300], hoff[16];
-    char pidarg[16], id[16], chans[16], stop[300], script[1024];
+    char pidarg[16], id[16], chans[16], stop[300], script[1024], skew[16];
     char *argv[40];
     int n = 0;
 
@@ -68,6 +83,19 @@ static pid_t start_host(struct guest *g, bool attach, const char *state_in)
     argv[n++] = st;
     argv[n++] = "--trace";
     argv[n++] = tr;
+    /*
+     * Each personality's wall clock is skewed its own way for the run.  A
+     * version 1 record carries no TIME section (docs/vmport-record.md:
+     * GETTIME keeps the destination's own continuity), so the destination
+     * of a converted stream gets the later of the two clocks: only there
+     * may GETTIME not go on from where the guest left it.
+     */
+    snprintf(skew, sizeof(skew), "%u", attach && g->stream_v1 ?
+             (clock_skew_ms(0) > clock_skew_ms(1) ? clock_skew_ms(0)
+                                                  : clock_skew_ms(1)) :
+             clock_skew_ms(g->pers));
+    argv[n++] = "--clock-skew-ms";
+    argv[n++] = skew;
     g->handoff_after = !stress_ending && rnd(2);
     if ( g->handoff_after )
     {
@@ -131,6 +159,7 @@ int start_guest(struct guest *g)
     g->host = start_host(g, false, NULL);
     if ( g->host < 0 )
         return -1;
+    g->pgid = g->host;      /* spawn_host()'s setpgid */
     while ( now_ms() < end )
     {
         f = fopen(pidf, "re");
@@ -144,7 +173,7 @@ int start_guest(struct guest *g)
             if ( g->pid > 0 )
                 return 0;
         }
-        usleep(2000);
+        stress_sleep_us(2000);
     }
     fprintf(stderr, "vmport-stress: guest %u did not start\n", g->idx);
     return -1;
@@ -172,14 +201,14 @@ static int proc_state(pid_t pid, char *state, int *tracer)
 }
 
 /*
- * Is the process tree at @pid parked as a handoff leaves it: no tracer
- * anywhere, every process stopped, or (a shell in wait4) sleeping with
- * only parked children, at least one of them?  *seen: what was not.
+ * Is the process tree at @pid parked as a handoff leaves it: every process
+ * stopped (T) with no tracer, or ended (a zombie its stopped parent has
+ * not reaped)?  *seen: what was not (+ traced, - gone).
  */
 static bool tree_parked(pid_t pid, char *seen, int depth)
 {
     char path[80], state;
-    int tracer = -1, child, kids = 0;
+    int tracer = -1, child;
     bool ok = true;
     FILE *f;
 
@@ -188,36 +217,42 @@ static bool tree_parked(pid_t pid, char *seen, int depth)
         *seen = tracer > 0 ? '+' : '-';
         return false;
     }
-    if ( state == 'T' )
+    if ( state == 'Z' && depth )
         return true;
+    if ( state != 'T' )
+    {
+        *seen = state;
+        return false;
+    }
     snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
              (int)pid);
     f = fopen(path, "re");
     while ( f && ok && fscanf(f, "%d", &child) == 1 )
-    {
-        kids++;
         ok = tree_parked(child, seen, depth + 1);
-    }
     if ( f )
         fclose(f);
-    if ( ok && (state != 'S' || !kids) )
-    {
-        *seen = state;
-        ok = false;
-    }
     return ok;
 }
 
 /* What a hung host and its guest are waiting in, for the log. */
-static void report_stuck(const struct guest *g)
+static void report_stuck(const struct guest *g, const char *when)
 {
-    char cmd[200], out[300];
+    char cmd[600], out[300];
     char *argv[] = { "/bin/sh", "-c", cmd, NULL };
 
+    /*
+     * The host, every process of the guest (its group: the spawning
+     * host's) with its kernel stack and state, and the machine's load.
+     */
     snprintf(cmd, sizeof(cmd), "ps -o pid,ppid,stat,wchan:24,comm -p %d "
-             "--ppid %d -g %d; cat /proc/%d/stack", (int)g->host,
-             (int)g->pid, (int)g->pid, (int)g->host);
-    snprintf(out, sizeof(out), "%s/stuck.%u", g->dir, g->hop);
+             "--ppid %d -g %d; cat /proc/%d/stack; "
+             "for p in $(ps -o pid= -g $(ps -o pgid= -p %d)); do "
+             "echo \"== $p $(cat /proc/$p/comm 2>/dev/null)\"; "
+             "grep -E 'State|TracerPid|SigPnd|ShdPnd' /proc/$p/status; "
+             "cat /proc/$p/stack; done 2>/dev/null; cat /proc/loadavg "
+             "/proc/pressure/cpu 2>/dev/null", (int)g->host, (int)g->pid,
+             (int)g->pid, (int)g->host, (int)g->pid);
+    snprintf(out, sizeof(out), "%s/stuck.%u%s", g->dir, g->hop, when);
     run_tool(argv, NULL, out, 5000);
     fprintf(stderr, "vmport-stress: what they wait in: %s\n", out);
 }
@@ -233,7 +268,7 @@ static bool guest_parked(pid_t pid, char *seen)
     do {
         if ( tree_parked(pid, seen, 0) )
             return true;
-        usleep(1000);
+        stress_sleep_us(1000);
     } while ( now_ms() < end );
     return false;
 }
@@ -261,12 +296,12 @@ static long long wait_adopted(struct guest *g, pid_t host, unsigned int hop)
         if ( !waitid(P_PID, host, &si, WEXITED | WNOHANG | WNOWAIT) &&
              si.si_pid == host )
             return trace_ns(tr, TR_ADOPTED);
-        usleep(500);
+        stress_sleep_us(500);
     }
     return -1;
 }
 
-static void report_stuck(const struct guest *g);
+static void report_stuck(const struct guest *g, const char *when);
 
 /* The source takes the guest back from its own, untouched state. */
 static int readopt(struct guest *g, const char *state)
@@ -275,6 +310,7 @@ static int readopt(struct guest *g, const char *state)
     int rc;
 
     g->hop++;
+    g->stream_v1 = false;       /* S itself, as the source wrote it */
     host = start_host(g, true, state);
     if ( host > 0 && wait_adopted(g, host, g->hop) >= 0 )
     {
@@ -284,7 +320,7 @@ static int readopt(struct guest *g, const char *state)
     fprintf(stderr, "vmport-stress: guest %u lost: its source could not "
             "adopt it again\n", g->idx);
     g->host = host;
-    report_stuck(g);
+    report_stuck(g, "");
     if ( host > 0 && !wait_host(host, 100, &rc) )
         host = 0;
     if ( host > 0 )
@@ -441,6 +477,7 @@ static int prepare_stream(struct guest *g, const char *s, char *x, size_t xl,
     int rc;
 
     snprintf(tool, sizeof(tool), "%s/vmport-state", opts.bin);
+    g->stream_v1 = false;
     path_of(x, xl, g, "xfer", g->hop);
     path_of(x1, sizeof(x1), g, "xfer-v1", g->hop);
     path_of(tmp, sizeof(tmp), g, "tool", g->hop);
@@ -479,6 +516,7 @@ static int prepare_stream(struct guest *g, const char *s, char *x, size_t xl,
         else
             stats.converted_fit++;
         rename(x1, x);
+        g->stream_v1 = true;
     }
     if ( opts.verify && run_tool(verify, NULL, NULL, TOOL_MS) )
     {
@@ -516,7 +554,7 @@ static void kill_waiting_destination(struct guest *g)
     if ( mkfifo(fifo, 0600) )
         return;
     host = start_host(g, true, fifo);
-    usleep(rnd(20000));
+    stress_sleep_us(rnd(20000));
     kill(host, SIGKILL);
     wait_host(host, 5000, &rc);
     unlink(fifo);
@@ -524,7 +562,8 @@ static void kill_waiting_destination(struct guest *g)
 
 /* Try to move the handed-off guest; 0 moved, 1 aborted (back on source). */
 static int move(struct guest *g, const char *s, enum fault f,
-                long long freeze_ns, double handoff_ms, double exit_ms)
+                long long freeze_ns, double handoff_ms, double exit_ms,
+                struct mig_record *r)
 {
     char x[300], tmp[300];
     enum abort_reason why = AB_DEST_REJECTED;
@@ -567,6 +606,12 @@ static int move(struct guest *g, const char *s, enum fault f,
     {
         g->host = host;
         stats.succeeded++;
+        if ( r )
+        {
+            r->outcome = "migrated";
+            r->to = g->pers;
+            r->fault = f;
+        }
         if ( freeze_ns >= 0 )
         {
             stats_downtime((adopt_ns - freeze_ns) / 1e6);
@@ -578,8 +623,14 @@ static int move(struct guest *g, const char *s, enum fault f,
 
             log_migration(g, part);
             for ( i = 0; i < 4; i++ )
+            {
                 stats.phase_ms[i] += part[i];
+                if ( r )
+                    r->part_ms[i] = part[i];
+            }
             stats.nr_phases++;
+            if ( r )
+                r->downtime_ms = (adopt_ns - freeze_ns) / 1e6;
         }
         if ( f != FI_NONE )
             fprintf(stderr, "vmport-stress: guest %u: fault %s was NOT "
@@ -597,11 +648,16 @@ static int move(struct guest *g, const char *s, enum fault f,
  abort:
     unlink(x);
     stats.aborted[why]++;
+    if ( r )
+    {
+        r->outcome = abort_name(why);
+        r->fault = f;
+    }
     if ( !guest_parked(g->pid, &state) )
     {
-        fprintf(stderr, "vmport-stress: guest %u: expected it stopped (T) "
-                "with no tracer after an aborted migration, seen %c "
-                "(+ traced, - gone)\n",
+        fprintf(stderr, "vmport-stress: guest %u: expected every process "
+                "of it stopped (T) with no tracer after an aborted "
+                "migration, seen %c (+ traced, - gone)\n",
                 g->idx, state);
         stats.lost_guests++;
     }
@@ -609,6 +665,8 @@ static int move(struct guest *g, const char *s, enum fault f,
         return -1;
     if ( f != FI_NONE )
         stats.fault_clean[f]++;
+    if ( r )
+        r->fault_clean = f != FI_NONE;
     return 1;
 }
 
@@ -625,8 +683,9 @@ int migrate_guest(struct guest *g)
     bool by_signal = !stress_ending;
     long long signal_ns = -1, handoff_ns;
     double exit_ms;
+    struct mig_record *r;
     enum fault f;
-    int rc = 0;
+    int rc = 0, waited;
 
     path_of(err, sizeof(err), g, "err", g->hop);
     path_of(s, sizeof(s), g, "state", g->hop);
@@ -635,7 +694,7 @@ int migrate_guest(struct guest *g)
         ;   /* the guest was told to stop: let it end by itself */
     else if ( !g->handoff_after || wait_host(g->host, 2000, &rc) )
     {
-        usleep(10000 + rnd(150000));
+        stress_sleep_us(10000 + rnd(150000));
         signal_ns = now_ms() * 1e6;
         kill(g->host, SIGUSR1);
     }
@@ -644,11 +703,18 @@ int migrate_guest(struct guest *g)
         by_signal = false;
         goto exited;
     }
-    if ( wait_host(g->host, HOST_WAIT_MS, &rc) )
+    /* A third of the way, what the host and guest wait in, for the log. */
+    waited = wait_host(g->host, HOST_WAIT_MS / 3, &rc);
+    if ( waited )
+    {
+        report_stuck(g, ".early");
+        waited = wait_host(g->host, 2 * HOST_WAIT_MS / 3, &rc);
+    }
+    if ( waited )
     {
         fprintf(stderr, "vmport-stress: guest %u: host %d did not hand off "
                 "or end in time\n", g->idx, (int)g->host);
-        report_stuck(g);
+        report_stuck(g, "");
         kill(g->host, SIGKILL);
         wait_host(g->host, 5000, &rc);
         stats.host_errors++;
@@ -667,8 +733,16 @@ int migrate_guest(struct guest *g)
     }
     stats.attempted++;
     stats.by_mode[by_signal]++;
+    r = record_new(g);
+    record_rpcs(r, g);
     if ( !stat(s, &st) )
+    {
         stats_stream(st.st_size);
+        if ( r )
+            r->bytes = st.st_size;
+    }
+    if ( r )
+        r->by_signal = by_signal;
     /* Frozen at its last exit, or when asked if it was running then. */
     freeze_ns = trace_ns(tr, TR_FREEZE);
     handoff_ns = trace_ns(tr, TR_HANDOFF);
@@ -677,7 +751,7 @@ int migrate_guest(struct guest *g)
     f = stress_ending ? FI_NONE : pick_fault();
     if ( f != FI_NONE )
         stats.fault_injected[f]++;
-    rc = move(g, s, f, freeze_ns, handoff_ns / 1e6, exit_ms);
+    rc = move(g, s, f, freeze_ns, handoff_ns / 1e6, exit_ms, r);
     unlink(s);
     unlink(tr);
     return rc < 0 ? -1 : 0;

@@ -48,6 +48,13 @@ pid_t spawn_host(struct guest *g, char *const argv[], const char *err_path)
     pid = fork();
     if ( pid )
         return pid;
+    /*
+     * A process group of its own, whose guest's parent (this driver, the
+     * subreaper, once the spawning host is gone) is outside it: never an
+     * orphaned group, which the kernel would hang up (SIGHUP, then
+     * SIGCONT) as soon as a host exits while the parked guest is stopped.
+     */
+    setpgid(0, 0);
     redirect(STDOUT_FILENO, out, O_WRONLY | O_CREAT | O_APPEND);
     redirect(STDERR_FILENO, err_path, O_WRONLY | O_CREAT | O_APPEND);
     redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
@@ -76,7 +83,7 @@ int wait_host(pid_t pid, unsigned int timeout_ms, int *rc)
             return -1;
         if ( now_ms() > end )
             return -1;
-        usleep(1000);
+        stress_sleep_us(1000);
     }
 }
 

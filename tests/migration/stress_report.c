@@ -22,6 +22,11 @@ static const char *const abort_names[AB_NR] = {
     [AB_DEST_KILLED] = "destination-killed",
 };
 
+const char *abort_name(enum abort_reason r)
+{
+    return r < AB_NR ? abort_names[r] : "?";
+}
+
 const char *fault_name(enum fault f)
 {
     return f < FI_NR ? fault_names[f] : "?";
@@ -60,7 +65,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Nearest-rank percentile of the sorted downtimes. */
-static double pct(unsigned int p)
+double downtime_pct(unsigned int p)
 {
     size_t n = stats.nr_downtime, i;
 
@@ -88,9 +93,14 @@ static void print_text(void)
            stress_stop_signal ? ", interrupted: the report so far" : "");
     printf("  migrations: %lu attempted, %lu succeeded, %lu aborted\n",
            stats.attempted, stats.succeeded, total_aborted());
-    printf("  guests frozen for a migration: %lu by --handoff-after, %lu "
-           "by SIGUSR1 (how the freeze came, whatever the outcome)\n",
-           stats.by_mode[0], stats.by_mode[1]);
+    if ( opts.backend_xl )
+        printf("  how each migration went: %lu by xl save/restore, %lu by "
+               "live xl migrate (whatever the outcome)\n",
+               stats.by_mode[0], stats.by_mode[1]);
+    else
+        printf("  guests frozen for a migration: %lu by --handoff-after, "
+               "%lu by SIGUSR1 (how the freeze came, whatever the "
+               "outcome)\n", stats.by_mode[0], stats.by_mode[1]);
     for ( i = 0; i < AB_NR; i++ )
         printf("    aborted %-22s %lu\n", abort_names[i], stats.aborted[i]);
     printf("  version 1 conversions: %lu refused, %lu checkpointed, %lu "
@@ -104,9 +114,12 @@ static void print_text(void)
     printf("  RPCs completed: %lu; verification failures: %lu; guests "
            "lost: %lu; host errors: %lu\n", stats.rpcs,
            stats.verify_failures, stats.lost_guests, stats.host_errors);
+    printf("  rate: %.2f migrations/s over %.1f s\n",
+           stats.attempted / (run_ms() / 1e3), run_ms() / 1e3);
     printf("  downtime (freeze -> resume, ms) over %zu: min %.2f median "
-           "%.2f p99 %.2f max %.2f\n", stats.nr_downtime, pct(0), pct(50),
-           pct(99), pct(100));
+           "%.2f p90 %.2f p99 %.2f max %.2f\n", stats.nr_downtime,
+           downtime_pct(0), downtime_pct(50), downtime_pct(90),
+           downtime_pct(99), downtime_pct(100));
     if ( stats.nr_phases )
         printf("    mean parts: source host (write+detach) %.2f, queued "
                "in this driver %.2f, transfer (filter/convert/verify) "
@@ -126,7 +139,7 @@ static void add_u(json_object *o, const char *k, unsigned long v)
     json_object_object_add(o, k, json_object_new_int64(v));
 }
 
-static void print_json(void)
+json_object *report_json(void)
 {
     json_object *o = json_object_new_object();
     json_object *ab = json_object_new_object();
@@ -165,10 +178,16 @@ static void print_json(void)
     add_u(o, "lost_guests", stats.lost_guests);
     add_u(o, "host_errors", stats.host_errors);
     add_u(dt, "count", stats.nr_downtime);
-    json_object_object_add(dt, "min", json_object_new_double(pct(0)));
-    json_object_object_add(dt, "median", json_object_new_double(pct(50)));
-    json_object_object_add(dt, "p99", json_object_new_double(pct(99)));
-    json_object_object_add(dt, "max", json_object_new_double(pct(100)));
+    for ( i = 0; i < 5; i++ )
+    {
+        static const char *const name[5] = {
+            "min", "median", "p90", "p99", "max",
+        };
+        static const unsigned int at[5] = { 0, 50, 90, 99, 100 };
+
+        json_object_object_add(dt, name[i],
+                               json_object_new_double(downtime_pct(at[i])));
+    }
     for ( i = 0; i < 4 && stats.nr_phases; i++ )
     {
         static const char *const part[4] = {
@@ -185,6 +204,17 @@ static void print_json(void)
     add_u(sz, "max", stats.stream_max);
     add_u(sz, "total", stats.stream_total);
     json_object_object_add(o, "stream_bytes", sz);
+    json_object_object_add(o, "seconds", json_object_new_double(
+                               run_ms() / 1e3));
+    json_object_object_add(o, "migrations_per_second", json_object_new_double(
+                               stats.attempted / (run_ms() / 1e3)));
+    return o;
+}
+
+static void print_json(void)
+{
+    json_object *o = report_json();
+
     printf("%s\n", json_object_to_json_string_ext(o,
                                                   JSON_C_TO_STRING_PRETTY));
     json_object_put(o);

@@ -62,6 +62,17 @@ static void rpci(const char *req)
     m_close(m_v, &c);
 }
 
+/* Lines of Xen's console (the shim's capture) that contain @needle. */
+static unsigned int log_lines(const char *needle)
+{
+    unsigned int i, n = 0;
+
+    for ( i = 0; i < shim_log_count(); i++ )
+        if ( strstr(shim_log_line(i), needle) )
+            n++;
+    return n;
+}
+
 START_TEST(reset_with_nul_on_every_new_tclo_channel)
 {
     struct chan c;
@@ -148,10 +159,13 @@ START_TEST(halt_is_delivered_exactly_once_and_reply_recorded)
     st = status();
     ck_assert_uint_eq(st.state, VMPORT_TRIGGER_SUCCEEDED);
     ck_assert_uint_eq(st.guest_status, 1);
-    /* Never again. */
+    /* Never again, and its outcome logged once, a repeat status or not. */
     shim_clock_advance(MILLISECS(1000));
     ck_assert_int_eq(tclo_step(&c, ""), -2);
     ck_assert_int_ge(shim_trace_count_event(TRC_HVM_VMPORT_RPC), 1);
+    rpci("tools.os.statechange.status 1 1");
+    ck_assert_uint_eq(log_lines("vmport: OS_Halt trigger: the guest's tools "
+                                "report success"), 1);
 }
 END_TEST
 

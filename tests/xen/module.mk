@@ -32,7 +32,7 @@ check-xen-data: $(XEN_VS)
 
 XEN_SERIES_DIR := $(BUILD)/xen-series
 
-.PHONY: xen-series check-xen-series check-xen-series-auto
+.PHONY: xen-series check-xen-series check-xen-series-auto bench-xen
 
 xen-series:
 	@bash scripts/ensure-deps xen-series
@@ -43,6 +43,16 @@ check-xen-series: $(XEN_VS)
 	@key=$$(bash tests/xen/build-xen-series $(XEN_SERIES_DIR)) && \
 	XEN_SERIES="$$key" bash tests/xen/run-check-xen \
 	    $(BUILD)/xen-check-series $(BIN)/vmport-state
+
+# make bench-xen: xl save/restore/migrate of one guest with vmport off, on,
+# and on with full guestinfo, side by side in one boot of the series
+# (tests/xen/dom0-bench); not part of make check.
+bench-xen: $(XEN_VS)
+	@bash scripts/ensure-deps xen-series
+	@key=$$(bash tests/xen/build-xen-series $(XEN_SERIES_DIR)) && \
+	XEN_BENCH=1 CHECK_XEN_TIMEOUT=$${CHECK_XEN_TIMEOUT:-3600} \
+	XEN_SERIES="$$key" bash tests/xen/run-check-xen \
+	    $(BUILD)/xen-bench $(BIN)/vmport-state
 
 # For make check: the series is always fetched, applied and built (where
 # the machine can), so a patch that stops applying or building fails the

@@ -17,14 +17,23 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cpuid_bp.h"
 #include "host.h"
 
-/* The parent of @pid from /proc/PID/stat (after the command's ')'). */
-static pid_t parent_of(pid_t pid)
+/* How long one task gets to reach the stop a seize asks for. */
+#define SEIZE_STOP_MS 20000
+
+/*
+ * The parent of @pid from /proc/PID/stat (after the command's ')'), and
+ * whether it has ended (a zombie its parent has not reaped yet: nothing
+ * to seize, it runs no more code).
+ */
+static pid_t parent_of(pid_t pid, bool *ended)
 {
-    char path[64], buf[1024], *p;
+    char path[64], buf[1024], *p, state = '?';
     size_t n;
     FILE *f;
     int ppid = 0;
@@ -37,9 +46,41 @@ static pid_t parent_of(pid_t pid)
     fclose(f);
     buf[n] = 0;
     p = strrchr(buf, ')');
-    if ( !p || sscanf(p + 1, " %*c %d", &ppid) != 1 )
+    if ( !p || sscanf(p + 1, " %c %d", &state, &ppid) != 2 )
         return 0;
+    *ended = state == 'Z' || state == 'X';
     return ppid;
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait, bounded, for the stop PTRACE_INTERRUPT asked of @tid.  A task in
+ * the kernel's vfork wait cannot stop until its child execs; a handoff
+ * never leaves one behind (handoff.c), so this only bounds a guest parked
+ * by something else.
+ */
+static bool stopped_in_time(pid_t tid)
+{
+    long long end = now_ms() + SEIZE_STOP_MS;
+    int status;
+
+    do {
+        pid_t r = waitpid(tid, &status, __WALL | WNOHANG);
+
+        if ( r == tid )
+            return WIFSTOPPED(status);
+        if ( r < 0 && errno != EINTR )
+            return false;
+        usleep(200);
+    } while ( now_ms() < end );
+    return false;
 }
 
 /* @root and every process descended from it, parents before children. */
@@ -77,8 +118,13 @@ static int family(pid_t root, pid_t **out, size_t *nr)
     fam[0] = root;
     for ( i = 0; i < n; i++ )
         for ( j = 0; j < nall; j++ )
-            if ( all[j] != root && parent_of(all[j]) == fam[i] )
+        {
+            bool ended = false;
+
+            if ( all[j] != root && parent_of(all[j], &ended) == fam[i] &&
+                 !ended )
                 fam[n++] = all[j];
+        }
     free(all);
     *out = fam;
     *nr = n;
@@ -88,7 +134,6 @@ static int family(pid_t root, pid_t **out, size_t *nr)
 static int seize_thread(struct host *h, pid_t tid, struct space **space)
 {
     struct task *t;
-    int status;
 
     if ( ptrace(PTRACE_SEIZE, tid, 0, HOST_PTRACE_OPTIONS) )
     {
@@ -96,8 +141,7 @@ static int seize_thread(struct host *h, pid_t tid, struct space **space)
                 (int)tid, strerror(errno));
         return -1;
     }
-    if ( ptrace(PTRACE_INTERRUPT, tid, 0, 0) ||
-         waitpid(tid, &status, __WALL) != tid || !WIFSTOPPED(status) )
+    if ( ptrace(PTRACE_INTERRUPT, tid, 0, 0) || !stopped_in_time(tid) )
     {
         fprintf(stderr, "vmport-host: --attach: cannot stop %d\n", (int)tid);
         return -1;
@@ -144,28 +188,42 @@ static int adopt_process(struct host *h, pid_t pid)
     n = cpuid_bp_scan(space, pid);
     if ( n < 0 )
         return -1;
-    trace_event(h, pid, "adopted, cpuid-bp planted=%d", n);
+    trace_event(h, pid, "seized, cpuid-bp planted=%d", n);
     return 0;
 }
 
+/*
+ * SIGUSR1 (a handoff request) waits until the whole family is ours: the
+ * "adopted" event, which a driver may act on, comes last.
+ */
 int handoff_adopt(struct host *h, pid_t pid)
 {
-    pid_t *fam;
-    size_t nr, i;
+    sigset_t usr1, old;
+    pid_t *fam = NULL;
+    size_t nr = 0, i;
+    int rc = 0;
 
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, &old);
     if ( family(pid, &fam, &nr) )
-        return -1;
+        rc = -1;
     h->main_pid = pid;
-    for ( i = 0; i < nr; i++ )
-        if ( adopt_process(h, fam[i]) )
-        {
-            free(fam);
-            return -1;
-        }
-    for ( i = 0; i < nr; i++ )
-        kill(fam[i], SIGCONT);
+    for ( i = 0; !rc && i < nr; i++ )
+        rc = adopt_process(h, fam[i]);
+    if ( !rc )
+    {
+        for ( i = 0; i < nr; i++ )
+            kill(fam[i], SIGCONT);
+        for ( i = 0; i < h->tasks.nr; i++ )
+            ptrace(PTRACE_CONT, h->tasks.tasks[i].pid, 0, 0);
+        trace_event(h, pid, "adopted processes=%zu tasks=%zu", nr,
+                    h->tasks.nr);
+    }
+    else
+        /* Parked again as found, for another host to try. */
+        handoff_detach_all(h);
     free(fam);
-    for ( i = 0; i < h->tasks.nr; i++ )
-        ptrace(PTRACE_CONT, h->tasks.tasks[i].pid, 0, 0);
-    return 0;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return rc;
 }

@@ -92,17 +92,24 @@ void engine_track_child(struct host *h, struct task *parent, int event)
                 event == PTRACE_EVENT_FORK ? "fork" :
                 event == PTRACE_EVENT_VFORK ? "vfork" : "clone",
                 (int)ppid);
+    child->vfork_child = event == PTRACE_EVENT_VFORK;
     if ( child->held )
     {
+        /*
+         * Already stopped.  While freezing it stays so, unless it is a
+         * vfork child: that one runs to its exec (handoff.c).
+         */
         child->held = false;
         child->fresh = false;
-        resume(child->pid, 0);
+        child->frozen = h->freezing && !child->vfork_child;
+        if ( !child->frozen )
+            resume(child->pid, 0);
     }
     else
         child->fresh = true;
 }
 
-static void exec_done(struct host *h, struct task *t)
+void engine_exec_done(struct host *h, struct task *t)
 {
     unsigned long former;
     struct space *s;
@@ -118,25 +125,21 @@ static void exec_done(struct host *h, struct task *t)
     if ( t->space )
         space_put(t->space);
     t->space = s;
+    t->vfork_child = false;
     trace_event(h, t->pid, "exec");
-    rescan(h, t);
+    if ( !h->freezing )
+        rescan(h, t);
 }
 
-static void seccomp_stop(struct host *h, struct task *t)
+bool engine_seccomp_answer(struct host *h, struct task *t)
 {
     struct user_regs_struct r;
     unsigned long tag;
 
     if ( ptrace(PTRACE_GETEVENTMSG, t->pid, 0, &tag) )
-        return;
+        return false;
     if ( tag == SECCOMP_TAG_EXEC_MAP )
-    {
-        /* Scan once the mapping exists: at the syscall's exit stop. */
-        t->exec_map_pending = true;
-        if ( ptrace(PTRACE_SYSCALL, t->pid, 0, 0) && errno != ESRCH )
-            perror("vmport-host: PTRACE_SYSCALL");
-        return;
-    }
+        return true;
     if ( tag == SECCOMP_TAG_VSOCK &&
          !ptrace(PTRACE_GETREGS, t->pid, 0, &r) )
     {
@@ -144,6 +147,19 @@ static void seccomp_stop(struct host *h, struct task *t)
         r.rax = -EAFNOSUPPORT;
         ptrace(PTRACE_SETREGS, t->pid, 0, &r);
         trace_event(h, t->pid, "seccomp socket(AF_VSOCK) -> EAFNOSUPPORT");
+    }
+    return false;
+}
+
+static void seccomp_stop(struct host *h, struct task *t)
+{
+    if ( engine_seccomp_answer(h, t) )
+    {
+        /* Scan once the mapping exists: at the syscall's exit stop. */
+        t->exec_map_pending = true;
+        if ( ptrace(PTRACE_SYSCALL, t->pid, 0, 0) && errno != ESRCH )
+            perror("vmport-host: PTRACE_SYSCALL");
+        return;
     }
     resume(t->pid, 0);
 }
@@ -160,7 +176,7 @@ static void event_stop(struct host *h, struct task *t, int event, int sig)
         engine_track_child(h, t, event); /* t may move: use pid below */
         break;
     case PTRACE_EVENT_EXEC:
-        exec_done(h, t);
+        engine_exec_done(h, t);
         break;
     case PTRACE_EVENT_SECCOMP:
         seccomp_stop(h, t);
@@ -190,7 +206,7 @@ static void signal_stop(struct host *h, struct task *t, int sig)
     resume(t->pid, sig);
 }
 
-static void task_ended(struct host *h, pid_t pid, int status)
+void engine_task_ended(struct host *h, pid_t pid, int status)
 {
     if ( pid == h->main_pid )
     {
@@ -200,29 +216,37 @@ static void task_ended(struct host *h, pid_t pid, int status)
     task_remove(&h->tasks, pid);
 }
 
-/* One wait status from @pid. */
-void engine_dispatch(struct host *h, pid_t pid, int status)
+struct task *engine_stopped_task(struct host *h, pid_t pid, int status)
 {
     struct task *t;
-    int sig, event;
 
     if ( WIFEXITED(status) || WIFSIGNALED(status) )
     {
-        task_ended(h, pid, status);
-        return;
+        engine_task_ended(h, pid, status);
+        return NULL;
     }
     if ( !WIFSTOPPED(status) )
-        return;
+        return NULL;
     t = task_find(&h->tasks, pid);
     if ( !t )
     {
         /* A new task reporting before its parent's event: hold it. */
         t = task_add(&h->tasks, pid);
-        if ( !t )
-            return;
-        t->held = true;
-        return;
+        if ( t )
+            t->held = true;
+        return NULL;
     }
+    return t;
+}
+
+/* One wait status from @pid. */
+void engine_dispatch(struct host *h, pid_t pid, int status)
+{
+    struct task *t = engine_stopped_task(h, pid, status);
+    int sig, event;
+
+    if ( !t )
+        return;
     sig = WSTOPSIG(status);
     event = status >> 16;
     if ( sig == (SIGTRAP | 0x80) )

@@ -4,8 +4,14 @@
  * At an exit boundary (the exit's registers are written, the task is still
  * stopped) stop every other traced task, write the domain's state stream,
  * take back everything planted in the guest (INT3s, debug registers: both
- * survive PTRACE_DETACH) and detach with SIGSTOP, so the guest stays
- * stopped until the next host adopts it (adopt.c).
+ * survive PTRACE_DETACH) and detach, every process with a SIGSTOP of its
+ * own, so the whole guest stays stopped until the next host adopts it
+ * (adopt.c).
+ *
+ * A forking guest (a shell running vmware-rpctool) is what makes this
+ * delicate: tasks stop in fork, vfork and exec events, a vfork parent
+ * cannot stop at all until its child execs, and a task detached from
+ * anything but a signal-delivery stop ignores the detach's signal.
  */
 
 #include <errno.h>
@@ -18,6 +24,7 @@
 #include <sys/user.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cpuid_bp.h"
@@ -71,41 +78,134 @@ static void rewind_cpuid(struct task *t)
     ptrace(PTRACE_SETREGS, t->pid, 0, &r);
 }
 
-/*
- * Stop every task that is running (all but the one at the exit boundary).
- * A task that stops with a signal of its own instead of our interrupt
- * keeps it: faults (SIGSEGV, SIGTRAP) happen again when the instruction
- * is retried, anything else is sent back to the thread.
- */
-static void interrupt_all(struct host *h, pid_t at_boundary)
+/* How long the tasks get to reach a stop before the handoff gives up. */
+#define FREEZE_MS 20000
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static bool all_frozen(const struct host *h)
 {
     size_t i;
 
-    /* The table grows while we go if a task was caught forking. */
+    for ( i = 0; i < h->tasks.nr; i++ )
+        if ( !h->tasks.tasks[i].frozen && !h->tasks.tasks[i].held )
+            return false;
+    return true;
+}
+
+/*
+ * One wait status while freezing.  A task that stops is frozen where it
+ * stands, except a vfork child that has not exec'd yet: its parent is in
+ * the kernel's vfork wait, where no ptrace stop can reach it, until the
+ * child execs or exits, so the child is let run to its exec (it only runs
+ * the shell's code between the two, never the backdoor).  A task that
+ * stops with a signal of its own instead of our interrupt keeps it: faults
+ * (SIGSEGV, SIGTRAP) happen again when the instruction is retried,
+ * anything else is sent back to the thread.
+ */
+static void freeze_status(struct host *h, pid_t pid, int status)
+{
+    struct task *t = engine_stopped_task(h, pid, status);
+    int sig, event;
+
+    if ( !t )
+        return;     /* ended, or held (stopped: frozen) */
+    sig = WSTOPSIG(status);
+    event = status >> 16;
+    t->fresh = false;
+    if ( event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
+         event == PTRACE_EVENT_CLONE )
+    {
+        /* Its child (held, or reporting soon) is frozen as well. */
+        engine_track_child(h, t, event);
+        t = task_find(&h->tasks, pid);
+    }
+    else if ( event == PTRACE_EVENT_EXEC )
+    {
+        engine_exec_done(h, t);
+        t = task_find(&h->tasks, pid);
+    }
+    else if ( event == PTRACE_EVENT_SECCOMP )
+        /* Frozen at the syscall's entry, answered as the engine would. */
+        engine_seccomp_answer(h, t);
+    else if ( t->vfork_child )
+    {
+        /* Not frozen before its exec: see above. */
+        if ( ptrace(PTRACE_CONT, pid, 0,
+                    event ? 0L : (long)(sig & 0x7f)) && errno != ESRCH )
+            perror("vmport-host: PTRACE_CONT");
+        return;
+    }
+    else if ( !event && sig == SIGTRAP )
+        rewind_cpuid(t);
+    else if ( !event && sig != SIGSEGV && sig != (SIGTRAP | 0x80) )
+        syscall(SYS_tgkill, getpid_of(pid), pid, sig);
+    if ( t )
+        t->frozen = true;
+}
+
+/*
+ * Stop every task but the one at the exit boundary, and every task they
+ * create meanwhile, without waiting on any one task in particular (a vfork
+ * parent cannot stop before its child moves on).  Bounded: -1 if some
+ * task did not stop within FREEZE_MS.
+ */
+static int freeze_all(struct host *h, pid_t at_boundary)
+{
+    long long end = now_ms() + FREEZE_MS;
+    size_t i;
+
+    h->freezing = true;
     for ( i = 0; i < h->tasks.nr; i++ )
     {
         struct task *t = &h->tasks.tasks[i];
-        int status, sig, event;
 
-        if ( t->pid == at_boundary || t->held )
-            continue;
-        if ( ptrace(PTRACE_INTERRUPT, t->pid, 0, 0) )
-            continue;
-        if ( waitpid(t->pid, &status, __WALL) != t->pid ||
-             !WIFSTOPPED(status) )
-            continue;
-        sig = WSTOPSIG(status);
-        event = status >> 16;
-        if ( event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
-             event == PTRACE_EVENT_CLONE )
-            /* Its child must be stopped and cleaned as well. */
-            engine_track_child(h, t, event);
-        else if ( event )
-            continue;
-        else if ( sig == SIGTRAP )
-            rewind_cpuid(t);
-        else if ( sig != SIGSEGV && sig != (SIGTRAP | 0x80) )
-            syscall(SYS_tgkill, getpid_of(t->pid), t->pid, sig);
+        t->frozen = t->pid == at_boundary || t->held;
+        if ( !t->frozen && !t->vfork_child &&
+             ptrace(PTRACE_INTERRUPT, t->pid, 0, 0) && errno != ESRCH )
+            perror("vmport-host: PTRACE_INTERRUPT");
+    }
+    while ( !all_frozen(h) && now_ms() < end )
+    {
+        int status;
+        pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
+
+        if ( pid > 0 )
+            freeze_status(h, pid, status);
+        else if ( pid < 0 && errno == ECHILD )
+            break;
+        else
+            usleep(200);
+    }
+    h->freezing = false;
+    if ( all_frozen(h) )
+        return 0;
+    for ( i = 0; i < h->tasks.nr; i++ )
+        if ( !h->tasks.tasks[i].frozen && !h->tasks.tasks[i].held )
+            fprintf(stderr, "vmport-host: handoff: task %d did not stop "
+                    "within %d ms\n", (int)h->tasks.tasks[i].pid, FREEZE_MS);
+    return -1;
+}
+
+/* A freeze that failed: every task it stopped runs on under this host. */
+static void thaw_all(struct host *h, pid_t at_boundary)
+{
+    size_t i;
+
+    for ( i = 0; i < h->tasks.nr; i++ )
+    {
+        struct task *t = &h->tasks.tasks[i];
+
+        if ( t->frozen && t->pid != at_boundary && !t->held &&
+             ptrace(PTRACE_CONT, t->pid, 0, 0) && errno != ESRCH )
+            perror("vmport-host: PTRACE_CONT");
+        t->frozen = false;
     }
 }
 
@@ -134,52 +234,91 @@ static int remove_planted(struct host *h)
 /*
  * A stop request (SIGTERM/SIGINT) while the engine waits: every task gets
  * a SIGSTOP, which stays pending through the detach, so each stays stopped
- * after it (the next host's SIGCONT clears it).  The first task's own stop
- * is the boundary: its SIGSTOP is reported once no synchronous signal is
- * pending (a #GP or CPUID trap is reported first, and then served as an
- * exit, where the handoff happens as for SIGUSR1).  Detaching a task from
- * an interrupt stop instead could let a pending #GP kill it untraced.
+ * after it (the next host's SIGCONT clears it).  The first task whose own
+ * SIGSTOP is reported is the boundary: that is reported once no
+ * synchronous signal is pending (a #GP or CPUID trap is reported first,
+ * and then served as an exit, where the handoff happens as for SIGUSR1).
+ * Detaching a task from an interrupt stop instead could let a pending #GP
+ * kill it untraced.  No one task is waited for: a vfork parent cannot stop
+ * before its child execs or exits, so a vfork child gets no SIGSTOP here
+ * and every status is served as the engine would (bounded: FREEZE_MS, then
+ * the freeze interrupts whatever still runs).
  */
 int handoff_stop_now(struct host *h)
 {
+    long long end = now_ms() + FREEZE_MS;
     size_t i;
 
     for ( i = 0; i < h->tasks.nr; i++ )
-        syscall(SYS_tgkill, getpid_of(h->tasks.tasks[i].pid),
-                h->tasks.tasks[i].pid, SIGSTOP);
+        if ( !h->tasks.tasks[i].vfork_child )
+            syscall(SYS_tgkill, getpid_of(h->tasks.tasks[i].pid),
+                    h->tasks.tasks[i].pid, SIGSTOP);
     while ( h->tasks.nr && !h->handed_off )
     {
-        pid_t pid = h->tasks.tasks[0].pid;
+        struct task *t;
         int status;
+        pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
 
-        if ( waitpid(pid, &status, __WALL) != pid )
+        if ( pid == 0 || (pid < 0 && errno == EINTR) )
         {
-            if ( errno == EINTR )
-                continue;
-            return handoff_freeze(h, 0);
+            if ( now_ms() >= end )
+                return handoff_freeze(h, 0);
+            usleep(200);
+            continue;
         }
-        if ( WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP &&
-             !(status >> 16) )
+        if ( pid < 0 )
+            return handoff_freeze(h, 0);
+        t = task_find(&h->tasks, pid);
+        if ( t && !t->held && !t->vfork_child && WIFSTOPPED(status) &&
+             WSTOPSIG(status) == SIGSTOP && !(status >> 16) )
             return handoff_freeze(h, pid);
         engine_dispatch(h, pid, status);    /* an exit: hands off there */
     }
     return 0;
 }
 
-int handoff_freeze(struct host *h, pid_t boundary)
+/*
+ * PTRACE_DETACH delivers its signal only to a task in a signal-delivery
+ * stop; one detached from any other ptrace stop (our interrupt, a fork or
+ * exec event) would run on with no tracer.  So every process is sent a
+ * SIGSTOP of its own first, which it takes once detached.
+ */
+void handoff_detach_all(struct host *h)
 {
-    size_t i;
+    size_t i, j;
 
-    host_handoff_requested = 0;
-    interrupt_all(h, boundary);
-    if ( h->opt.state_out && state_file_write(h, h->opt.state_out) )
-        return -1;
-    if ( remove_planted(h) )
-        return -1;
+    for ( i = 0; i < h->tasks.nr; i++ )
+    {
+        pid_t tgid = getpid_of(h->tasks.tasks[i].pid);
+
+        for ( j = 0; j < i; j++ )
+            if ( getpid_of(h->tasks.tasks[j].pid) == tgid )
+                break;
+        if ( j == i )
+            kill(tgid, SIGSTOP);
+    }
     for ( i = 0; i < h->tasks.nr; i++ )
         if ( ptrace(PTRACE_DETACH, h->tasks.tasks[i].pid, 0, SIGSTOP) &&
              errno != ESRCH )
             perror("vmport-host: PTRACE_DETACH");
+}
+
+int handoff_freeze(struct host *h, pid_t boundary)
+{
+    host_handoff_requested = 0;
+    if ( freeze_all(h, boundary) )
+    {
+        thaw_all(h, boundary);
+        return -1;
+    }
+    if ( h->opt.state_out && state_file_write(h, h->opt.state_out) )
+    {
+        thaw_all(h, boundary);
+        return -1;
+    }
+    if ( remove_planted(h) )
+        return -1;
+    handoff_detach_all(h);
     trace_event(h, h->main_pid, "handoff after %llu exits",
                 (unsigned long long)h->nr_exits);
     fprintf(stderr, "vmport-host: guest %d handed off after %llu exits\n",

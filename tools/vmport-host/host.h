@@ -48,6 +48,7 @@ struct host {
     int main_status;            /* wait status of main_pid, once it ends */
     bool main_done;
     bool handed_off;
+    bool freezing;              /* handoff_freeze() is stopping the tasks */
     uint64_t nr_exits;          /* backdoor exits emulated */
     uint64_t nr_events;         /* every exit and event traced */
 };
@@ -73,6 +74,22 @@ int engine_run(struct host *h);
  * the right address space (may move the task table).
  */
 void engine_track_child(struct host *h, struct task *parent, int event);
+/* A PTRACE_EVENT_EXEC stop of @t: its new address space (scanned unless
+ * the host is freezing). */
+void engine_exec_done(struct host *h, struct task *t);
+/*
+ * A seccomp stop of @t: a vsock socket() is made to fail; true if it was a
+ * new executable mapping (to be scanned at the syscall's exit).
+ */
+bool engine_seccomp_answer(struct host *h, struct task *t);
+/*
+ * The task a wait @status of @pid stops, or NULL: it ended (dropped from
+ * the table), it is no stop, or it is a new task reporting before its
+ * parent's event (added, held).
+ */
+struct task *engine_stopped_task(struct host *h, pid_t pid, int status);
+/* @pid ended with wait @status: drop it from the table. */
+void engine_task_ended(struct host *h, pid_t pid, int status);
 /* Serve one wait status of @pid (an exit, an event, a signal). */
 void engine_dispatch(struct host *h, pid_t pid, int status);
 
@@ -86,6 +103,8 @@ int handoff_freeze(struct host *h, pid_t boundary);
 /* SIGTERM/SIGINT while every task runs: freeze at the next boundary. */
 int handoff_stop_now(struct host *h);
 int handoff_adopt(struct host *h, pid_t pid);
+/* Detach every (stopped) task, each process left stopped (SIGSTOP). */
+void handoff_detach_all(struct host *h);
 
 /* state_file.c: the domain's state in a libxc-format stream file. */
 int state_file_write(struct host *h, const char *path);

@@ -57,6 +57,8 @@ struct task {
     bool fresh;                 /* auto-attached, first stop not yet seen */
     bool held;                  /* stopped, waiting for its space */
     bool exec_map_pending;      /* resumed to the exit of an exec mmap */
+    bool vfork_child;           /* a vfork child that has not exec'd yet */
+    bool frozen;                /* handoff: stopped and accounted for */
 };
 
 struct task_table {

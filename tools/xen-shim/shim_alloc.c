@@ -13,11 +13,13 @@
 #include <xen/lib.h>
 #include <xen/spinlock.h>
 #include <xen/xmalloc.h>
+#include <xen/vmap.h>
 
 #include <shim.h>
 
 #define HDR_SIZE        64UL            /* keeps SMP_CACHE_BYTES alignment */
 #define HDR_MAGIC       0x5348494d414c4c43ULL
+#define HDR_MAGIC_VMAP  0x5348494d564d4150ULL
 
 struct hdr {
     uint64_t magic;
@@ -25,6 +27,7 @@ struct hdr {
 };
 
 static unsigned long live_blocks, live_bytes, calls;
+static unsigned long vmalloc_calls, xmalloc_largest;
 static long fail_after = -1;
 
 static bool should_fail(void)
@@ -37,21 +40,32 @@ static bool should_fail(void)
     return false;
 }
 
-void *_xmalloc(unsigned long size, unsigned long align)
+/* A counted block, its header saying which family it belongs to. */
+static void *block_alloc(unsigned long size, uint64_t magic)
 {
     struct hdr *h;
     void *raw;
 
-    if ( align > HDR_SIZE || should_fail() )
-        return NULL;
     if ( posix_memalign(&raw, HDR_SIZE, HDR_SIZE + size) )
         return NULL;
     h = raw;
-    h->magic = HDR_MAGIC;
+    h->magic = magic;
     h->size = size;
     live_blocks++;
     live_bytes += size;
     return (char *)raw + HDR_SIZE;
+}
+
+void *_xmalloc(unsigned long size, unsigned long align)
+{
+    void *p;
+
+    if ( align > HDR_SIZE || should_fail() )
+        return NULL;
+    p = block_alloc(size, HDR_MAGIC);
+    if ( p && size > xmalloc_largest )
+        xmalloc_largest = size;
+    return p;
 }
 
 void *_xzalloc(unsigned long size, unsigned long align)
@@ -63,27 +77,57 @@ void *_xzalloc(unsigned long size, unsigned long align)
     return p;
 }
 
-static struct hdr *hdr_of(void *p)
+static struct hdr *hdr_of(void *p, uint64_t magic, const char *what)
 {
     struct hdr *h = (struct hdr *)((char *)p - HDR_SIZE);
 
-    if ( h->magic != HDR_MAGIC )
-        shim_assert_failed("xfree/xrealloc of a pointer xmalloc never gave",
-                           __FILE__, __LINE__);
+    if ( h->magic != magic )
+        shim_assert_failed(what, __FILE__, __LINE__);
     return h;
 }
 
-void xfree(void *p)
+static void release(struct hdr *h)
 {
-    struct hdr *h;
-
-    if ( !p )
-        return;
-    h = hdr_of(p);
     h->magic = 0;
     live_blocks--;
     live_bytes -= h->size;
     free(h);
+}
+
+void xfree(void *p)
+{
+    if ( p )
+        release(hdr_of(p, HDR_MAGIC,
+                       "xfree/xrealloc of a pointer xmalloc never gave"));
+}
+
+/* vmalloc(): counted with the rest, told apart by its header's magic. */
+void *vmalloc(size_t size)
+{
+    void *p;
+
+    if ( !size || should_fail() )
+        return NULL;
+    p = block_alloc(size, HDR_MAGIC_VMAP);
+    if ( p )
+        vmalloc_calls++;
+    return p;
+}
+
+void *vzalloc(size_t size)
+{
+    void *p = vmalloc(size);
+
+    if ( p )
+        memset(p, 0, size);
+    return p;
+}
+
+void vfree(void *p)
+{
+    if ( p )
+        release(hdr_of(p, HDR_MAGIC_VMAP,
+                       "vfree of a pointer vmalloc never gave"));
 }
 
 void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
@@ -93,7 +137,8 @@ void *_xrealloc(void *ptr, unsigned long size, unsigned long align)
 
     if ( !ptr )
         return _xmalloc(size, align);
-    old = hdr_of(ptr)->size;
+    old = hdr_of(ptr, HDR_MAGIC,
+                 "xfree/xrealloc of a pointer xmalloc never gave")->size;
     p = _xmalloc(size, align);
     if ( !p )
         return NULL;
@@ -115,6 +160,19 @@ unsigned long shim_alloc_live_bytes(void)
 unsigned long shim_alloc_calls(void)
 {
     return calls;
+}
+
+unsigned long shim_alloc_vmalloc_calls(void)
+{
+    return vmalloc_calls;
+}
+
+unsigned long shim_alloc_xmalloc_largest(void)
+{
+    unsigned long l = xmalloc_largest;
+
+    xmalloc_largest = 0;
+    return l;
 }
 
 void shim_alloc_fail_after(long n)

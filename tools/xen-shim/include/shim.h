@@ -163,11 +163,15 @@ void shim_trace_enable(bool on);
 
 /* ---- Allocation accounting -------------------------------------------- */
 
-/* Live xmalloc blocks and bytes (everything not yet xfree()d). */
+/* Live xmalloc and vmalloc blocks and bytes (not yet xfree()d/vfree()d). */
 unsigned long shim_alloc_live(void);
 unsigned long shim_alloc_live_bytes(void);
-/* Total xmalloc calls so far. */
+/* Total xmalloc and vmalloc calls so far. */
 unsigned long shim_alloc_calls(void);
+/* vmalloc() calls so far. */
+unsigned long shim_alloc_vmalloc_calls(void);
+/* The largest single xmalloc() since the last call (and reset it). */
+unsigned long shim_alloc_xmalloc_largest(void);
 /*
  * Fault injection: the next @n allocations succeed and the one after that
  * fails (once); -1 (the default) never fails.

@@ -8,6 +8,8 @@
 #define TRC_HVM_EMUL        0x00084000
 
 /* The backdoor's events, as the patch series adds them to public/trace.h. */
+#define TRC_HVM_VMPORT_GP       (TRC_HVM_HANDLER + 0x28)
+#define TRC_HVM_VMPORT_IO       (TRC_HVM_HANDLER + 0x29)
 #define TRC_HVM_VMPORT_LB       (TRC_HVM_HANDLER + 0x30)
 #define TRC_HVM_VMPORT_HB       (TRC_HVM_HANDLER + 0x31)
 #define TRC_HVM_VMPORT_EMPTY    (TRC_HVM_HANDLER + 0x32)

@@ -12,6 +12,10 @@
 #define __read_mostly
 #define __init
 #define __initdata
+/* Xen's CET-IBT marking of indirect-call targets: nothing in user space. */
+#ifndef cf_check
+# define cf_check
+#endif
 #define noinline        __attribute__((__noinline__))
 #define ACCESS_ONCE(x)  (*(volatile __typeof__(x) *)&(x))
 #define barrier()       __asm__ __volatile__("" ::: "memory")

@@ -30,6 +30,9 @@ void shim_gdprintk(const char *lvl, const char *file, int line,
 /* Xen prints the vCPU with %pv; the shim's capture adds d<id>v<id>. */
 #define gdprintk(lvl, fmt, args...) \
     shim_gdprintk(lvl, __FILE__, __LINE__, fmt, ## args)
+/* Xen's gprintk() is printed in release builds too; the same capture. */
+#define gprintk(lvl, fmt, args...) \
+    shim_gdprintk(XENLOG_GUEST lvl, __FILE__, __LINE__, fmt, ## args)
 
 void shim_assert_failed(const char *what, const char *file, int line)
     __attribute__((__noreturn__));

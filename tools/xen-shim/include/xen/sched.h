@@ -11,6 +11,7 @@
 #include <xen/spinlock.h>
 #include <asm/regs.h>
 #include <asm/x86_emulate.h>
+#include <public/hvm/params.h>
 
 struct vmport_domain;
 struct shim_domain;
@@ -18,6 +19,9 @@ struct shim_domain;
 struct hvm_domain {
     /* Added by the patch series: NULL until vmport_enable(). */
     struct vmport_domain *vmport;
+    /* Added by the patch series: port handler and #GP intercept armed. */
+    bool vmport_armed;
+    uint64_t params[HVM_NR_PARAMS];
     /* What is_viridian_domain() and nestedhvm_enabled() report. */
     bool shim_viridian;
     bool shim_nested;
@@ -60,12 +64,29 @@ struct vcpu {
     bool shim_pf_pending;
     uint32_t shim_pf_ec;
     unsigned long shim_pf_cr2;
+
+    /* How often hvm_cpuid_policy_changed() re-derived its intercepts. */
+    unsigned int shim_policy_changed;
 };
 
 #define for_each_vcpu(_d, _v)                                   \
     for ( unsigned int _i_ = 0;                                 \
           _i_ < (_d)->max_vcpus && ((_v) = (_d)->vcpu[_i_], 1); \
           _i_++ )
+
+/* Every shim domain is an HVM one. */
+#define is_hvm_domain(d) ((void)(d), true)
+
+/* The shim runs no vCPUs, so there is nothing to pause. */
+static inline void domain_pause(struct domain *d)
+{
+    (void)d;
+}
+
+static inline void domain_unpause(struct domain *d)
+{
+    (void)d;
+}
 
 static inline unsigned int domain_tot_pages(const struct domain *d)
 {

@@ -47,6 +47,12 @@ bool hvm_virtual_to_linear_addr(
 /* Viridian enlightenments on (HVM_PARAM_VIRIDIAN): a test sets it. */
 #define is_viridian_domain(d) ((d)->arch.hvm.shim_viridian)
 
+/*
+ * Xen re-derives the vCPU's intercepts (the vmport #GP intercept among
+ * them); the shim has none, and counts the calls for tests.
+ */
+#define hvm_cpuid_policy_changed(v) ((void)(v)->shim_policy_changed++)
+
 /* Recorded on the vCPU for the test to collect: shim_vcpu_take_pf(). */
 void hvm_inject_page_fault(int errcode, unsigned long cr2);
 

@@ -14,10 +14,12 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/spinlock.h>
+#include <xen/vmap.h>
 #include <xen/xmalloc.h>
 
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/nestedhvm.h>
+#include <asm/page.h>
 
 #include "private.h"
 
@@ -91,13 +93,35 @@ size_t vmport_mem_limit(const struct vmport_limits *l)
     return l->max_channels * chan + gi + tclo + VMPORT_MEM_SLACK;
 }
 
+/*
+ * Every buffer of the model, charged or staged.  One above a page (message
+ * bodies and guestinfo values reach 64 KiB, a record's channel array more)
+ * comes from vmalloc(): single pages mapped together, so a busy domain
+ * never asks the heap for a high-order contiguous block.  The size decides
+ * the allocator, so vmport_buf_free() must be given the allocated size.
+ */
+void *vmport_buf_alloc(size_t size, bool zero)
+{
+    if ( size > PAGE_SIZE )
+        return zero ? vzalloc(size) : vmalloc(size);
+    return zero ? xzalloc_bytes(size) : xmalloc_bytes(size);
+}
+
+void vmport_buf_free(void *p, size_t size)
+{
+    if ( size > PAGE_SIZE )
+        vfree(p);
+    else
+        xfree(p);
+}
+
 static void *budget_alloc(struct vmport_domain *vd, size_t size, bool zero)
 {
     void *p;
 
     if ( !size || size > vd->mem_limit - vd->mem_used )
         return NULL;
-    p = zero ? xzalloc_bytes(size) : xmalloc_bytes(size);
+    p = vmport_buf_alloc(size, zero);
     if ( p )
         vd->mem_used += size;
     return p;
@@ -119,7 +143,7 @@ void vmport_free(struct vmport_domain *vd, void *p, size_t size)
         return;
     ASSERT(vd->mem_used >= size);
     vd->mem_used -= size;
-    xfree(p);
+    vmport_buf_free(p, size);
 }
 
 /*

@@ -182,6 +182,10 @@ static inline struct vmport_domain *vmport_dom(const struct domain *d)
     return d->arch.hvm.vmport;
 }
 
+/* Uncharged: xmalloc up to a page, vmalloc above (domain.c). */
+void *vmport_buf_alloc(size_t size, bool zero);
+void vmport_buf_free(void *p, size_t size);
+
 /* Charged allocation: fails rather than exceed vd->mem_limit. */
 void *vmport_alloc(struct vmport_domain *vd, size_t size);
 /*

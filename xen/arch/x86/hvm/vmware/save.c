@@ -90,34 +90,11 @@ static void config_to_limits(const struct hvm_vmport_config *c,
 
 /* ---- Save --------------------------------------------------------------- */
 
-/* Does channel @c hold anything record version 1 cannot carry? */
-static bool channel_v1_misfit(const struct vmport_channel *c)
+/* Channel @c as the record carries it, in full (current version). */
+static void channel_to_record(const struct vmport_channel *c, unsigned int id,
+                              s_time_t now, struct hvm_vmport_channel *ch)
 {
-    return c->send_state != VMPORT_SEND_NONE ||
-           c->recv_state > VMPORT_RECV_READY;
-}
-
-static bool state_v1_misfit(const struct vmport_domain *vd)
-{
-    unsigned int i;
-
-    for ( i = 0; i < vd->limits.max_channels; i++ )
-        if ( vd->channels[i].in_use && channel_v1_misfit(&vd->channels[i]) )
-            return true;
-    return vd->trigger.op != VMPORT_TRIGGER_NONE;
-}
-
-/*
- * One channel as the record sees it.  Under the checkpoint policy for
- * version 1 the partial send is dropped, a finished reply is rewound and a
- * half-fetched TCLO command is left to its queue (the queue head is the
- * original, the channel only holds a copy); the guest gets CPT next.
- */
-static void save_channel(struct vmport_rec_writer *w,
-                         const struct vmport_channel *c, unsigned int id,
-                         s_time_t now, bool checkpoint)
-{
-    struct hvm_vmport_channel ch = {
+    *ch = (struct hvm_vmport_channel){
         .id = id,
         .proto = c->proto,
         .flags = (c->cookie_checked ? HVM_VMPORT_CH_COOKIE : 0) |
@@ -129,67 +106,68 @@ static void save_channel(struct vmport_rec_writer *w,
         .cookie = c->cookie,
         .idle_ns = age(now, c->last_active),
     };
-    const uint8_t *recv = c->recv.data;
 
     if ( c->send_state != VMPORT_SEND_NONE )
     {
-        ch.send_size = c->send.size;
-        ch.send_pos = c->send.pos;
+        ch->send_size = c->send.size;
+        ch->send_pos = c->send.pos;
     }
     if ( c->recv_state != VMPORT_RECV_NONE )
     {
-        ch.recv_size = c->recv.size;
-        ch.recv_pos = c->recv.pos;
+        ch->recv_size = c->recv.size;
+        ch->recv_pos = c->recv.pos;
     }
+}
 
-    if ( checkpoint && channel_v1_misfit(c) )
+/*
+ * Does the state hold anything record version 1 cannot carry?  The channel
+ * rule is the tools' (record.c), applied to the channel as saved.
+ */
+static bool state_v1_misfit(const struct vmport_domain *vd)
+{
+    struct hvm_vmport_channel ch;
+    unsigned int i;
+
+    for ( i = 0; i < vd->limits.max_channels; i++ )
     {
-        ch.flags |= HVM_VMPORT_CH_CHECKPOINTED;
-        ch.send_state = HVM_VMPORT_SEND_NONE;
-        ch.send_size = ch.send_pos = 0;
-        if ( ch.recv_state > HVM_VMPORT_RECV_READY )
-        {
-            ch.recv_pos = 0;
-            ch.recv_state = HVM_VMPORT_RECV_READY;
-            if ( c->recv_is_tclo_cmd && c->app != VMPORT_APP_NONE )
-            {
-                ch.recv_state = HVM_VMPORT_RECV_NONE;
-                ch.recv_size = 0;
-                ch.flags &= ~HVM_VMPORT_CH_RECV_TCLO_CMD;
-            }
-        }
+        if ( !vd->channels[i].in_use )
+            continue;
+        channel_to_record(&vd->channels[i], i, 0, &ch);
+        if ( vmport_rec_ch_v1_misfit(&ch) )
+            return true;
     }
+    return vd->trigger.op != VMPORT_TRIGGER_NONE;
+}
 
-    vmport_rec_w_section(w, HVM_VMPORT_SECT_CHANNEL,
-                         vmport_rec_sect_flags(HVM_VMPORT_SECT_CHANNEL));
-    vmport_rec_w_put(w, &ch, sizeof(ch));
-    vmport_rec_w_put(w, c->send.data, ch.send_pos);
-    vmport_rec_w_pad(w);
-    vmport_rec_w_put(w, recv, ch.recv_size);
-    vmport_rec_w_end_section(w);
+/*
+ * One channel section.  Under the checkpoint policy for version 1 the
+ * channel is rewound by the rule the tools' conversion uses
+ * (vmport_rec_ch_checkpoint()): the partial send is dropped, a finished
+ * reply is rewound and a half-fetched TCLO command is left to its queue
+ * (the queue head is the original, the channel only holds a copy); the
+ * guest gets CPT next.
+ */
+static void save_channel(struct vmport_rec_writer *w,
+                         const struct vmport_channel *c, unsigned int id,
+                         s_time_t now, bool checkpoint)
+{
+    struct hvm_vmport_channel ch;
+
+    channel_to_record(c, id, now, &ch);
+    if ( checkpoint )
+        vmport_rec_ch_checkpoint(&ch);
+    vmport_rec_w_channel(w, &ch, c->send.data, c->recv.data);
 }
 
 static void save_gi(struct vmport_rec_writer *w,
                     const struct vmport_domain *vd)
 {
-    struct hvm_vmport_guestinfo g = {
-        .count = vd->gi_count, .bytes = vd->gi_bytes,
-    };
     uint32_t i;
 
-    vmport_rec_w_section(w, HVM_VMPORT_SECT_GUESTINFO,
-                         vmport_rec_sect_flags(HVM_VMPORT_SECT_GUESTINFO));
-    vmport_rec_w_put(w, &g, sizeof(g));
+    vmport_rec_w_gi_begin(w, vd->gi_count, vd->gi_bytes);
     for ( i = 0; i < vd->gi_count; i++ )
-    {
-        const struct vmport_gi_entry *e = &vd->gi[i];
-        struct hvm_vmport_gi_entry we = { .klen = e->klen, .vlen = e->vlen };
-
-        vmport_rec_w_put(w, &we, sizeof(we));
-        vmport_rec_w_put(w, e->key, e->klen);
-        vmport_rec_w_put(w, e->val, e->vlen);
-        vmport_rec_w_pad(w);
-    }
+        vmport_rec_w_gi_entry(w, vd->gi[i].key, vd->gi[i].klen,
+                              vd->gi[i].val, vd->gi[i].vlen);
     vmport_rec_w_end_section(w);
 }
 
@@ -207,30 +185,17 @@ static void save_app(struct vmport_rec_writer *w,
     unsigned int i;
 
     memcpy(a.name, app->name, sizeof(a.name));
-    vmport_rec_w_section(w, HVM_VMPORT_SECT_TCLO_APP,
-                         vmport_rec_sect_flags(HVM_VMPORT_SECT_TCLO_APP));
-    vmport_rec_w_put(w, &a, sizeof(a));
+    vmport_rec_w_app_begin(w, &a);
     for ( i = 0; i < app->count; i++ )
     {
         const struct vmport_tclo_cmd *cmd =
             &app->queue[(app->head + i) % vd->limits.tclo_queue_max];
-        struct hvm_vmport_tclo_cmd c = { .len = cmd->len, .kind = cmd->kind };
 
         /* Version 1 has no trigger: its command is an ordinary one. */
-        if ( v1 && c.kind == HVM_VMPORT_CMD_POWER )
-            c.kind = HVM_VMPORT_CMD_OTHER;
-        vmport_rec_w_put(w, &c, sizeof(c));
-        vmport_rec_w_put(w, cmd->data, cmd->len);
-        vmport_rec_w_pad(w);
+        vmport_rec_w_cmd(w, v1 ? vmport_rec_cmd_kind_v1(cmd->kind)
+                                : cmd->kind,
+                         cmd->data, cmd->len);
     }
-    vmport_rec_w_end_section(w);
-}
-
-static void save_fixed(struct vmport_rec_writer *w, uint16_t type,
-                       const void *p, uint32_t len)
-{
-    vmport_rec_w_section(w, type, vmport_rec_sect_flags(type));
-    vmport_rec_w_put(w, p, len);
     vmport_rec_w_end_section(w);
 }
 
@@ -244,7 +209,7 @@ static void save_state(struct vmport_rec_writer *w, const struct domain *d,
     unsigned int i;
 
     limits_to_config(vd, &cfg);
-    save_fixed(w, HVM_VMPORT_SECT_CONFIG, &cfg, sizeof(cfg));
+    vmport_rec_w_fixed(w, HVM_VMPORT_SECT_CONFIG, &cfg, sizeof(cfg));
     if ( !v1 )
     {
         struct hvm_vmport_time t = {
@@ -252,7 +217,7 @@ static void save_state(struct vmport_rec_writer *w, const struct domain *d,
             .last_time_us = vd->last_time_us,
         };
 
-        save_fixed(w, HVM_VMPORT_SECT_TIME, &t, sizeof(t));
+        vmport_rec_w_fixed(w, HVM_VMPORT_SECT_TIME, &t, sizeof(t));
     }
     for ( i = 0; i < vd->limits.max_channels; i++ )
         if ( vd->channels[i].in_use )
@@ -271,7 +236,7 @@ static void save_state(struct vmport_rec_writer *w, const struct domain *d,
             .age_ns = age(now, vd->trigger.queued_at),
         };
 
-        save_fixed(w, HVM_VMPORT_SECT_TRIGGER, &t, sizeof(t));
+        vmport_rec_w_fixed(w, HVM_VMPORT_SECT_TRIGGER, &t, sizeof(t));
     }
 }
 
@@ -531,8 +496,9 @@ int vmport_record_check(struct domain *d, const void *buf, uint32_t len)
 
 /*
  * The new state, built aside from a record that passed record_check().
- * Buffers come from xzalloc and are counted in @bytes; they are charged
- * to the domain only when the stage is swapped in.
+ * Buffers come from vmport_buf_alloc() and are counted in @bytes; they are
+ * charged to the domain only when the stage is swapped in, and freed with
+ * the sizes recorded beside them.
  */
 struct stage {
     struct vmport_channel *chan;        /* max_channels, not charged */
@@ -553,7 +519,7 @@ struct stage {
 static void *stage_alloc(struct stage *s, const void *src, uint32_t copy,
                          uint32_t size)
 {
-    uint8_t *p = xmalloc_bytes(size);
+    uint8_t *p = vmport_buf_alloc(size, false);
 
     if ( p )
     {
@@ -571,21 +537,23 @@ static void stage_free(struct stage *s)
 
     for ( i = 0; s->chan && i < s->max_channels; i++ )
     {
-        xfree(s->chan[i].send.data);
-        xfree(s->chan[i].recv.data);
+        vmport_buf_free(s->chan[i].send.data, s->chan[i].send.size);
+        vmport_buf_free(s->chan[i].recv.data, s->chan[i].recv.size);
     }
-    xfree(s->chan);
+    vmport_buf_free(s->chan, s->max_channels * sizeof(*s->chan));
     for ( i = 0; i < s->gi_count; i++ )
     {
-        xfree(s->gi[i].key);
-        xfree(s->gi[i].val);
+        vmport_buf_free(s->gi[i].key, s->gi[i].klen + 1);
+        vmport_buf_free(s->gi[i].val, s->gi[i].vlen);
     }
-    xfree(s->gi);
+    vmport_buf_free(s->gi, s->gi_alloc * sizeof(*s->gi));
     for ( i = 0; i < VMPORT_MAX_APPS; i++ )
     {
         for ( j = 0; s->apps[i].queue && j < s->apps[i].count; j++ )
-            xfree(s->apps[i].queue[j].data);
-        xfree(s->apps[i].queue);
+            vmport_buf_free(s->apps[i].queue[j].data,
+                            s->apps[i].queue[j].len);
+        vmport_buf_free(s->apps[i].queue,
+                        s->tclo_queue_max * sizeof(*s->apps[i].queue));
     }
 }
 
@@ -653,8 +621,8 @@ static int cf_check stage_gi(void *opaque, const uint8_t *key, uint32_t klen,
     e->key = stage_alloc(s, key, klen, klen + 1);
     if ( !e->key )
         return -ENOMEM;
-    s->gi_count++;              /* stage_free() frees it from now on */
     e->klen = klen;
+    s->gi_count++;              /* stage_free() frees it from now on */
     if ( vlen )
     {
         e->val = stage_alloc(s, val, vlen, vlen);
@@ -741,7 +709,7 @@ static int stage_build(struct stage *s, struct load_check *l,
     s->tclo_queue_max = limits->tclo_queue_max;
     for ( i = 0; i < VMPORT_MAX_APPS; i++ )
         s->apps[i].channel = HVM_VMPORT_NO_CHANNEL;
-    s->chan = xzalloc_array(struct vmport_channel, s->max_channels);
+    s->chan = vmport_buf_alloc(s->max_channels * sizeof(*s->chan), true);
     if ( !s->chan )
         return -ENOMEM;
     for ( i = 0; i < s->max_channels; i++ )
@@ -770,7 +738,7 @@ static void stage_commit(struct vmport_domain *vd, struct stage *s)
     }
 
     memcpy(vd->channels, s->chan, s->max_channels * sizeof(*s->chan));
-    xfree(s->chan);
+    vmport_buf_free(s->chan, s->max_channels * sizeof(*s->chan));
     vd->gi = s->gi;
     vd->gi_count = s->gi_count;
     vd->gi_alloc = s->gi_alloc;

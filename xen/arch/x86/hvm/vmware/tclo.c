@@ -370,6 +370,14 @@ void vmport_tclo_statechange(struct vmport_domain *vd, uint32_t success,
     t->guest_status = success;
     t->state = success ? VMPORT_TRIGGER_SUCCEEDED : VMPORT_TRIGGER_FAILED;
     vmport_trace_rpc(VMPORT_TRC_TRIGGER, t->op, t->state, success);
+    /*
+     * The operator's record of the outcome (the domain may be gone before
+     * a toolstack polls it).  Once per trigger the toolstack queued: only
+     * a delivered trigger gets here, and it leaves that state now.
+     */
+    gprintk(XENLOG_INFO, "vmport: %s trigger: the guest's tools report %s\n",
+            t->op == VMPORT_TRIGGER_HALT ? "OS_Halt" : "OS_Reboot",
+            success ? "success" : "failure");
 }
 
 void vmport_tclo_free_all(struct vmport_domain *vd)
