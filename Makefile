@@ -28,7 +28,10 @@ CLANG ?= clang
 
 WARN := -Wall -Wextra -Werror
 OPT ?= -O2 -g
-CFLAGS_BASE := -std=gnu11 $(WARN) $(OPT) -D_GNU_SOURCE -fno-strict-aliasing
+# What every program's --version prints.
+VERSION := 0.1
+CFLAGS_BASE := -std=gnu11 $(WARN) $(OPT) -D_GNU_SOURCE -fno-strict-aliasing \
+               -DXEN_VMPORT_VERSION='"$(VERSION)"'
 ifneq ($(SAN),)
 CFLAGS_BASE += -fsanitize=address,undefined -fno-sanitize-recover=all \
                -fno-omit-frame-pointer
@@ -64,7 +67,7 @@ MODULES := xen/module.mk tools/xen-shim/module.mk \
            tests/unit/module.mk tests/record/module.mk tests/state/module.mk \
            tests/host/module.mk tests/patches/module.mk \
            tests/bench/module.mk tests/migration/module.mk \
-           tests/xen/module.mk tests/fuzz/module.mk
+           tests/xen/module.mk tests/fuzz/module.mk tests/man/module.mk
 $(foreach m,$(MODULES),$(call use,$(m)))
 
 all: $(DEPS_STAMP) $(ALL_TARGETS)

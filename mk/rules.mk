@@ -57,4 +57,5 @@ endef
 $(eval $(call pkg,JSONC,json-c))
 $(eval $(call pkg,CHECK,check))
 $(eval $(call pkg,ZLIB,zlib))
+$(eval $(call pkg,LZMA,liblzma))
 $(eval $(call pkg,CAPSTONE,capstone))

@@ -43,7 +43,8 @@ $(FUZZ_BUILD)/fuzz_record_load: \
 # The tools' libraries rebuilt the same way.
 CC.fuzz-tools = $(FUZZ_CC)
 CFLAGS.fuzz-tools = $(FUZZ_CFLAGS) $(STREAM_CPPFLAGS) $(RECORD_CPPFLAGS) \
-                    $(DM_SHARED_CPPFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS)
+                    $(DM_SHARED_CPPFLAGS) $(JSONC_CFLAGS) $(ZLIB_CFLAGS) \
+                    $(LZMA_CFLAGS)
 FUZZ_REC_OBJS := $(call objs,fuzz-tools,$(RECORD_SRCS))
 FUZZ_VS_OBJS := $(call objs,fuzz-tools,$(STREAM_SRCS))
 
@@ -74,7 +75,7 @@ CFLAGS.fuzz-state-$(1) = $$(CFLAGS.fuzz-tools) \
 $$(FUZZ_BUILD)/fuzz_state_$(1): \
         $$(call objs,fuzz-state-$(1),tests/fuzz/fuzz_state.c) \
         $$(FUZZ_VS_OBJS) $$(FUZZ_REC_OBJS)
-	$$(call fuzz-link,$$(JSONC_LIBS) $$(ZLIB_LIBS))
+	$$(call fuzz-link,$$(JSONC_LIBS) $$(STREAM_LIBS))
 endef
 $(foreach k,$(FUZZ_STATE_KINDS),$(eval $(call fuzz_state_rule,$(k))))
 

@@ -237,7 +237,14 @@ test_sigusr1_handoff_while_the_guest_forks_and_execs() {
         "$HOST" --state-out "$d/s1" --pid-file "$d/pid" -- /bin/sh -c \
             "until [ -e $d/stop ]; do $GUESTS/guest_getversion 20 || echo FAIL; done" \
             >"$d/out" 2>"$d/err.a" &
-        local host=$!
+        local host=$! i
+        # The delay counts from the guest's start: under the sanitisers on
+        # a loaded machine the host itself can take longer than 0.2 s to
+        # get to its SIGUSR1 handler.
+        for i in $(seq 200); do
+            [ -s "$d/pid" ] && break
+            sleep 0.05
+        done
         sleep "$delay"
         kill -USR1 "$host"
         wait "$host"

@@ -33,6 +33,7 @@ MIG_CHECK_MAX_SECONDS := $(if $(SAN),70,45)
 check-migration: $(MIG_BIN) $(MIG_GUEST) $(HOST_BIN) $(VS_BIN)
 	@STRESS_SECONDS=$(MIG_CHECK_SECONDS) STRESS_MAX_SECONDS=$(MIG_CHECK_MAX_SECONDS) bash $(MIG_DIR)/check-migration.sh \
 	    $(BUILD)
+	@bash $(MIG_DIR)/check-stress-cli.sh $(BUILD)
 
 # The seeds of issue 13 (a handoff of the rpctool guest lost), bounded;
 # make soak-seeds runs their full 1,000 migrations.
@@ -62,5 +63,7 @@ soak: $(DEPS_STAMP) $(MIG_BIN) $(MIG_GUEST) $(HOST_BIN) $(VS_BIN)
 	@bash $(MIG_DIR)/soak.sh $(BUILD)
 
 ALL_TARGETS += $(MIG_BIN) $(MIG_GUEST)
+INSTALL_BIN += $(MIG_BIN)
+INSTALL_MAN += docs/vmport-stress.1
 CHECK_TARGETS += check-migration check-migration-seeds check-xl-backend \
                  $(if $(SAN),,check-report)

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <signal.h>
 #include <sys/types.h>
 
 /*
@@ -101,6 +102,8 @@ struct mig_record {
 
 extern struct stress_opts opts;
 extern struct stress_stats stats;
+/* SIGINT/SIGTERM: stop every process started, report what was seen. */
+extern volatile sig_atomic_t stress_stop_signal;
 
 /* stress_proc.c: processes and files */
 pid_t spawn_host(struct guest *g, char *const argv[], const char *err_path);

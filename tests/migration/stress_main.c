@@ -3,6 +3,7 @@
  * them between host processes with real state streams and injected
  * faults, and print a soak report.  See docs/migrate-stress.md.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -27,6 +28,36 @@ struct stress_opts opts = {
     .verify = true,
 };
 struct stress_stats stats;
+volatile sig_atomic_t stress_stop_signal;
+static struct guest *all_guests;
+
+/*
+ * SIGINT, SIGTERM: the run stops after the migration in flight, every host
+ * and guest it started is killed (stop_everything()) and the report so far
+ * printed.  A second one (an impatient ^C, a timeout's second kill) does
+ * not wait: hosts and guests are in process groups of their own
+ * (spawn_host()), which a terminal's ^C or a kill of this driver would not
+ * reach, so they are taken down first, and the driver dies of the signal.
+ */
+static void on_stop(int sig)
+{
+    unsigned int i;
+
+    if ( !stress_stop_signal )
+    {
+        stress_stop_signal = sig;
+        return;
+    }
+    for ( i = 0; all_guests && i < opts.guests; i++ )
+    {
+        if ( all_guests[i].host > 0 )
+            kill(-all_guests[i].host, SIGKILL);
+        if ( all_guests[i].pgid > 0 )
+            kill(-all_guests[i].pgid, SIGKILL);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
 
 static void usage(FILE *f)
 {
@@ -48,7 +79,8 @@ static void usage(FILE *f)
 "                    temporary directory, removed when all passed)\n"
 "  --json            the report as JSON\n"
 "  --quiet           no progress line\n"
-"  --parallel N      up to N guests migrate at once (default 1)\n"
+"  --parallel N      up to N guests migrate at once (1..%d, at most\n"
+"                    --guests; default 1)\n"
 "  --clock-skew      skew each personality's host clocks (0..3 s)\n"
 "  --backend sim|xl  simulated hosts (default), or real Xen hosts with xl:\n"
 "  --hosts FILE      xl: 'NAME TARGET' lines (localhost or ssh target)\n"
@@ -62,9 +94,36 @@ static void usage(FILE *f)
 "                    conversion and a guest CPT retry were seen; the run\n"
 "                    goes on past --seconds until they were, at most\n"
 "                    until --max-seconds (default 3 x --seconds)\n"
+"  --max-seconds N   that hard stop, 0..86400 (0: 3 x --seconds)\n"
+"  -h, --help, --version\n"
+"SIGINT or SIGTERM stops every host and guest it started after the\n"
+"migration in flight and prints the report so far (exit 128 + the\n"
+"signal); a second one kills them at once.\n"
 "Exit: 0 if no verification failure, no lost guest, no host error and\n"
-"every injected fault was aborted cleanly; 1 otherwise; 2 usage.\n",
-            MAX_GUESTS, FI_NR - 1);
+"every injected fault was aborted cleanly; 1 otherwise (the reasons on\n"
+"stdout); 2 usage.\n",
+            MAX_GUESTS, FI_NR - 1, MAX_PARALLEL);
+}
+
+/* The value of numeric option @opt: a number in min..max, or a message
+ * naming the option and the value. */
+static int num(const char *opt, const char *arg, unsigned long min,
+               unsigned long max, unsigned int *out)
+{
+    unsigned long v;
+    char *end;
+
+    errno = 0;
+    v = strtoul(arg, &end, 0);
+    if ( !(arg[0] >= '0' && arg[0] <= '9') || *end || errno || v < min ||
+         v > max )
+    {
+        fprintf(stderr, "vmport-stress: %s: '%s' is not a number in "
+                "%lu..%lu\n", opt, arg, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
 }
 
 static int parse(int argc, char **argv)
@@ -79,63 +138,105 @@ static int parse(int argc, char **argv)
         { "workdir", 1, NULL, 'w' }, { "json", 0, NULL, 'j' },
         { "quiet", 0, NULL, 'q' }, { "help", 0, NULL, 'h' },
         { "require-coverage", 0, NULL, 'r' },
-        { "max-seconds", 1, NULL, 'M' },
+        { "max-seconds", 1, NULL, 'M' }, { "version", 0, NULL, 'V' },
         { "parallel", 1, NULL, 'P' }, { "report", 1, NULL, 'R' },
         { "backend", 1, NULL, 'B' }, { "hosts", 1, NULL, 'H' },
         { "domain", 1, NULL, 'D' }, { "guest-id", 1, NULL, 'I' },
         { "xl", 1, NULL, 'X' }, { "clock-skew", 0, NULL, 'K' },
         { NULL, 0, NULL, 0 },
     };
-    int c;
+    unsigned int fault;
+    int c, rc = 0;
 
     opts.seed = time(NULL) ^ getpid();
-    while ( (c = getopt_long(argc, argv, "", lo, NULL)) != -1 )
+    opterr = 0;
+    while ( !rc && (c = getopt_long(argc, argv, "h", lo, NULL)) != -1 )
     {
-        unsigned long v = optarg ? strtoul(optarg, NULL, 0) : 0;
-
         switch ( c )
         {
-        case 'g': opts.guests = v; break;
-        case 's': opts.seconds = v; break;
-        case 'm': opts.migrations = v; break;
-        case 'c': opts.channels = v; break;
-        case 'f': opts.fault_pct = v; break;
-        case 'F': opts.only_fault = v; break;
-        case 'v': opts.convert_pct = v; break;
+        case 'g':
+            rc = num("--guests", optarg, 1, MAX_GUESTS, &opts.guests);
+            break;
+        case 's':
+            rc = num("--seconds", optarg, 0, 86400, &opts.seconds);
+            break;
+        case 'm':
+            rc = num("--migrations", optarg, 0, UINT_MAX, &opts.migrations);
+            break;
+        case 'c': rc = num("--channels", optarg, 1, 8, &opts.channels); break;
+        case 'f': rc = num("--fault-pct", optarg, 0, 100, &opts.fault_pct); break;
+        case 'F':
+            rc = num("--fault", optarg, 1, FI_NR - 1, &fault);
+            opts.only_fault = fault;
+            break;
+        case 'v':
+            rc = num("--convert-pct", optarg, 0, 100, &opts.convert_pct);
+            break;
         case 'n': opts.filter = false; break;
         case 'N': opts.verify = false; break;
-        case 'S': opts.seed = v; break;
+        case 'S': rc = num("--seed", optarg, 0, UINT_MAX, &opts.seed); break;
         case 'b': opts.bin = optarg; break;
         case 'G': opts.guest_bin = optarg; break;
         case 'w': opts.workdir = optarg; break;
         case 'j': opts.json = true; break;
         case 'q': opts.quiet = true; break;
         case 'r': opts.require_coverage = true; break;
-        case 'M': opts.max_seconds = v; break;
-        case 'P': opts.parallel = v; break;
+        case 'M':
+            rc = num("--max-seconds", optarg, 0, 86400, &opts.max_seconds);
+            break;
+        case 'P':
+            rc = num("--parallel", optarg, 1, MAX_PARALLEL, &opts.parallel);
+            break;
         case 'R': opts.report_dir = optarg; break;
         case 'B':
             if ( strcmp(optarg, "sim") && strcmp(optarg, "xl") )
-                return -1;
+            {
+                fprintf(stderr, "vmport-stress: --backend: '%s' is not "
+                        "sim or xl\n", optarg);
+                rc = -1;
+                break;
+            }
             opts.backend_xl = !strcmp(optarg, "xl");
             break;
         case 'H': opts.hosts_file = optarg; break;
         case 'D': opts.domain = optarg; break;
-        case 'I': opts.guest_id = v; break;
+        case 'I':
+            rc = num("--guest-id", optarg, 0, UINT_MAX, &opts.guest_id);
+            break;
         case 'X': opts.xl_bin = optarg; break;
         case 'K': opts.clock_skew = true; break;
         case 'h': usage(stdout); exit(0);
-        default: return -1;
+        case 'V':
+            printf("vmport-stress (xen-vmport) %s\n", XEN_VMPORT_VERSION);
+            exit(0);
+        default:
+            if ( optopt && argv[optind - 1][1] == '-' )
+                fprintf(stderr, "vmport-stress: option '%s' needs a "
+                        "value\n", argv[optind - 1]);
+            else
+                fprintf(stderr, "vmport-stress: unknown option '%s'\n",
+                        argv[optind - 1]);
+            return -1;
         }
     }
-    if ( optind != argc || !opts.guests || opts.guests > MAX_GUESTS ||
-         opts.fault_pct > 100 || opts.convert_pct > 100 ||
-         opts.channels < 1 || opts.channels > 8 ||
-         opts.parallel < 1 || opts.parallel > opts.guests ||
-         (opts.only_fault >= 0 &&
-          (opts.only_fault < 1 || opts.only_fault >= FI_NR)) ||
-         (!opts.seconds && !opts.migrations) )
+    if ( rc )
         return -1;
+    if ( optind != argc )
+    {
+        fprintf(stderr, "vmport-stress: unexpected '%s'\n", argv[optind]);
+        return -1;
+    }
+    if ( !opts.seconds && !opts.migrations )
+    {
+        fprintf(stderr, "vmport-stress: --seconds 0 needs --migrations N\n");
+        return -1;
+    }
+    if ( opts.parallel > opts.guests )
+    {
+        fprintf(stderr, "vmport-stress: --parallel: '%u' is more than the "
+                "%u guests\n", opts.parallel, opts.guests);
+        return -1;
+    }
     if ( !opts.bin )
         opts.bin = "build/bin";
     if ( !opts.guest_bin )
@@ -267,21 +368,77 @@ static unsigned int next_frozen(struct guest *gs, unsigned int i)
     return i;
 }
 
+/* Kill @pid and every process under it (the rpctool guest's shell runs
+ * vmware-rpctool as its children), children first. */
+static void kill_tree(pid_t pid, unsigned int depth)
+{
+    char path[96];
+    FILE *f;
+    int child;
+
+    snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid,
+             (int)pid);
+    f = depth < 8 ? fopen(path, "re") : NULL;
+    if ( f )
+    {
+        while ( fscanf(f, "%d", &child) == 1 )
+            kill_tree(child, depth + 1);
+        fclose(f);
+    }
+    kill(pid, SIGKILL);
+}
+
+/*
+ * SIGINT/SIGTERM: every host this driver started (its children) and every
+ * guest (a host's child, or frozen between hosts) is killed and reaped.
+ * Hosts and guests are in process groups of their own (spawn_host()), so
+ * a terminal's ^C or a kill of this driver does not reach them.
+ */
+static void stop_everything(struct guest *gs)
+{
+    unsigned int i;
+    int rc;
+
+    for ( i = 0; i < opts.guests; i++ )
+    {
+        /* The guest first: with its host gone it would be reparented. */
+        if ( gs[i].pid > 0 && !gs[i].done )
+            kill_tree(gs[i].pid, 0);
+        if ( gs[i].pgid > 0 )
+            kill(-gs[i].pgid, SIGKILL);
+        if ( gs[i].host > 0 )
+        {
+            kill(-gs[i].host, SIGKILL);
+            kill(gs[i].host, SIGKILL);
+            wait_host(gs[i].host, 5000, &rc);
+        }
+    }
+    /* Guests parked between hosts are ours to reap (the subreaper). */
+    for ( i = 0; i < opts.guests; i++ )
+        if ( gs[i].pid > 0 )
+            waitpid(gs[i].pid, NULL, WNOHANG);
+    while ( waitpid(-1, NULL, WNOHANG) > 0 )
+        ;
+}
+
 static double t0, end_ms, hard_end_ms, last_progress;
 static struct guest *run_guests;
 
 /*
- * Has the run reached its time or migration count?  Which interleavings a
- * time-bounded run reaches depends on the machine's speed, so a run that
- * must cover every point goes on until it has, within a hard limit: the
- * check then fails only when a point stays unreachable, not when a slow
- * machine is unlucky.  Prints the progress line now and then.
+ * Has the run reached its time or migration count, or was it stopped
+ * (SIGINT/SIGTERM)?  Which interleavings a time-bounded run reaches
+ * depends on the machine's speed, so a run that must cover every point
+ * goes on until it has, within a hard limit: the check then fails only
+ * when a point stays unreachable, not when a slow machine is unlucky.
+ * Prints the progress line now and then.
  */
 static bool time_to_stop(void)
 {
     struct guest *all = run_guests;
     unsigned int i;
 
+    if ( stress_stop_signal )
+        return true;
     /* Nothing left to migrate: every guest ended or was lost. */
     for ( i = 0; all && i < opts.guests && all[i].done; i++ )
         ;
@@ -327,6 +484,11 @@ static int run(struct guest *gs, const char *dir)
         if ( !gs[i].done )
             migrate_guest(&gs[next_frozen(gs, i)]);
     progress(t0, true);
+    if ( stress_stop_signal )
+    {
+        stop_everything(gs);
+        return 0;
+    }
     /* Tell every guest to stop and let each end on its host. */
     stress_ending = true;
     for ( i = 0; i < opts.guests; i++ )
@@ -334,7 +496,7 @@ static int run(struct guest *gs, const char *dir)
         snprintf(stop, sizeof(stop), "%s/stop", gs[i].dir);
         fclose(fopen(stop, "w"));
     }
-    for ( live = 1; live; )
+    for ( live = 1; live && !stress_stop_signal; )
     {
         live = 0;
         for ( i = 0; i < opts.guests; i++ )
@@ -344,6 +506,11 @@ static int run(struct guest *gs, const char *dir)
                 live++;
             }
     }
+    if ( stress_stop_signal )
+    {
+        stop_everything(gs);
+        return 0;
+    }
     for ( i = 0; i < opts.guests; i++ )
     {
         /* Its first process, ours to reap since its spawning host left. */
@@ -351,6 +518,45 @@ static int run(struct guest *gs, const char *dir)
         account_guest(&gs[i]);
     }
     return 0;
+}
+
+static bool dir_empty(const char *path)
+{
+    struct dirent *e;
+    bool empty = true;
+    DIR *d = opendir(path);
+
+    if ( !d )
+        return false;
+    while ( empty && (e = readdir(d)) )
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    closedir(d);
+    return empty;
+}
+
+/* A failed run says why on stdout, beside its report. */
+static void print_failure(int rc, const char *dir)
+{
+    unsigned int i;
+
+    printf("vmport-stress: FAILED (seed %u):", opts.seed);
+    if ( rc )
+        printf(" a guest could not be started (see %s/g*/);", dir);
+    if ( stats.verify_failures )
+        printf(" %lu guest verification failures;", stats.verify_failures);
+    if ( stats.lost_guests )
+        printf(" %lu guests lost;", stats.lost_guests);
+    if ( stats.host_errors )
+        printf(" %lu host errors;", stats.host_errors);
+    for ( i = 1; i < FI_NR; i++ )
+        if ( stats.fault_clean[i] != stats.fault_injected[i] )
+            printf(" fault %u (%s): %lu of %lu injected aborted cleanly;", i,
+                   fault_name(i), stats.fault_clean[i],
+                   stats.fault_injected[i]);
+    if ( opts.require_coverage && !covered(false) )
+        printf(" --require-coverage: not every point was reached (stderr "
+               "names them);");
+    printf(" logs in %s\n", dir);
 }
 
 /* --report DIR: report.json and report.html. */
@@ -372,28 +578,6 @@ static int write_report(const char *dir)
     return 0;
 }
 
-static struct guest *all_guests;
-
-/*
- * SIGINT, SIGTERM (a timeout): hosts and guests are in process groups of
- * their own (spawn_host()), so a terminal's ^C or a kill of this driver
- * would not reach them; take them down first.
- */
-static void on_fatal(int sig)
-{
-    unsigned int i;
-
-    for ( i = 0; all_guests && i < opts.guests; i++ )
-    {
-        if ( all_guests[i].host > 0 )
-            kill(-all_guests[i].host, SIGKILL);
-        if ( all_guests[i].pgid > 0 )
-            kill(-all_guests[i].pgid, SIGKILL);
-    }
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
 int main(int argc, char **argv)
 {
     static struct guest gs[MAX_GUESTS];
@@ -401,17 +585,19 @@ int main(int argc, char **argv)
     bool ok;
     int rc;
 
+    struct sigaction stop = { .sa_handler = on_stop };
+
     if ( parse(argc, argv) )
     {
-        usage(stderr);
+        fprintf(stderr, "vmport-stress: try --help\n");
         return 2;
     }
     srandom(opts.seed);
     /* Parked guests outlive the host that spawned them: see spawn_host(). */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     all_guests = gs;
-    signal(SIGINT, on_fatal);
-    signal(SIGTERM, on_fatal);
+    sigaction(SIGINT, &stop, NULL);     /* no SA_RESTART: wake the waits */
+    sigaction(SIGTERM, &stop, NULL);
     /*
      * Streams are scratch data: on tmpfs a host's fsync costs nothing, so
      * the migrations measured are not the disk's writeback queue.
@@ -422,8 +608,16 @@ int main(int argc, char **argv)
     dir = opts.workdir ? (char *)opts.workdir : mkdtemp(tmpl);
     if ( !dir || (opts.workdir && mkdir(dir, 0700) && errno != EEXIST) )
     {
-        perror("vmport-stress: work directory");
+        fprintf(stderr, "vmport-stress: work directory %s: %s\n",
+                dir ? dir : tmpl, strerror(errno));
         return 1;
+    }
+    if ( opts.workdir && !dir_empty(dir) )
+    {
+        fprintf(stderr, "vmport-stress: --workdir %s is not empty (a "
+                "previous run's guests and streams?); give a new or empty "
+                "directory\n", dir);
+        return 2;
     }
     if ( !opts.quiet )
         fprintf(stderr, "vmport-stress: seed %u, %u guests, work dir %s\n",
@@ -434,6 +628,13 @@ int main(int argc, char **argv)
     report_print();
     if ( opts.report_dir && write_report(opts.report_dir) )
         rc = -1;
+    if ( stress_stop_signal )
+    {
+        printf("vmport-stress: interrupted by %s (seed %u): every host and "
+               "guest it started was stopped; logs in %s\n",
+               strsignal(stress_stop_signal), opts.seed, dir);
+        return 128 + stress_stop_signal;
+    }
     ok = !rc && !stats.verify_failures && !stats.lost_guests &&
          !stats.host_errors && all_faults_clean() &&
          (!opts.require_coverage || covered(true));
@@ -444,7 +645,6 @@ int main(int argc, char **argv)
         run_tool(argv_rm, NULL, NULL, 30000);
     }
     else if ( !ok )
-        fprintf(stderr, "vmport-stress: FAILED (seed %u); logs in %s\n",
-                opts.seed, dir);
+        print_failure(rc, dir);
     return ok ? 0 : 1;
 }

@@ -89,13 +89,18 @@ static void print_text(void)
 {
     unsigned int i;
 
-    printf("soak report\n");
-    printf("  migrations: %lu attempted, %lu succeeded, %lu aborted "
-           "(%lu %s, %lu %s)\n", stats.attempted,
-           stats.succeeded, total_aborted(), stats.by_mode[0],
-           opts.backend_xl ? "xl save/restore" : "by --handoff-after",
-           stats.by_mode[1],
-           opts.backend_xl ? "live xl migrate" : "by SIGUSR1");
+    printf("soak report (seed %u%s)\n", opts.seed,
+           stress_stop_signal ? ", interrupted: the report so far" : "");
+    printf("  migrations: %lu attempted, %lu succeeded, %lu aborted\n",
+           stats.attempted, stats.succeeded, total_aborted());
+    if ( opts.backend_xl )
+        printf("  how each migration went: %lu by xl save/restore, %lu by "
+               "live xl migrate (whatever the outcome)\n",
+               stats.by_mode[0], stats.by_mode[1]);
+    else
+        printf("  guests frozen for a migration: %lu by --handoff-after, "
+               "%lu by SIGUSR1 (how the freeze came, whatever the "
+               "outcome)\n", stats.by_mode[0], stats.by_mode[1]);
     for ( i = 0; i < AB_NR; i++ )
         printf("    aborted %-22s %lu\n", abort_names[i], stats.aborted[i]);
     printf("  version 1 conversions: %lu refused, %lu checkpointed, %lu "
@@ -143,6 +148,9 @@ json_object *report_json(void)
     json_object *sz = json_object_new_object();
     unsigned int i;
 
+    add_u(o, "seed", opts.seed);
+    json_object_object_add(o, "interrupted",
+                           json_object_new_boolean(stress_stop_signal != 0));
     add_u(o, "attempted", stats.attempted);
     add_u(o, "succeeded", stats.succeeded);
     add_u(o, "aborted", total_aborted());
@@ -200,7 +208,6 @@ json_object *report_json(void)
                                run_ms() / 1e3));
     json_object_object_add(o, "migrations_per_second", json_object_new_double(
                                stats.attempted / (run_ms() / 1e3)));
-    add_u(o, "seed", opts.seed);
     return o;
 }
 

@@ -438,7 +438,8 @@ int run_xl(const char *dir)
         return -1;
     }
     for ( hop = 1; (!opts.migrations || hop <= opts.migrations) &&
-                   (!opts.seconds || now_ms() < end); hop++ )
+                   (!opts.seconds || now_ms() < end) &&
+                   !stress_stop_signal; hop++ )
     {
         struct guest g = { .idx = opts.guest_id, .hop = hop };
         struct mig_record *r = record_new(&g);

@@ -1,6 +1,7 @@
 # Tests of the stream library and the vmport-state CLI: every
 # tests/state/test_*.c is one `check` program linked with $(STREAM_LIB);
-# test_cli.sh drives the built program (and Debian's verify-stream-v2).
+# every tests/state/test_*.sh drives the built program (test_cli.sh also
+# Debian's verify-stream-v2), each in its own work directory.
 
 $(call use,tools/libs/stream/module.mk)
 $(call use,tools/vmport-state/module.mk)
@@ -18,8 +19,10 @@ check-state: $(STATE_BINS) $(VS_BIN)
 	@set -e; for t in $(STATE_BINS); do \
 	    echo "== $$t"; CK_FORK=no $$t; \
 	done
-	@echo "== tests/state/test_cli.sh"; \
-	    bash tests/state/test_cli.sh $(VS_BIN) $(BUILD)/tests/state/work
+	@set -e; for t in $(sort $(wildcard tests/state/test_*.sh)); do \
+	    echo "== $$t"; \
+	    bash $$t $(VS_BIN) $(BUILD)/tests/state/work-$$(basename $$t .sh); \
+	done
 
 ALL_TARGETS += $(STATE_BINS)
 CHECK_TARGETS += check-state

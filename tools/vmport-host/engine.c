@@ -240,7 +240,7 @@ struct task *engine_stopped_task(struct host *h, pid_t pid, int status)
 }
 
 /* One wait status from @pid. */
-static void dispatch(struct host *h, pid_t pid, int status)
+void engine_dispatch(struct host *h, pid_t pid, int status)
 {
     struct task *t = engine_stopped_task(h, pid, status);
     int sig, event;
@@ -269,10 +269,22 @@ int engine_run(struct host *h)
     while ( h->tasks.nr && !h->handed_off )
     {
         int status;
-        pid_t pid = waitpid(-1, &status, __WALL);
+        pid_t pid;
+
+        if ( host_stop_signal )
+            return handoff_stop_now(h) ? -1 : 0;
+        pid = waitpid(-1, &status, __WALL);
 
         if ( pid < 0 )
         {
+            /*
+             * A stop request while every task runs: no exit is being
+             * served (this loop serves them one at a time), so this is a
+             * boundary; a task interrupted at a backdoor access retries it
+             * on the next host.
+             */
+            if ( errno == EINTR && host_stop_signal && !h->handed_off )
+                return handoff_stop_now(h) ? -1 : 0;
             if ( errno == EINTR )
                 continue;
             if ( errno == ECHILD )
@@ -280,7 +292,7 @@ int engine_run(struct host *h)
             perror("vmport-host: waitpid");
             return -1;
         }
-        dispatch(h, pid, status);
+        engine_dispatch(h, pid, status);
     }
     return 0;
 }

@@ -31,6 +31,7 @@
 #include "host.h"
 
 volatile sig_atomic_t host_handoff_requested;
+volatile sig_atomic_t host_stop_signal;
 
 bool handoff_due(const struct host *h)
 {
@@ -228,6 +229,52 @@ static int remove_planted(struct host *h)
             rc = -1;
     }
     return rc;
+}
+
+/*
+ * A stop request (SIGTERM/SIGINT) while the engine waits: every task gets
+ * a SIGSTOP, which stays pending through the detach, so each stays stopped
+ * after it (the next host's SIGCONT clears it).  The first task whose own
+ * SIGSTOP is reported is the boundary: that is reported once no
+ * synchronous signal is pending (a #GP or CPUID trap is reported first,
+ * and then served as an exit, where the handoff happens as for SIGUSR1).
+ * Detaching a task from an interrupt stop instead could let a pending #GP
+ * kill it untraced.  No one task is waited for: a vfork parent cannot stop
+ * before its child execs or exits, so a vfork child gets no SIGSTOP here
+ * and every status is served as the engine would (bounded: FREEZE_MS, then
+ * the freeze interrupts whatever still runs).
+ */
+int handoff_stop_now(struct host *h)
+{
+    long long end = now_ms() + FREEZE_MS;
+    size_t i;
+
+    for ( i = 0; i < h->tasks.nr; i++ )
+        if ( !h->tasks.tasks[i].vfork_child )
+            syscall(SYS_tgkill, getpid_of(h->tasks.tasks[i].pid),
+                    h->tasks.tasks[i].pid, SIGSTOP);
+    while ( h->tasks.nr && !h->handed_off )
+    {
+        struct task *t;
+        int status;
+        pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
+
+        if ( pid == 0 || (pid < 0 && errno == EINTR) )
+        {
+            if ( now_ms() >= end )
+                return handoff_freeze(h, 0);
+            usleep(200);
+            continue;
+        }
+        if ( pid < 0 )
+            return handoff_freeze(h, 0);
+        t = task_find(&h->tasks, pid);
+        if ( t && !t->held && !t->vfork_child && WIFSTOPPED(status) &&
+             WSTOPSIG(status) == SIGSTOP && !(status >> 16) )
+            return handoff_freeze(h, pid);
+        engine_dispatch(h, pid, status);    /* an exit: hands off there */
+    }
+    return 0;
 }
 
 /*

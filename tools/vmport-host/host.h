@@ -55,6 +55,11 @@ struct host {
 
 /* Set from the SIGUSR1 handler: hand off at the next exit boundary. */
 extern volatile sig_atomic_t host_handoff_requested;
+/*
+ * Set from the SIGTERM/SIGINT handler (with --state-out): hand off now,
+ * from the engine's wait if no exit comes first, then exit.
+ */
+extern volatile sig_atomic_t host_stop_signal;
 
 /* The options the traced tasks get (fork/exec/seccomp/exit-kill). */
 #define HOST_PTRACE_OPTIONS                                             \
@@ -85,6 +90,8 @@ bool engine_seccomp_answer(struct host *h, struct task *t);
 struct task *engine_stopped_task(struct host *h, pid_t pid, int status);
 /* @pid ended with wait @status: drop it from the table. */
 void engine_task_ended(struct host *h, pid_t pid, int status);
+/* Serve one wait status of @pid (an exit, an event, a signal). */
+void engine_dispatch(struct host *h, pid_t pid, int status);
 
 /* exits.c: the exits the device model answers. */
 bool exit_gp(struct host *h, struct task *t);
@@ -93,12 +100,17 @@ bool exit_cpuid_bp(struct host *h, struct task *t);
 /* handoff.c */
 bool handoff_due(const struct host *h);
 int handoff_freeze(struct host *h, pid_t boundary);
+/* SIGTERM/SIGINT while every task runs: freeze at the next boundary. */
+int handoff_stop_now(struct host *h);
 int handoff_adopt(struct host *h, pid_t pid);
 /* Detach every (stopped) task, each process left stopped (SIGSTOP). */
 void handoff_detach_all(struct host *h);
 
 /* state_file.c: the domain's state in a libxc-format stream file. */
 int state_file_write(struct host *h, const char *path);
+/* Before the guest starts: can --state-out be written?  0 or -1 with a
+ * message. */
+int state_file_check(const char *path);
 int state_file_read(struct host *h, const char *path);
 
 /* trace_log.c */

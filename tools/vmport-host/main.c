@@ -27,6 +27,13 @@ static void on_sigusr1(int sig)
     host_handoff_requested = 1;
 }
 
+/* SIGTERM, SIGINT with --state-out: freeze, write the state, exit. */
+static void on_stop(int sig)
+{
+    host_stop_signal = sig;
+    host_handoff_requested = 1;
+}
+
 static void child_exec(char **argv)
 {
     if ( seccomp_filter_install() )
@@ -116,8 +123,16 @@ static int setup(struct host *h)
         .hwver = h->opt.hwver, .hb = h->opt.hb, .pers = &h->opt.pers,
     };
     struct sigaction sa = { .sa_handler = on_sigusr1 };
+    struct sigaction stop = { .sa_handler = on_stop };
 
     sigaction(SIGUSR1, &sa, NULL);      /* no SA_RESTART: wake waitpid */
+    if ( h->opt.state_out )
+    {
+        if ( state_file_check(h->opt.state_out) )
+            return -1;
+        sigaction(SIGTERM, &stop, NULL);
+        sigaction(SIGINT, &stop, NULL);
+    }
     if ( h->opt.trace_path )
     {
         h->trace = fopen(h->opt.trace_path, "we");
@@ -168,6 +183,15 @@ int main(int argc, char **argv)
         return 1;
     if ( engine_run(&h) )
         return 1;
+    if ( host_stop_signal && h.handed_off )
+    {
+        fprintf(stderr, "vmport-host: %s: guest %d frozen (stopped) and its "
+                "state written to %s; resume it with vmport-host --attach "
+                "%d --state-in %s\n", strsignal(host_stop_signal),
+                (int)h.main_pid, h.opt.state_out, (int)h.main_pid,
+                h.opt.state_out);
+        return 128 + host_stop_signal;
+    }
     if ( !h.handed_off && h.opt.state_out &&
          state_file_write(&h, h.opt.state_out) )
         return 1;

@@ -24,4 +24,4 @@ $(HOST_BIN): $(HOST_OBJS) $(DM_LIB) $(HOST_TOOL_LIBS)
 
 ALL_TARGETS += $(HOST_BIN)
 INSTALL_BIN += $(HOST_BIN)
-INSTALL_MAN += $(HOST_DIR)/vmport-host.1
+INSTALL_MAN += docs/vmport-host.1

@@ -28,7 +28,11 @@ static const char usage_text[] =
 "                            --state-out and leave the guest stopped\n"
 "  --attach PID              adopt a guest another host handed off\n"
 "  --pid-file FILE           write the guest's pid\n"
-"  --tsc-khz N, --clock-skew-ms N   this host's TSC and wall clock skew\n";
+"  --tsc-khz N, --clock-skew-ms N   this host's TSC and wall clock skew\n"
+"  -h, --help, --version\n"
+"With --state-out, SIGTERM or SIGINT freezes the guest at an exit\n"
+"boundary, writes its state and leaves it stopped for --attach (exit\n"
+"128 + the signal).  Exit: the guest's status; 1 host error; 2 usage.\n";
 
 void options_usage(FILE *f)
 {
@@ -122,6 +126,7 @@ enum {
     OPT_PERSONALITY = 256, OPT_HWVER, OPT_GUESTINFO, OPT_GUESTINFO_FILE,
     OPT_NO_HB, OPT_STATE_IN, OPT_STATE_OUT, OPT_TRACE, OPT_HANDOFF_AFTER,
     OPT_ATTACH, OPT_PID_FILE, OPT_TSC_KHZ, OPT_CLOCK_SKEW, OPT_HELP,
+    OPT_VERSION,
 };
 
 static const struct option long_opts[] = {
@@ -139,6 +144,7 @@ static const struct option long_opts[] = {
     { "tsc-khz", required_argument, NULL, OPT_TSC_KHZ },
     { "clock-skew-ms", required_argument, NULL, OPT_CLOCK_SKEW },
     { "help", no_argument, NULL, OPT_HELP },
+    { "version", no_argument, NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
 };
 
@@ -221,6 +227,11 @@ int options_parse(struct host_options *o, int argc, char **argv)
         if ( c == 'h' || c == OPT_HELP )
         {
             options_usage(stdout);
+            exit(0);
+        }
+        if ( c == OPT_VERSION )
+        {
+            printf("vmport-host (xen-vmport) %s\n", XEN_VMPORT_VERSION);
             exit(0);
         }
         if ( c == '?' || one_option(o, c, optarg) )

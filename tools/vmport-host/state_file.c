@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 #include <xen/xen.h>
 #include <xen/hvm/save.h>
@@ -50,11 +51,45 @@ static int build_blob(struct host *h, struct vs_buf *b)
     return rc;
 }
 
+/*
+ * Space --state-out must find free before the guest starts: the state
+ * stream of a vmport domain is a few KiB (the device model's bounds
+ * allow more, but a host that cannot write 1 MiB will not save one).
+ */
+#define STATE_OUT_MIN_FREE  (1U << 20)
+
+/*
+ * --state-out is checked before the guest runs (a state that cannot be
+ * written would lose every RPC the guest saw acknowledged): the same
+ * checks the write makes (vs_file_open: kind of file, links, permission,
+ * a temporary in its directory), then the free space there.
+ */
+int state_file_check(const char *path)
+{
+    struct statvfs sv;
+    struct vs_file f;
+    int rc = 0;
+
+    if ( vs_file_open(&f, path, 0, "vmport-host: --state-out", stderr) )
+        return -1;
+    if ( fstatvfs(f.fd, &sv) == 0 &&
+         (uint64_t)sv.f_bavail * sv.f_frsize < STATE_OUT_MIN_FREE )
+    {
+        fprintf(stderr, "vmport-host: --state-out %s: only %llu KiB free "
+                "there, at least %u KiB needed\n", path,
+                (unsigned long long)sv.f_bavail * sv.f_frsize >> 10,
+                STATE_OUT_MIN_FREE >> 10);
+        rc = -1;
+    }
+    vs_file_abort(&f);
+    return rc;
+}
+
 int state_file_write(struct host *h, const char *path)
 {
     struct vs_buf b = { 0 };
-    char tmp[4096];
-    int fd, rc = -1;
+    struct vs_file f;
+    int rc = -1;
 
     if ( build_blob(h, &b) )
     {
@@ -62,30 +97,17 @@ int state_file_write(struct host *h, const char *path)
                 "domain's state\n", path);
         goto out;
     }
-    snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if ( fd < 0 )
+    /* The tools' one way to replace a file (vmport-stream.h). */
+    if ( vs_file_open(&f, path, 0, "vmport-host: --state-out", stderr) )
+        goto out;
+    errno = 0;
+    if ( vs_write_hvm_state(f.fd, b.p, b.len) )
     {
-        fprintf(stderr, "vmport-host: --state-out %s: %s\n", tmp,
-                strerror(errno));
+        vs_file_write_error(&f, errno);
+        vs_file_abort(&f);
         goto out;
     }
-    if ( vs_write_hvm_state(fd, b.p, b.len) || fsync(fd) )
-    {
-        fprintf(stderr, "vmport-host: --state-out %s: write failed\n", tmp);
-        close(fd);
-        unlink(tmp);
-        goto out;
-    }
-    close(fd);
-    if ( rename(tmp, path) )
-    {
-        fprintf(stderr, "vmport-host: --state-out %s: %s\n", path,
-                strerror(errno));
-        unlink(tmp);
-        goto out;
-    }
-    rc = 0;
+    rc = vs_file_commit(&f);
  out:
     vs_buf_free(&b);
     return rc;

@@ -3,9 +3,9 @@
  * inputs, loading an HVM context from a file or a domain, and rewriting a
  * file safely (temporary in the same directory, fsync, rename).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,16 +14,37 @@
 
 #include "cli.h"
 
+void cli_version(void)
+{
+    printf("vmport-state (xen-vmport) %s\n", XEN_VMPORT_VERSION);
+}
+
 bool cli_help(const struct cmd *c, int argc, char **argv)
 {
     int i;
 
-    for ( i = 1; i < argc; i++ )
+    for ( i = 1; i < argc && strcmp(argv[i], "--"); i++ )
         if ( !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h") )
         {
             printf("usage: vmport-state %s\n\n%s\n", c->usage, c->summary);
             return true;
         }
+        else if ( !strcmp(argv[i], "--version") )
+        {
+            cli_version();
+            return true;
+        }
+    return false;
+}
+
+/* Is --NAME (NAME may end in "=...") an option of @opts with a value? */
+static bool takes_value(const struct option *opts, const char *name)
+{
+    size_t n = strcspn(name, "=");
+
+    for ( ; opts->name; opts++ )
+        if ( strlen(opts->name) == n && !strncmp(opts->name, name, n) )
+            return opts->has_arg == required_argument;
     return false;
 }
 
@@ -36,10 +57,36 @@ int cli_getopt(const struct cmd *c, int argc, char **argv,
     o = getopt_long(argc, argv, shortopts, opts, NULL);
     if ( o == '?' || o == ':' )
     {
-        cli_usage_error(c, "unexpected '%s'", argv[optind - 1]);
+        const char *arg = argv[optind - 1];
+
+        /* getopt saw a known option without its value, or an unknown one */
+        if ( arg[0] == '-' && arg[1] == '-' )
+            cli_usage_error(c, takes_value(opts, arg + 2) ?
+                            "option '%s' needs a value" :
+                            "unknown option '%s'", arg);
+        else if ( optopt && strchr(shortopts, optopt) )
+            cli_usage_error(c, "option '-%c' needs a value", optopt);
+        else
+            cli_usage_error(c, "unknown option '-%c'", optopt);
         return CLI_OPT_BAD;
     }
     return o;
+}
+
+int cli_uint(const struct cmd *c, const char *opt, const char *arg,
+             unsigned long min, unsigned long max, unsigned long *out)
+{
+    unsigned long v;
+    char *end;
+
+    errno = 0;
+    v = strtoul(arg, &end, 0);
+    if ( !isdigit((unsigned char)arg[0]) || *end || errno || v < min ||
+         v > max )
+        return cli_usage_error(c, "%s: '%s' is not a number in %lu..%lu",
+                               opt, arg, min, max);
+    *out = v;
+    return EXIT_OK;
 }
 
 int cli_target(const struct cmd *c, int nops, char **ops, const char **file,
@@ -55,13 +102,18 @@ int cli_target(const struct cmd *c, int nops, char **ops, const char **file,
 
 int cli_usage_error(const struct cmd *c, const char *fmt, ...)
 {
+    const char *end;
     va_list ap;
 
     fprintf(stderr, "vmport-state %s: ", c->name);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nusage: vmport-state %s\n", c->usage);
+    /* The synopsis only (the usage up to its first blank line). */
+    end = strstr(c->usage, "\n\n");
+    fprintf(stderr, "\nusage: vmport-state %.*s\n(vmport-state %s --help "
+            "for more)\n", end ? (int)(end - c->usage) : (int)strlen(c->usage),
+            c->usage, c->name);
     return EXIT_USAGE;
 }
 
@@ -130,98 +182,87 @@ int cli_load_context(const char *file, const char *domain, uint8_t **blob,
     return rc ? EXIT_PROBLEMS : EXIT_OK;
 }
 
-/* A temporary next to path, with path's permissions. */
-static int make_temp(const char *path, char **tmp)
-{
-    struct stat st;
-    int fd;
+unsigned int cli_out_flags;
 
-    if ( asprintf(tmp, "%s.XXXXXX", path) < 0 )
-        return -1;
-    fd = mkostemp(*tmp, O_CLOEXEC);
-    if ( fd < 0 )
+int cli_out_open(struct cli_out *o, const char *path, unsigned int flags)
+{
+    o->to_file = strcmp(path, "-") != 0;
+    o->name = o->to_file ? path : "standard output";
+    if ( !o->to_file )
     {
-        fprintf(stderr, "vmport-state: cannot create %s: %s\n", *tmp,
-                strerror(errno));
-        free(*tmp);
-        *tmp = NULL;
-        return -1;
+        o->fd = STDOUT_FILENO;
+        return 0;
     }
-    if ( stat(path, &st) == 0 )
-        (void)fchmod(fd, st.st_mode & 07777);
-    return fd;
+    if ( vs_file_open(&o->f, path, flags | cli_out_flags, cli_prog,
+                      stderr) )
+        return -1;
+    o->fd = o->f.fd;
+    return 0;
 }
 
-/* fsync the file and its directory, then rename over dst. */
-static int commit_temp(int fd, const char *tmp, const char *dst)
+int cli_out_finish(struct cli_out *o, int rc, int write_err)
 {
-    char *dir = strdup(dst);
-    int dfd, rc = -1;
-
-    if ( !dir )
-        return -1;
-    if ( fsync(fd) )
-        fprintf(stderr, "vmport-state: fsync %s: %s\n", tmp,
-                strerror(errno));
-    else if ( rename(tmp, dst) )
-        fprintf(stderr, "vmport-state: rename %s to %s: %s\n", tmp, dst,
-                strerror(errno));
-    else
+    if ( write_err )
     {
-        rc = 0;
-        dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if ( dfd >= 0 )
-        {
-            (void)fsync(dfd);
-            close(dfd);
-        }
+        if ( o->to_file )
+            vs_file_write_error(&o->f, write_err);
+        else
+            fprintf(stderr, "%s: write error: %s: %s\n", cli_prog, o->name,
+                    strerror(write_err));
+        rc = EXIT_IO;
     }
-    free(dir);
-    return rc;
+    if ( !o->to_file )
+        return rc;
+    if ( rc )
+    {
+        vs_file_abort(&o->f);
+        return rc;
+    }
+    return vs_file_commit(&o->f) ? EXIT_IO : EXIT_OK;
+}
+
+/* OUT.gz is written with gzip, OUT.xz with xz; else as the input was. */
+static unsigned int out_compression(const char *out)
+{
+    size_t n = strlen(out);
+
+    if ( n > 3 && !strcmp(out + n - 3, ".xz") )
+        return VS_OPEN_XZ_OUT;
+    if ( n > 3 && !strcmp(out + n - 3, ".gz") )
+        return VS_OPEN_GZIP_OUT;
+    return 0;
 }
 
 int cli_copy(const char *in, const char *out, vs_visit_fn *fn, void *opaque,
              unsigned int flags)
 {
-    int ifd = cli_open_in(in), ofd = STDOUT_FILENO, rc = EXIT_OK;
-    bool to_file = strcmp(out, "-") != 0;
+    struct cli_out o;
     struct vs_stream *s = NULL;
-    char *tmp = NULL;
+    int ifd, rc = EXIT_OK, werr = 0;
 
-    if ( ifd < 0 )
+    /* The output first: its lock is held before the input is read, so an
+     * edit in place reads what the previous editor wrote. */
+    if ( cli_out_open(&o, out, (flags & CLI_COPY_IN_PLACE) ?
+                      VS_FILE_EXISTING : 0) )
         return EXIT_IO;
-    if ( to_file && (ofd = make_temp(out, &tmp)) < 0 )
-    {
-        rc = EXIT_IO;
-        goto out;
-    }
-    s = cli_stream_open(ifd, in, ofd, flags | cli_stream_flags());
+    ifd = cli_open_in(in);
+    if ( ifd < 0 )
+        return cli_out_finish(&o, EXIT_IO, 0);
+    /* A copy stops at the first problem: nothing re-framed goes out. */
+    s = cli_stream_open(ifd, in, o.fd,
+                        (flags & ~CLI_COPY_IN_PLACE) | cli_stream_flags() |
+                        out_compression(out) | VS_OPEN_STOP_AT_PROBLEM);
     if ( !s )
-    {
         rc = EXIT_IO;
-        goto out;
-    }
-    if ( vs_walk(s, fn, opaque) )
+    else if ( vs_walk(s, fn, opaque) )
+    {
+        werr = vs_write_error(s);
         rc = vs_problems(s) ? EXIT_PROBLEMS : EXIT_IO;
-    else if ( to_file && commit_temp(ofd, tmp, out) )
-        rc = EXIT_IO;
-    else if ( to_file )
-    {
-        free(tmp);
-        tmp = NULL;
     }
- out:
     vs_close(s);
-    if ( tmp )
-    {
-        unlink(tmp);
-        free(tmp);
-    }
-    if ( to_file && ofd >= 0 )
-        close(ofd);
     if ( ifd != STDIN_FILENO )
         close(ifd);
-    return rc;
+    return cli_out_finish(&o, rc, werr);
 }
 
 int cli_rewrite(const char *file, vs_visit_fn *fn, void *opaque)
@@ -231,5 +272,5 @@ int cli_rewrite(const char *file, vs_visit_fn *fn, void *opaque)
         fprintf(stderr, "vmport-state: a file to rewrite cannot be stdin\n");
         return EXIT_USAGE;
     }
-    return cli_copy(file, file, fn, opaque, 0);
+    return cli_copy(file, file, fn, opaque, CLI_COPY_IN_PLACE);
 }

@@ -49,10 +49,28 @@ extern const struct cmd cmd_records, cmd_hvmctx, cmd_verify, cmd_dump,
 int cli_getopt(const struct cmd *c, int argc, char **argv,
                const char *shortopts, const struct option *opts);
 
-/* "--help" anywhere: print usage, return true. */
+/* "--help"/"-h" or "--version" anywhere before "--": print the usage or
+ * the version, return true. */
+void cli_version(void);
 bool cli_help(const struct cmd *c, int argc, char **argv);
 int cli_usage_error(const struct cmd *c, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/*
+ * The value of option @opt ("--hwver"): a decimal (or 0x) number in
+ * min..max, else a usage error naming the option and the value.  Returns
+ * an exit code.
+ */
+int cli_uint(const struct cmd *c, const char *opt, const char *arg,
+             unsigned long min, unsigned long max, unsigned long *out);
+
+/*
+ * Read one JSON document from FILE ("-" is stdin), buffering at most max
+ * bytes (cli_json.c).  Returns an exit code: EXIT_PROBLEMS (not JSON, too
+ * long, bytes after it) or EXIT_IO, with a message naming @c and FILE.
+ */
+struct json_object;
+int cli_json_read(const struct cmd *c, const char *path, size_t max,
+                  struct json_object **out);
 
 /* Open FILE ("-" is stdin) for reading; -1 with a message. */
 int cli_open_in(const char *path);
@@ -71,12 +89,37 @@ int cli_load_context(const char *file, const char *domain, uint8_t **blob,
                      uint32_t *len, char *who, size_t wholen);
 
 /*
- * Rewrite FILE in place through a visitor: FILE.XXXXXX in the same
- * directory, fsync, rename.  FILE is untouched unless everything
- * succeeded.  Returns an exit code.
+ * Writing a file: every output of vmport-state goes through
+ * vs_file_open() (vmport-stream.h: a symlink's target is replaced, other
+ * kinds of file refused, owner and mode kept, the old file locked,
+ * temporary, fsync, rename) or is standard output ("-").
+ */
+struct cli_out {
+    struct vs_file f;
+    int fd;                 /* write here */
+    bool to_file;
+    const char *name;       /* for messages */
+};
+/* VS_FILE_FORCE when the command was given --force. */
+extern unsigned int cli_out_flags;
+/* Open OUT ("-": stdout); -1 with a message (EXIT_IO). */
+int cli_out_open(struct cli_out *o, const char *path, unsigned int flags);
+/*
+ * Finish: with rc 0 and no write_err (an errno), commit; else remove the
+ * temporary, leaving the file untouched.  A write_err is reported as
+ * "write error: PATH: TEXT".  Returns the exit code.
+ */
+int cli_out_finish(struct cli_out *o, int rc, int write_err);
+
+/*
+ * Rewrite FILE in place through a visitor (cli_out_open(), reading FILE
+ * under its lock).  FILE is untouched unless everything succeeded.
+ * Returns an exit code.
  */
 int cli_rewrite(const char *file, vs_visit_fn *fn, void *opaque);
-/* Copy IN to OUT ("-" = stdout, else via a temporary and rename). */
+/* Copy IN to OUT ("-" = stdout) through a visitor; flags are vs_open()'s
+ * and CLI_COPY_IN_PLACE (OUT must exist). */
+#define CLI_COPY_IN_PLACE   (1U << 31)
 int cli_copy(const char *in, const char *out, vs_visit_fn *fn, void *opaque,
              unsigned int flags);
 
@@ -129,7 +172,5 @@ int cli_target(const struct cmd *c, int nops, char **ops, const char **file,
  */
 int cli_rec_create_domain(const char *domain, cli_rec_edit_fn *fn,
                           void *opaque);
-/* "foo" -> "guestinfo.foo"; a full key is kept.  Caller frees. */
-char *cli_gi_key(const char *key);
 
 #endif

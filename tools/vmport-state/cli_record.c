@@ -291,12 +291,3 @@ int cli_rec_load(const char *file, const char *domain, struct vrec *r)
     free(blob);
     return rc;
 }
-
-char *cli_gi_key(const char *key)
-{
-    char *k;
-
-    if ( !strncmp(key, "guestinfo.", 10) )
-        return strdup(key);
-    return asprintf(&k, "guestinfo.%s", key) < 0 ? NULL : k;
-}

@@ -8,8 +8,7 @@ static int run(int argc, char **argv)
     struct convert_opts o;
     int rc;
 
-    rc = convert_parse_opts(&cmd_convert, argc, argv, &o,
-                            "bad --record-version or --policy");
+    rc = convert_parse_opts(&cmd_convert, argc, argv, &o);
     if ( rc )
         return rc;
     if ( !o.version || argc - optind != 2 )
@@ -36,8 +35,8 @@ static int run(int argc, char **argv)
 const struct cmd cmd_convert = {
     .name = "convert",
     .summary = "rewrite the VMPORT record for another record version",
-    .usage = "convert --record-version N [--policy refuse|checkpoint] IN "
-             "OUT\n\n"
+    .usage = "convert --record-version N [--policy refuse|checkpoint] "
+             "[--force] IN OUT\n\n"
              "Copies IN to OUT (- for stdout; a file is written through a\n"
              "temporary and renamed) with the VMPORT record converted to\n"
              "version N.  Going down to 1, state version 1 cannot carry\n"
@@ -45,6 +44,8 @@ const struct cmd cmd_convert = {
              "--policy checkpoint, dropped and the channels marked so the\n"
              "guest retries.  Everything else is copied byte for byte.\n"
              "From - to - it works in a live pipeline like filter: the\n"
-             "stream is written as it is read, later bytes are relayed.",
+             "stream is written as it is read, later bytes are relayed.\n"
+             "OUT is replaced as guestinfo set replaces a FILE (see its\n"
+             "--help); --force replaces one without write permission.",
     .run = run,
 };

@@ -59,7 +59,8 @@ static int collect(struct vs_stream *s, const struct vs_rec *rec,
         d->body = malloc(rec->body_len ? rec->body_len : 1);
         if ( !d->body )
             return -1;
-        memcpy(d->body, rec->body, rec->body_len);
+        if ( rec->body_len )        /* an empty body may have no pointer */
+            memcpy(d->body, rec->body, rec->body_len);
         d->body_len = rec->body_len;
     }
     l->n++;
@@ -160,8 +161,9 @@ static unsigned int compare(struct dlist *a, struct dlist *b)
             continue;
         }
         y->matched = true;
+        /* HVM_CONTEXT keeps no body (NULL): memcmp() only with bytes. */
         if ( x->length == y->length && x->body_len == y->body_len &&
-             !memcmp(x->body, y->body, x->body_len) )
+             (!x->body_len || !memcmp(x->body, y->body, x->body_len)) )
             continue;
         diffs++;
         printf("~ %s at %#" PRIx64 " / %#" PRIx64 ": length %u / %u\n",

@@ -40,7 +40,7 @@ static int run(int argc, char **argv)
     };
     const char *domain = NULL;
     unsigned int hwver = 7;
-    char *end;
+    unsigned long v;
     int o;
 
     while ( (o = cli_getopt(&cmd_enable, argc, argv, "", opts)) != -1 )
@@ -50,9 +50,9 @@ static int run(int argc, char **argv)
             domain = optarg;
             break;
         case 'h':
-            hwver = strtoul(optarg, &end, 0);
-            if ( *end || hwver < 1 || hwver > 255 )
-                return cli_usage_error(&cmd_enable, "--hwver is 1..255");
+            if ( cli_uint(&cmd_enable, "--hwver", optarg, 1, 255, &v) )
+                return EXIT_USAGE;
+            hwver = v;
             break;
         default:
             return EXIT_USAGE;

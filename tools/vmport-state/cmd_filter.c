@@ -14,13 +14,14 @@ static int run(int argc, char **argv)
     struct vs_stream *s;
     int rc;
 
-    rc = convert_parse_opts(&cmd_filter, argc, argv, &o, "bad arguments");
+    rc = convert_parse_opts(&cmd_filter, argc, argv, &o);
     if ( rc )
         return rc;
     if ( optind < argc )
-        return cli_usage_error(&cmd_filter, "bad arguments");
+        return cli_usage_error(&cmd_filter, "unexpected '%s' (filter reads "
+                               "stdin and writes stdout)", argv[optind]);
     s = cli_stream_open(STDIN_FILENO, "stdin", STDOUT_FILENO,
-                        VS_OPEN_PASS_TRAILING);
+                        VS_OPEN_PASS_TRAILING | VS_OPEN_STOP_AT_PROBLEM);
     if ( !s )
         return EXIT_IO;
     rc = vs_walk(s, convert_visitor, &o);

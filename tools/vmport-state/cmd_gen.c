@@ -2,7 +2,7 @@
  * vmport-state gen: write a realistic HVM guest image (the library's
  * generator), for tests, fuzz seeds and the benchmark.
  */
-#include <fcntl.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,6 +58,7 @@ static int run(int argc, char **argv)
         { "vmport", no_argument, NULL, 'v' },
         { "vcpus", required_argument, NULL, 'c' },
         { "mem-mib", required_argument, NULL, 'm' },
+        { "force", no_argument, NULL, 'f' },
         { 0 }
     };
     struct vs_gen_opts g = { .kind = VS_KIND_XL, .vcpus = 2,
@@ -66,8 +67,9 @@ static int run(int argc, char **argv)
     uint8_t *vm = NULL;
     size_t vmlen = 0;
     bool vmport = false;
-    char *end;
-    int o, fd, rc;
+    unsigned long v;
+    struct cli_out dst;
+    int o, rc;
 
     while ( (o = cli_getopt(&cmd_gen, argc, argv, "", opts)) != -1 )
         switch ( o )
@@ -86,14 +88,18 @@ static int run(int argc, char **argv)
             vmport = true;
             break;
         case 'c':
-            g.vcpus = strtoul(optarg, &end, 0);
-            if ( *end || !g.vcpus || g.vcpus > 128 )
-                return cli_usage_error(&cmd_gen, "bad --vcpus");
+            if ( cli_uint(&cmd_gen, "--vcpus", optarg, 1, 128, &v) )
+                return EXIT_USAGE;
+            g.vcpus = v;
             break;
         case 'm':
-            g.mem_bytes = strtoull(optarg, &end, 0) << 20;
-            if ( *end )
-                return cli_usage_error(&cmd_gen, "bad --mem-mib");
+            /* 1 TiB: far more than a test needs, and no overflow. */
+            if ( cli_uint(&cmd_gen, "--mem-mib", optarg, 1, 1UL << 20, &v) )
+                return EXIT_USAGE;
+            g.mem_bytes = (uint64_t)v << 20;
+            break;
+        case 'f':
+            cli_out_flags |= VS_FILE_FORCE;
             break;
         default:
             return EXIT_USAGE;
@@ -110,17 +116,14 @@ static int run(int argc, char **argv)
     g.extra = vm;
     g.extra_len = vmlen;
     g.extra_type = HVM_SAVE_CODE_VMPORT;
-    fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if ( fd < 0 )
+    if ( cli_out_open(&dst, out, 0) )
     {
-        perror(out);
         free(vm);
         return EXIT_IO;
     }
-    rc = vs_gen_image(fd, &g) || fsync(fd) ? EXIT_IO : EXIT_OK;
-    if ( rc )
-        fprintf(stderr, "vmport-state gen: writing %s failed\n", out);
-    close(fd);
+    errno = 0;
+    rc = vs_gen_image(dst.fd, &g) ? EXIT_IO : EXIT_OK;
+    rc = cli_out_finish(&dst, rc, rc ? (errno ? errno : EIO) : 0);
     free(vm);
     return rc;
 }
@@ -129,7 +132,7 @@ const struct cmd cmd_gen = {
     .name = "gen",
     .summary = "write a generated HVM guest image (test helper)",
     .usage = "gen [--kind xl|libxl|libxc|hvm] [--gzip] [--sparse] "
-             "[--vmport]\n    [--vcpus N] [--mem-mib N] OUT\n\n"
+             "[--vmport]\n    [--vcpus N] [--mem-mib N] [--force] OUT\n\n"
              "A realistic HVM guest as Xen 4.17 saves it: CPUID/MSR\n"
              "policies, STATIC_DATA_END, PAGE_DATA for RAM (VGA hole left\n"
              "out, 1024-pfn batches, zero pages except a stamp per batch),\n"

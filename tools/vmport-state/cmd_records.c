@@ -91,11 +91,12 @@ static int print_json(struct vs_stream *s, const struct vs_rec *r,
 
 static void summary(struct vs_stream *s, int rc, void *opaque)
 {
+    const char *comp = vs_input_compression(s);
+
     (void)opaque;
     if ( !rc )
-        printf("stream: %s%s, no problems\n",
-               vs_input_gzip(s) ? "gzip-compressed " : "",
-               vs_kind_name(vs_kind(s)));
+        printf("stream: %s%s%s, no problems\n", comp ? comp : "",
+               comp ? "-compressed " : "", vs_kind_name(vs_kind(s)));
 }
 
 static int run(int argc, char **argv)

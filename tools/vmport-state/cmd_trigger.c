@@ -60,17 +60,24 @@ static int run(int argc, char **argv)
     static const struct option opts[] = {
         { "domain", required_argument, NULL, 'd' },
         { "wait", required_argument, NULL, 'w' },
+        { "force", no_argument, NULL, 'f' },
         { 0 }
     };
     const char *file, *domain = NULL;
     unsigned int op, wait = 30;
+    unsigned long v;
     int o, rc;
 
     while ( (o = cli_getopt(&cmd_trigger, argc, argv, "", opts)) != -1 )
         switch ( o )
         {
         case 'd': domain = optarg; break;
-        case 'w': wait = strtoul(optarg, NULL, 0); break;
+        case 'f': cli_out_flags |= VS_FILE_FORCE; break;
+        case 'w':
+            if ( cli_uint(&cmd_trigger, "--wait", optarg, 0, 86400, &v) )
+                return EXIT_USAGE;
+            wait = v;
+            break;
         default: return EXIT_USAGE;
         }
     if ( optind == argc )
@@ -98,7 +105,8 @@ static int run(int argc, char **argv)
 const struct cmd cmd_trigger = {
     .name = "trigger",
     .summary = "queue a TCLO power operation (poweroff or reboot)",
-    .usage = "trigger poweroff|reboot FILE | --domain D [--wait SECONDS]\n\n"
+    .usage = "trigger poweroff|reboot [--force] FILE | --domain D "
+             "[--wait SECONDS]\n\n"
              "Queues OS_Halt or OS_Reboot for the guest's tools.  In a saved\n"
              "image it fires when the restored guest next polls.  On a live\n"
              "domain the trigger's progress is reported until it settles\n"

@@ -27,8 +27,9 @@ static void summary(struct vs_stream *s, int rc, void *opaque)
     struct tally *t = opaque;
 
     if ( !rc )
-        printf("%s: OK: %s%s, %u libxl, %u libxc and %u HVM records\n",
-               t->path, vs_input_gzip(s) ? "gzip " : "",
+        printf("%s: OK: %s%s%s, %u libxl, %u libxc and %u HVM records\n",
+               t->path, vs_input_compression(s) ?: "",
+               vs_input_compression(s) ? " " : "",
                vs_kind_name(vs_kind(s)), t->n[VS_LEVEL_LIBXL],
                t->n[VS_LEVEL_LIBXC], t->n[VS_LEVEL_HVM]);
     else

@@ -49,26 +49,34 @@ int convert_visitor(struct vs_stream *s, const struct vs_rec *rec,
 }
 
 int convert_parse_opts(const struct cmd *c, int argc, char **argv,
-                       struct convert_opts *o, const char *bad_value)
+                       struct convert_opts *o)
 {
+    /* convert writes a file (--force); filter only stdout. */
     static const struct option opts[] = {
+        { "record-version", required_argument, NULL, 'r' },
+        { "policy", required_argument, NULL, 'p' },
+        { "force", no_argument, NULL, 'f' },
+        { 0 }
+    }, filter_opts[] = {
         { "record-version", required_argument, NULL, 'r' },
         { "policy", required_argument, NULL, 'p' },
         { 0 }
     };
-    char *end;
+    unsigned long v;
     int opt;
 
     memset(o, 0, sizeof(*o));
     o->policy = VREC_REFUSE;
-    while ( (opt = cli_getopt(c, argc, argv, "", opts)) != -1 )
+    while ( (opt = cli_getopt(c, argc, argv, "",
+                              c == &cmd_filter ? filter_opts : opts)) != -1 )
         switch ( opt )
         {
         case 'r':
-            o->version = strtoul(optarg, &end, 0);
-            if ( *end || o->version < HVM_VMPORT_VERSION_1 ||
-                 o->version > HVM_VMPORT_VERSION_CURRENT )
-                return cli_usage_error(c, "%s", bad_value);
+            if ( cli_uint(c, "--record-version", optarg,
+                          HVM_VMPORT_VERSION_1, HVM_VMPORT_VERSION_CURRENT,
+                          &v) )
+                return EXIT_USAGE;
+            o->version = v;
             break;
         case 'p':
             if ( !strcmp(optarg, "refuse") )
@@ -76,7 +84,11 @@ int convert_parse_opts(const struct cmd *c, int argc, char **argv,
             else if ( !strcmp(optarg, "checkpoint") )
                 o->policy = VREC_CHECKPOINT;
             else
-                return cli_usage_error(c, "%s", bad_value);
+                return cli_usage_error(c, "--policy: '%s' is not refuse or "
+                                       "checkpoint", optarg);
+            break;
+        case 'f':
+            cli_out_flags |= VS_FILE_FORCE;
             break;
         default:
             return EXIT_USAGE;

@@ -17,9 +17,10 @@ vs_visit_fn convert_visitor;
 /*
  * --record-version N and --policy P, the options `convert` and `filter`
  * share, with cli_getopt(): EXIT_OK with the operands at argv[optind..],
- * EXIT_USAGE after a message (@bad_value: what to say of a bad value).
+ * EXIT_USAGE after a message naming the bad option or value.  convert
+ * also takes --force (it writes a file).
  */
 int convert_parse_opts(const struct cmd *c, int argc, char **argv,
-                       struct convert_opts *o, const char *bad_value);
+                       struct convert_opts *o);
 
 #endif

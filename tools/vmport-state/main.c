@@ -20,7 +20,8 @@ static void usage(FILE *f)
     unsigned int i;
 
     fprintf(f, "usage: vmport-state COMMAND [ARGS]   (COMMAND --help for "
-            "details)\n\ncommands:\n");
+            "details)\n       vmport-state --help | --version\n\n"
+            "commands:\n");
     for ( i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++ )
         fprintf(f, "  %-10s %s\n", cmds[i]->name, cmds[i]->summary);
     fprintf(f, "\nexit status: 0 ok, 1 invalid input or differences, "
@@ -37,6 +38,11 @@ int main(int argc, char **argv)
     {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
+    }
+    if ( !strcmp(argv[1], "--version") || !strcmp(argv[1], "-V") )
+    {
+        cli_version();
+        return EXIT_OK;
     }
     for ( i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++ )
         if ( !strcmp(argv[1], cmds[i]->name) )

@@ -143,6 +143,21 @@ int vrec_convert(struct vrec *r, unsigned int version,
 
 /* ---- Guestinfo -------------------------------------------------------- */
 
+/* The device model's prefix rule: "guestinfo." in any case. */
+static bool gi_has_prefix(const char *key)
+{
+    return !strncasecmp(key, GI_PREFIX, GI_PREFIX_LEN);
+}
+
+char *vrec_gi_key_name(const char *key)
+{
+    char *k;
+
+    if ( gi_has_prefix(key) )
+        return strdup(key);
+    return asprintf(&k, "%s%s", GI_PREFIX, key) < 0 ? NULL : k;
+}
+
 /* Lower-cased copy of a valid key, or NULL (errno-style code in *rc). */
 static char *gi_key(const struct vrec *r, const char *key, int *rc)
 {
@@ -150,7 +165,7 @@ static char *gi_key(const struct vrec *r, const char *key, int *rc)
     char *k;
 
     *rc = -EINVAL;
-    if ( len <= GI_PREFIX_LEN || strncasecmp(key, GI_PREFIX, GI_PREFIX_LEN) )
+    if ( len <= GI_PREFIX_LEN || !gi_has_prefix(key) )
         return NULL;
     for ( i = 0; i < len; i++ )
         if ( (unsigned char)key[i] <= ' ' || (unsigned char)key[i] >= 0x7f )
@@ -245,18 +260,32 @@ int vrec_gi_set(struct vrec *r, const char *key,
     i = model_gi_search(r, k, &found);
     total = gi_bytes(r) + strlen(k) + vlen -
             (found ? r->gi[i].klen + r->gi[i].vlen : 0);
+    /* Each limit named, as config.* in the record (dump shows them). */
     rc = 0;
     if ( vlen > r->config.gi_value_max )
+    {
         rc = -EFBIG;
+        vrec_err(err, errlen, "%s: value of %u bytes is over the value "
+                 "limit (config.gi_value_max %u)", k, vlen,
+                 r->config.gi_value_max);
+    }
     else if ( !found && r->nr_gi >= r->config.gi_max_keys )
+    {
         rc = -ENOSPC;
+        vrec_err(err, errlen, "%s: the store is full: %u keys, the key "
+                 "count limit (config.gi_max_keys %u)", k, r->nr_gi,
+                 r->config.gi_max_keys);
+    }
     else if ( total > r->config.gi_total_max )
+    {
         rc = -ENOSPC;
+        vrec_err(err, errlen, "%s: the store is full: keys and values "
+                 "would take %llu bytes, over the total limit "
+                 "(config.gi_total_max %u)", k, (unsigned long long)total,
+                 r->config.gi_total_max);
+    }
     if ( rc )
     {
-        vrec_err(err, errlen, "guestinfo limits (value %u, keys %u, total "
-                 "%u bytes) would be exceeded", r->config.gi_value_max,
-                 r->config.gi_max_keys, r->config.gi_total_max);
         free(k);
         return rc;
     }

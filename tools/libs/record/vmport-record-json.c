@@ -69,6 +69,19 @@ static void add(json_object *o, const char *k, json_object *v)
     json_object_object_add(o, k, v);
 }
 
+json_object *vrec_gi_to_json(const char *key, uint32_t klen,
+                             const uint8_t *val, uint32_t vlen)
+{
+    json_object *g = json_object_new_object();
+
+    if ( g )
+    {
+        add(g, "key", json_object_new_string_len(key, klen));
+        add(g, "value", bytes_to_json(val, vlen));
+    }
+    return g;
+}
+
 static json_object *u64(uint64_t v)
 {
     return json_object_new_uint64(v);
@@ -178,14 +191,10 @@ json_object *vrec_to_json(const struct vrec *r)
     add(o, "channels", arr);
     arr = json_object_new_array();
     for ( i = 0; i < r->nr_gi; i++ )
-    {
-        json_object *g = json_object_new_object();
-
-        add(g, "key", json_object_new_string_len(r->gi[i].key,
-                                                 r->gi[i].klen));
-        add(g, "value", bytes_to_json(r->gi[i].val, r->gi[i].vlen));
-        json_object_array_add(arr, g);
-    }
+        json_object_array_add(arr, vrec_gi_to_json(r->gi[i].key,
+                                                   r->gi[i].klen,
+                                                   r->gi[i].val,
+                                                   r->gi[i].vlen));
     add(o, "guestinfo", arr);
     arr = json_object_new_array();
     for ( i = 0; i < r->nr_apps; i++ )

@@ -11,9 +11,10 @@ STREAM_DIR := tools/libs/stream
 STREAM_SRCS := $(sort $(wildcard $(STREAM_DIR)/*.c))
 STREAM_CPPFLAGS := -I$(STREAM_DIR)/include
 # -Ixen/include: <public/arch-x86/hvm/vmporttype.h> for the typecode.
-CFLAGS.stream = $(CFLAGS_BASE) $(STREAM_CPPFLAGS) -Ixen/include $(ZLIB_CFLAGS)
+CFLAGS.stream = $(CFLAGS_BASE) $(STREAM_CPPFLAGS) -Ixen/include $(ZLIB_CFLAGS) \
+                $(LZMA_CFLAGS)
 STREAM_LIB := $(BUILD)/lib/libvmport-stream.a
-STREAM_LIBS = $(ZLIB_LIBS)
+STREAM_LIBS = $(ZLIB_LIBS) $(LZMA_LIBS)
 
 $(STREAM_LIB): $(call objs,stream,$(STREAM_SRCS))
 	$(archive)

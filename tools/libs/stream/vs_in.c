@@ -15,6 +15,7 @@
 #include "vs_io.h"
 
 static const uint8_t gzip_magic[2] = { 0x1f, 0x8b };
+static const uint8_t xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
 
 static ssize_t raw_read(struct vs_in *in, void *dst, size_t n)
 {
@@ -86,6 +87,42 @@ static bool gz_fill(struct vs_in *in, size_t want)
     return true;
 }
 
+/* Decompress xz into buf[len..want), as gz_fill() does gzip. */
+static bool xz_fill(struct vs_in *in, size_t want)
+{
+    lzma_ret rc;
+
+    while ( in->len < want )
+    {
+        bool more = raw_fill(in);
+
+        if ( !more && in->err )
+            return false;
+        in->lz.next_in = in->raw + in->raw_pos;
+        in->lz.avail_in = in->raw_len - in->raw_pos;
+        in->lz.next_out = in->buf + in->len;
+        in->lz.avail_out = VS_IN_BUF - in->len;
+        /* Concatenated streams are one (as xz -d does): FINISH at EOF. */
+        rc = lzma_code(&in->lz, more ? LZMA_RUN : LZMA_FINISH);
+        in->raw_pos = in->raw_len - in->lz.avail_in;
+        in->len = VS_IN_BUF - in->lz.avail_out;
+        if ( rc == LZMA_STREAM_END )
+            return in->len >= want;
+        if ( rc != LZMA_OK && rc != LZMA_BUF_ERROR )
+        {
+            in->err = EILSEQ;
+            in->raw_eof = true;
+            return false;
+        }
+        if ( !more && rc == LZMA_BUF_ERROR )
+        {
+            in->err = EILSEQ;           /* truncated xz */
+            return false;
+        }
+    }
+    return true;
+}
+
 static bool plain_fill(struct vs_in *in, size_t want)
 {
     while ( in->len < want && !in->raw_eof )
@@ -125,7 +162,25 @@ int vs_in_init(struct vs_in *in, int fd)
     if ( !in->buf )
         return -1;
 
-    if ( vs_in_peek(in, 2, &p) == 2 && !memcmp(p, gzip_magic, 2) )
+    if ( vs_in_peek(in, 6, &p) == 6 && !memcmp(p, xz_magic, 6) )
+    {
+        /* As for gzip below, through liblzma; memory bounded by the
+         * decoder's limit (xz -9 needs 65 MiB). */
+        lzma_stream init = LZMA_STREAM_INIT;
+
+        in->lz = init;
+        in->raw = malloc(VS_IN_BUF);
+        if ( !in->raw ||
+             lzma_stream_decoder(&in->lz, 256U << 20,
+                                 LZMA_CONCATENATED) != LZMA_OK )
+            return -1;
+        memcpy(in->raw, in->buf, in->len);
+        in->raw_len = in->len;
+        in->raw_pos = 0;
+        in->pos = in->len = 0;
+        in->gz = in->xz = true;
+    }
+    else if ( vs_in_peek(in, 2, &p) == 2 && !memcmp(p, gzip_magic, 2) )
     {
         /* Hand the bytes read so far to zlib as the first raw chunk. */
         in->raw = malloc(VS_IN_BUF);
@@ -142,7 +197,9 @@ int vs_in_init(struct vs_in *in, int fd)
 
 void vs_in_fini(struct vs_in *in)
 {
-    if ( in->gz )
+    if ( in->xz )
+        lzma_end(&in->lz);
+    else if ( in->gz )
         inflateEnd(&in->zs);
     free(in->buf);
     free(in->raw);
@@ -160,7 +217,9 @@ size_t vs_in_peek(struct vs_in *in, size_t n, const uint8_t **p)
         memmove(in->buf, in->buf + in->pos, have);
         in->len = have;
         in->pos = 0;
-        if ( in->gz )
+        if ( in->xz )
+            xz_fill(in, n);
+        else if ( in->gz )
             gz_fill(in, n);
         else
             plain_fill(in, n);

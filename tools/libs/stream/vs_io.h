@@ -10,7 +10,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <lzma.h>
 #include <zlib.h>
+
+/* Compression of an input or output (gzip through zlib, xz through
+ * liblzma); an input's is detected from its first bytes. */
+enum vs_comp { VS_COMP_NONE, VS_COMP_GZIP, VS_COMP_XZ };
 
 #define VS_IN_BUF   (64U << 10)
 #define VS_IN_CHUNK (4U << 10)    /* small reads: a header after a seek */
@@ -18,7 +23,8 @@
 struct vs_in {
     int fd;
     bool seekable;          /* a regular file: pread and seeks */
-    bool gz;
+    bool gz;                /* compressed (gzip, or xz if xz) */
+    bool xz;
     bool raw_eof;
     uint64_t off;           /* logical offset of buf[pos] */
     uint64_t fpos;          /* file offset of the next raw byte to read */
@@ -29,6 +35,7 @@ struct vs_in {
     uint8_t *raw;           /* compressed bytes (gzip only) */
     size_t raw_pos, raw_len;
     z_stream zs;
+    lzma_stream lz;
 };
 
 int vs_in_init(struct vs_in *in, int fd);
@@ -44,16 +51,21 @@ bool vs_in_at_eof(struct vs_in *in);
 
 struct vs_out {
     int fd;
-    bool gz;
+    bool gz;                /* compressed (gzip, or xz if xz) */
+    bool xz;
     bool regular;           /* a regular file: holes by seeking */
     uint64_t off;           /* logical bytes written */
     int err;
+    bool closed;            /* VS_OPEN_STOP_AT_PROBLEM: a problem was seen,
+                               every later write fails (err stays 0) */
     uint8_t *buf;
     size_t len;
     z_stream zs;
+    lzma_stream lz;
 };
 
-int vs_out_init(struct vs_out *out, int fd, bool gz);
+/* comp: enum vs_comp (a bool "gzip" reads as VS_COMP_GZIP). */
+int vs_out_init(struct vs_out *out, int fd, int comp);
 int vs_out_write(struct vs_out *out, const void *p, size_t n);
 int vs_out_zeros(struct vs_out *out, uint64_t n);
 /* Move n bytes from in to out unchanged (fast paths where possible). */

@@ -194,6 +194,8 @@ static int page_data(struct vs_stream *s, struct vs_rec *rec)
     return vs_check_padding(s, rec->length, "libxc: PAGE_DATA");
 
  trunc:
+    if ( s->out.err || s->out.closed )
+        return -1;                      /* the output failed, not the input */
     vs_problem(s, rec->offset, "libxc: PAGE_DATA record truncated (length "
                "%u, input ends at %#" PRIx64 ")", rec->length, s->in.off);
     return -1;

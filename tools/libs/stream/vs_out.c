@@ -66,13 +66,52 @@ static int deflate_some(struct vs_out *out, const void *p, size_t n, int flush)
     return 0;
 }
 
-int vs_out_init(struct vs_out *out, int fd, bool gz)
+/* Compress with xz, as deflate_some() with gzip. */
+static int xz_some(struct vs_out *out, const void *p, size_t n,
+                   lzma_action action)
+{
+    lzma_ret rc;
+
+    out->lz.next_in = p;
+    out->lz.avail_in = n;
+    do {
+        out->lz.next_out = out->buf + out->len;
+        out->lz.avail_out = OUT_BUF - out->len;
+        rc = lzma_code(&out->lz, action);
+        out->len = OUT_BUF - out->lz.avail_out;
+        if ( rc != LZMA_OK && rc != LZMA_STREAM_END )
+        {
+            out->err = rc == LZMA_MEM_ERROR ? ENOMEM : EIO;
+            return -1;
+        }
+        if ( out->len == OUT_BUF && flush_buf(out) )
+            return -1;
+    } while ( out->lz.avail_in ||
+              (action != LZMA_RUN && rc != LZMA_STREAM_END) );
+    return 0;
+}
+
+/* The compressor's entry points: run, sync flush, finish. */
+static int comp_some(struct vs_out *out, const void *p, size_t n, int how)
+{
+    static const lzma_action xz_how[] = {
+        LZMA_RUN, LZMA_SYNC_FLUSH, LZMA_FINISH,
+    };
+    static const int gz_how[] = { Z_NO_FLUSH, Z_SYNC_FLUSH, Z_FINISH };
+
+    return out->xz ? xz_some(out, p, n, xz_how[how])
+                   : deflate_some(out, p, n, gz_how[how]);
+}
+
+int vs_out_init(struct vs_out *out, int fd, int comp)
 {
     struct stat st;
+    bool gz = comp == VS_COMP_GZIP;
 
     memset(out, 0, sizeof(*out));
     out->fd = fd;
-    out->gz = gz;
+    out->gz = comp != VS_COMP_NONE;
+    out->xz = comp == VS_COMP_XZ;
     out->regular = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
     out->buf = malloc(OUT_BUF);
     if ( !out->buf )
@@ -80,16 +119,29 @@ int vs_out_init(struct vs_out *out, int fd, bool gz)
     if ( gz && deflateInit2(&out->zs, Z_DEFAULT_COMPRESSION, Z_DEFLATED,
                             16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK )
         return -1;
+    if ( out->xz )
+    {
+        lzma_stream init = LZMA_STREAM_INIT;
+
+        out->lz = init;
+        if ( lzma_easy_encoder(&out->lz, 6, LZMA_CHECK_CRC64) != LZMA_OK )
+        {
+            out->xz = out->gz = false;      /* nothing to end */
+            return -1;
+        }
+    }
     return 0;
 }
 
 int vs_out_write(struct vs_out *out, const void *p, size_t n)
 {
+    if ( out->closed )
+        return -1;
     if ( !n )
         return 0;
     out->off += n;
     if ( out->gz )
-        return deflate_some(out, p, n, Z_NO_FLUSH);
+        return comp_some(out, p, n, 0);
     if ( out->len + n > OUT_BUF )
     {
         if ( flush_buf(out) )
@@ -106,10 +158,17 @@ int vs_out_zeros(struct vs_out *out, uint64_t n)
 {
     static const uint8_t zero[4096];
 
+    if ( out->closed )
+        return -1;
     if ( out->regular && !out->gz )
     {
-        if ( flush_buf(out) || lseek(out->fd, n, SEEK_CUR) < 0 )
+        if ( flush_buf(out) )
             return -1;
+        if ( lseek(out->fd, n, SEEK_CUR) < 0 )
+        {
+            out->err = errno;
+            return -1;
+        }
         out->off += n;
         return 0;
     }
@@ -167,7 +226,10 @@ static int copy_sparse(struct vs_out *out, struct vs_in *in, uint64_t n)
             if ( out->regular )
             {
                 if ( lseek(out->fd, data - pos, SEEK_CUR) < 0 )
+                {
+                    out->err = errno;
                     return -1;
+                }
             }
             else
             {
@@ -195,6 +257,8 @@ int vs_out_copy(struct vs_out *out, struct vs_in *in, uint64_t n)
 {
     size_t have = in->len - in->pos;
 
+    if ( out->closed )
+        return -1;
     if ( have > n )
         have = n;
     if ( have )
@@ -250,13 +314,15 @@ int vs_out_relay(struct vs_out *out, struct vs_in *in)
     uint8_t tmp[64 << 10];
     ssize_t r;
 
+    if ( out->closed )
+        return -1;
     if ( vs_out_write(out, in->buf + in->pos, in->len - in->pos) )
         return -1;
     in->off += in->len - in->pos;
     in->pos = in->len = 0;
     if ( out->gz )
     {
-        if ( deflate_some(out, NULL, 0, Z_SYNC_FLUSH) )
+        if ( comp_some(out, NULL, 0, 1) )
             return -1;
     }
     if ( flush_buf(out) )
@@ -283,7 +349,9 @@ int vs_out_finish(struct vs_out *out)
 {
     off_t end;
 
-    if ( out->gz && deflate_some(out, NULL, 0, Z_FINISH) )
+    if ( out->closed )
+        return -1;
+    if ( out->gz && comp_some(out, NULL, 0, 2) )
         return -1;
     if ( flush_buf(out) )
         return -1;
@@ -292,14 +360,19 @@ int vs_out_finish(struct vs_out *out)
         /* A trailing hole only exists once the length is set. */
         end = lseek(out->fd, 0, SEEK_CUR);
         if ( end < 0 || ftruncate(out->fd, end) )
+        {
+            out->err = errno;
             return -1;
+        }
     }
     return 0;
 }
 
 void vs_out_fini(struct vs_out *out)
 {
-    if ( out->gz )
+    if ( out->xz )
+        lzma_end(&out->lz);
+    else if ( out->gz )
         deflateEnd(&out->zs);
     free(out->buf);
     out->buf = NULL;

@@ -40,6 +40,8 @@ void vs_problem(struct vs_stream *s, uint64_t off, const char *fmt, ...)
     va_list ap;
 
     s->problems++;
+    if ( s->flags & VS_OPEN_STOP_AT_PROBLEM )
+        s->out.closed = true;       /* nothing more goes out */
     if ( !s->errf )
         return;
     va_start(ap, fmt);
@@ -104,10 +106,14 @@ struct vs_stream *vs_open(int in_fd, const char *name, int out_fd,
         goto err;
     if ( out_fd >= 0 )
     {
-        bool gz = (flags & VS_OPEN_GZIP_OUT) ||
-                  (s->in.gz && !(flags & VS_OPEN_PLAIN_OUT));
+        /* Compressed as asked, else as the input was. */
+        int comp = (flags & VS_OPEN_XZ_OUT) ? VS_COMP_XZ :
+                   (flags & VS_OPEN_GZIP_OUT) ? VS_COMP_GZIP :
+                   (flags & VS_OPEN_PLAIN_OUT) ? VS_COMP_NONE :
+                   s->in.xz ? VS_COMP_XZ :
+                   s->in.gz ? VS_COMP_GZIP : VS_COMP_NONE;
 
-        if ( vs_out_init(&s->out, out_fd, gz) )
+        if ( vs_out_init(&s->out, out_fd, comp) )
             goto err;
         s->copying = true;
     }
@@ -164,9 +170,19 @@ enum vs_kind vs_kind(const struct vs_stream *s)
     return s->kind;
 }
 
+int vs_write_error(const struct vs_stream *s)
+{
+    return s->copying ? s->out.err : 0;
+}
+
+const char *vs_input_compression(const struct vs_stream *s)
+{
+    return s->in.xz ? "xz" : s->in.gz ? "gzip" : NULL;
+}
+
 bool vs_input_gzip(const struct vs_stream *s)
 {
-    return s->in.gz;
+    return s->in.gz && !s->in.xz;
 }
 
 unsigned int vs_problems(const struct vs_stream *s)
@@ -223,6 +239,8 @@ int vs_visit(struct vs_stream *s, struct vs_rec *rec,
 {
     int rc = VS_KEEP;
 
+    if ( s->problems && (s->flags & VS_OPEN_STOP_AT_PROBLEM) )
+        return -1;                  /* stop at the first bad record */
     s->level = rec->level;
     s->replaced = false;
     if ( s->fn )
@@ -462,7 +480,8 @@ int vs_walk(struct vs_stream *s, vs_visit_fn *fn, void *opaque)
     }
     if ( rc == 0 && s->copying && (s->flags & VS_OPEN_PASS_TRAILING) )
     {
-        if ( vs_out_relay(&s->out, &s->in) )
+        if ( vs_out_relay(&s->out, &s->in) && !s->out.err &&
+             !s->out.closed )
             vs_problem(s, s->in.off, "relaying the bytes after END failed");
     }
     else if ( rc == 0 && !vs_in_at_eof(&s->in) )
@@ -471,11 +490,14 @@ int vs_walk(struct vs_stream *s, vs_visit_fn *fn, void *opaque)
     if ( s->in.err && s->in.err != EILSEQ )
         vs_problem(s, s->in.off, "read error: %s", strerror(s->in.err));
     else if ( s->in.err == EILSEQ )
-        vs_problem(s, s->in.off, "gzip: corrupt compressed data");
+        vs_problem(s, s->in.off, "%s: corrupt or truncated compressed "
+                   "data", s->in.xz ? "xz" : "gzip");
+    /* A failed write is the output's fault, not a problem of the input:
+     * vs_write_error() tells the caller, who names the output. */
     if ( rc == 0 && s->copying && vs_out_finish(&s->out) )
     {
-        vs_problem(s, s->in.off, "write error: %s",
-                   strerror(s->out.err ? s->out.err : errno));
+        if ( !s->out.err )
+            s->out.err = errno ? errno : EIO;
         rc = -1;
     }
     if ( (s->flags & VS_OPEN_PROGRESS) && s->progress_pct != ~0U &&

@@ -140,7 +140,15 @@ int vrec_convert(struct vrec *r, unsigned int version,
                  enum vrec_policy policy, char *err,
                  size_t errlen);
 
-/* Guestinfo.  Keys are "guestinfo.<name>", compared lower-cased. */
+/*
+ * Guestinfo.  Keys are "guestinfo.<name>", compared lower-cased as the
+ * device model does (xen/arch/x86/hvm/vmware/guestinfo.c,
+ * gi_key_normalise(): printable non-space bytes, A-Z folded to a-z, then
+ * the "guestinfo." prefix), so "GUESTINFO.x" is the key "guestinfo.x".
+ */
+/* A key as a user types it: NAME or guestinfo.NAME (prefix in any case)
+ * to the full key; malloc()ed, NULL on -ENOMEM. */
+char *vrec_gi_key_name(const char *key);
 const struct vrec_gi *vrec_gi_get(const struct vrec *r,
                                               const char *key);
 /* -EINVAL bad key, -ENAMETOOLONG/-EFBIG/-ENOSPC past the record's limits. */
@@ -161,6 +169,10 @@ int vrec_trigger(struct vrec *r, unsigned int op, char *err,
 
 /* JSON (json-c).  to_json returns a new object (NULL on -ENOMEM). */
 struct json_object *vrec_to_json(const struct vrec *r);
+/* One guestinfo entry as the schema spells it: {"key", "value"}, the
+ * value a string if every byte is printable ASCII, else {"hex": ...}. */
+struct json_object *vrec_gi_to_json(const char *key, uint32_t klen,
+                                    const uint8_t *val, uint32_t vlen);
 int vrec_from_json(struct json_object *j, struct vrec *r,
                    char *err, size_t errlen);
 

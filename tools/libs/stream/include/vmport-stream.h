@@ -2,7 +2,7 @@
  * vmport-stream.h: the stream library (libvmport-stream), prefix vs_:
  * read, verify, edit and write Xen save images and
  * migration streams (xl save files, libxl v2, libxc v2/v3, raw HVM
- * context blobs, and gzip of any of these) without holding them in memory.
+ * context blobs, and gzip or xz of any of these) without holding them in memory.
  *
  * Model: one walk over the input.  For every record at every level
  * (XL header, libxl record, libxc record, HVM descriptor) the walker calls
@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 enum vs_kind {
     VS_KIND_UNKNOWN,
@@ -73,6 +74,7 @@ typedef int vs_visit_fn(struct vs_stream *s, const struct vs_rec *rec,
 /* Flags for vs_open(). */
 #define VS_OPEN_GZIP_OUT    (1U << 0)  /* compress the output ... */
 #define VS_OPEN_PLAIN_OUT   (1U << 1)  /* ... or not (default: as input) */
+#define VS_OPEN_XZ_OUT      (1U << 6)  /* ... or with xz */
 #define VS_OPEN_PROGRESS    (1U << 2)  /* progress line on a tty stderr */
 /*
  * Read only: load just the header and first pfn of PAGE_DATA (body_len
@@ -82,6 +84,13 @@ typedef int vs_visit_fn(struct vs_stream *s, const struct vs_rec *rec,
 #define VS_OPEN_SKIM        (1U << 4)
 /* Copy: relay bytes after the END record unchanged, as they arrive. */
 #define VS_OPEN_PASS_TRAILING (1U << 3)
+/*
+ * Copy: stop at the first problem.  The walk ends there and nothing is
+ * written after it (not the bad record, nor a re-framed version of it or
+ * of anything later), so what went out is a prefix of the input that ends
+ * before the record with the problem.  For pipelines (filter).
+ */
+#define VS_OPEN_STOP_AT_PROBLEM (1U << 5)
 
 /*
  * Open a walk over in_fd (seekable or not; gzip detected from the bytes).
@@ -96,8 +105,16 @@ void vs_close(struct vs_stream *s);
 /* After (or during) a walk. */
 enum vs_kind vs_kind(const struct vs_stream *s);
 bool vs_input_gzip(const struct vs_stream *s);
+/* "gzip", "xz" or NULL (not compressed). */
+const char *vs_input_compression(const struct vs_stream *s);
 unsigned int vs_problems(const struct vs_stream *s);
 uint64_t vs_input_offset(const struct vs_stream *s);
+/*
+ * The errno of a failed write to the output (0: none).  A walk that
+ * failed because its output could not be written reports nothing about
+ * the input; the caller names the output.
+ */
+int vs_write_error(const struct vs_stream *s);
 
 /*
  * Checks of an HVM record type's contents, registered per stream before
@@ -138,6 +155,46 @@ const char *vs_rec_name(enum vs_level l, uint32_t type);
  */
 int vs_read_hvm_context(int fd, const char *name, uint8_t **blob,
                         uint32_t *len, FILE *errf);
+
+/* ---- replacing a file (every writer of the tools) -------------------- */
+
+/*
+ * A file being replaced: write the new contents to fd, then
+ * vs_file_commit() (fsync, rename over the file, fsync of the directory)
+ * or vs_file_abort() (the temporary is removed, the file untouched).
+ * vs_file_open() resolves a symlink to its target (the link stays a
+ * link); refuses a directory, FIFO, device or socket, a file with more
+ * than one hard link (a rename would split them) and, unless
+ * VS_FILE_FORCE, a file without write permission; and holds an exclusive
+ * flock() on the existing file, re-checked against the path, until the
+ * commit or abort.  An editor reads the file after vs_file_open() (lock_fd
+ * is the locked file, open for reading), so two editors never lose each
+ * other's change.  The temporary is PATH.XXXXXX beside the target, with
+ * its owner, group and mode.  Every failure is reported on errf as
+ * "PROG: ..." naming the path and the errno text; err keeps the errno.
+ */
+struct vs_file {
+    char *path;             /* the file replaced (a symlink's target) */
+    char *tmp;              /* the temporary beside it */
+    int fd;                 /* the temporary, open for writing */
+    int lock_fd;            /* the existing file, locked; -1 if none */
+    bool exists;
+    struct stat st;         /* of the existing file */
+    int err;                /* errno of the last failure */
+    const char *prog;
+    FILE *errf;
+};
+#define VS_FILE_FORCE       (1U << 0)  /* even without write permission */
+#define VS_FILE_EXISTING    (1U << 1)  /* an edit: the file must exist */
+int vs_file_open(struct vs_file *f, const char *path, unsigned int flags,
+                 const char *prog, FILE *errf);
+int vs_file_commit(struct vs_file *f);     /* 0, or -1 with a message */
+void vs_file_abort(struct vs_file *f);
+/*
+ * Report that writing the new contents failed with errno err:
+ * "PROG: write error: PATH: TEXT (the file is left unchanged)"; -1.
+ */
+int vs_file_write_error(struct vs_file *f, int err);
 
 /* ---- writer ----------------------------------------------------------- */
 

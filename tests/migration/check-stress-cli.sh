@@ -1,0 +1,106 @@
+#!/bin/bash
+# vmport-stress's own conventions: --version and -h; every numeric option
+# refuses negative and non-numeric values naming the option (exit 2); a
+# reused, non-empty --workdir is refused with the reason; the seed is in
+# the text and JSON reports; SIGINT and SIGTERM stop every host and guest
+# it started and print the report so far (exit 128 + signal).
+#
+#   tests/migration/check-stress-cli.sh BUILD
+set -u
+BUILD=${1:?usage: check-stress-cli.sh BUILD}
+S=$BUILD/bin/vmport-stress
+W=$(mktemp -d /tmp/vmport-stress-cli.XXXXXX)
+trap 'rm -rf "$W"' EXIT
+pass=0 fail=0
+ok()  { echo "PASS $1"; pass=$((pass + 1)); }
+ko()  { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+RUN=(--bin "$BUILD/bin" --guest "$BUILD/tests/migration/guest_channels")
+
+out=$("$S" --version) && [[ $out == "vmport-stress (xen-vmport) "* ]] &&
+    ok stress_version || ko stress_version "seen '$out'"
+"$S" -h | grep -q '^usage: vmport-stress' && ok stress_help ||
+    ko stress_help "expected the usage on stdout"
+
+for opt in --guests --seconds --migrations --channels --fault-pct --fault \
+           --convert-pct --seed --max-seconds --parallel --guest-id; do
+    for val in -1 x 1.5; do
+        "$S" "$opt" "$val" >/dev/null 2>"$W/err"
+        rc=$?
+        if [ $rc = 2 ] && grep -qF -- "$opt: '$val' is not a number" "$W/err"
+        then ok "numeric_option_refused $opt $val"
+        else ko "numeric_option_refused $opt $val" "exit $rc, $(head -c 200 "$W/err")"
+        fi
+    done
+done
+
+# Out of range, and the options that are no number.
+expect_refused() {   # NAME MESSAGE ARGS...
+    local name=$1 msg=$2
+    shift 2
+    "$S" "$@" >/dev/null 2>"$W/err"
+    local rc=$?
+    if [ $rc = 2 ] && grep -qF -- "$msg" "$W/err"; then ok "$name"
+    else ko "$name" "expected exit 2 and '$msg', seen exit $rc, $(head -c 200 "$W/err")"
+    fi
+}
+expect_refused parallel_range "--parallel: '0' is not a number in 1..16" --parallel 0
+expect_refused parallel_above_guests "--parallel: '3' is more than the 2 guests" \
+    --guests 2 --parallel 3
+expect_refused backend_refused "--backend: 'kvm' is not sim or xl" --backend kvm
+"$S" -h | grep -q -- '--parallel N' && "$S" -h | grep -q -- '--backend sim|xl' &&
+    "$S" -h | grep -q -- '--report DIR' && ok stress_help_lists_new_options ||
+    ko stress_help_lists_new_options "expected --parallel, --backend, --report in -h"
+
+mkdir -p "$W/used" && touch "$W/used/g1"
+"$S" "${RUN[@]}" --workdir "$W/used" --seconds 1 >/dev/null 2>"$W/err"
+rc=$?
+[ $rc = 2 ] && grep -q "is not empty" "$W/err" && ok reused_workdir_refused ||
+    ko reused_workdir_refused "exit $rc, $(head -c 200 "$W/err")"
+
+# stop_run SIGNAL JSON [ARGS]: the run is stopped, its report printed,
+# nothing left.
+stop_run() {
+    local sig=$1 json=$2 extra=${3:-} d=$W/run-$1${3:+-par} pids p left=""
+    "$S" "${RUN[@]}" --seconds 120 --quiet --seed 4242 --workdir "$d" \
+        $json $extra >"$W/out" 2>"$W/err" &
+    local sp=$!
+    sleep 4
+    # Everything it started: its descendants now, and every guest (a frozen
+    # guest belongs to no host for a moment).
+    pids=$(ps -eo pid=,ppid= | awk -v r=$sp '
+        { parent[$1] = $2 }
+        END { for (p in parent) { q = p
+                while (q > 1) { if (parent[q] == r) { print p; break }
+                                q = parent[q] } } }')
+    kill -"$sig" $sp
+    wait $sp
+    local rc=$?
+    pids="$pids $(cat "$d"/g*/pid 2>/dev/null)"
+    sleep 0.5
+    for p in $pids; do
+        st=$(ps -o stat= -p "$p" 2>/dev/null)
+        [ -n "$st" ] && [ "${st:0:1}" != Z ] && left="$left $p($st)"
+    done
+    local want=$((128 + $(kill -l "$sig")))
+    if [ $rc != $want ]; then
+        ko "stress_${sig}_stops" "expected exit $want, seen $rc ($(tail -3 "$W/err"))"
+    elif [ -n "$left" ]; then
+        ko "stress_${sig}_stops" "expected every process it started gone, left:$left"
+    elif [ -z "$json" ] && ! grep -q 'soak report (seed 4242, interrupted' "$W/out"; then
+        ko "stress_${sig}_stops" "expected the report so far with its seed, seen '$(head -3 "$W/out")'"
+    elif [ -n "$json" ] && ! python3 -c '
+import json, sys
+t = open(sys.argv[1]).read()
+r = json.JSONDecoder().raw_decode(t)[0]
+assert r["seed"] == 4242 and r["interrupted"] is True, r' "$W/out"; then
+        ko "stress_${sig}_stops" "expected a JSON report with seed 4242, seen '$(head -c 300 "$W/out")'"
+    else
+        ok "stress_${sig}${extra:+_parallel}_stops_everything_and_reports"
+    fi
+}
+stop_run INT ""
+stop_run TERM --json
+stop_run INT "" "--parallel 2"
+
+echo "stress cli tests: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
