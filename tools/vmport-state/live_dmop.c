@@ -41,6 +41,9 @@
 #define XEN_DMOP_VMPORT_GI_KEY          3 /* key number idx, in key order */
 #define XEN_DMOP_VMPORT_TRIGGER         4 /* queue power trigger idx */
 #define XEN_DMOP_VMPORT_TRIGGER_STATUS  5 /* outcome of the last trigger */
+#define XEN_DMOP_VMPORT_GET_LIMITS      6 /* the limits, to buf[1] */
+#define XEN_DMOP_VMPORT_SET_LIMITS      7 /* new limits, from buf[1] */
+#define XEN_DMOP_VMPORT_GET_USAGE       8 /* memory use, to buf[1] */
 
 #define XEN_DMOP_VMPORT_TRIGGER_HALT    1 /* TCLO OS_Halt */
 #define XEN_DMOP_VMPORT_TRIGGER_REBOOT  2 /* TCLO OS_Reboot */
@@ -56,6 +59,24 @@ struct xen_dm_op_vmport {
     uint32_t guest_status;   /* OUT (_TRIGGER_STATUS) */
     uint64_aligned_t elapsed_ns; /* OUT (_TRIGGER_STATUS): since queued */
 };
+
+/* buf[1] of _GET_LIMITS and _SET_LIMITS (ranges as _SET_LIMITS checks). */
+struct xen_dm_op_vmport_limits {
+    uint32_t max_channels;       /* GuestRPC channels, 1-128 */
+    uint32_t gi_key_max;         /* guestinfo key bytes, 1-1024 */
+    uint32_t gi_value_max;       /* guestinfo value bytes, 0-65536 */
+    uint32_t gi_max_keys;        /* guestinfo keys, 0-4096 */
+    uint32_t gi_total_max;       /* guestinfo bytes in all, 0-16 MiB */
+    uint32_t tclo_queue_max;     /* TCLO commands queued per app, 2-64 */
+    uint32_t idle_timeout_ms;    /* idle channel reclaim, 1 s-24 h */
+    uint32_t trigger_timeout_ms; /* power trigger outcome, 1 s-24 h */
+};
+
+/* buf[1] of _GET_USAGE: Xen memory the domain's vmport holds. */
+struct xen_dm_op_vmport_usage {
+    uint64_aligned_t mem_used;   /* bytes allocated now */
+    uint64_aligned_t mem_budget; /* bytes it may hold: from the limits */
+};
 /* End of the ABI copy. */
 
 _Static_assert(XEN_DMOP_VMPORT_TRIGGER_HALT == LIVE_TRIGGER_HALT &&
@@ -70,6 +91,8 @@ struct dm_op_vmport {
 };
 
 _Static_assert(sizeof(struct xen_dm_op_vmport) == 32, "DMOP vmport ABI");
+_Static_assert(sizeof(struct xen_dm_op_vmport_limits) == 32 &&
+               sizeof(struct xen_dm_op_vmport_usage) == 16, "DMOP buffers");
 _Static_assert(offsetof(struct dm_op_vmport, u) == 8, "struct xen_dm_op");
 
 /* Keys travel whole ("guestinfo.NAME"), as the device model stores them. */
