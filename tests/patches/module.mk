@@ -28,8 +28,8 @@ $(LIBXL_INC): $(TOOLS_SERIES) tests/patches/added-lines \
 	@mkdir -p $(dir $@)
 	awk -v file=$(LIBXL_FILE) -f tests/patches/added-lines $(TOOLS_SERIES) \
 	    > $@.added
-	{ grep '^#define VMWARE_HWVER_' $@.added && \
-	  awk -v names=vmware_port_setdefault \
+	{ grep '^#define VMWARE_\(HWVER\|PORT\|GUESTINFO\)_' $@.added && \
+	  awk -v names="vmware_port_setdefault vmware_port_limits_check" \
 	      -f tests/patches/extract-functions $@.added; } > $@.tmp
 	mv $@.tmp $@
 
