@@ -28,10 +28,36 @@ $(LIBXL_INC): $(TOOLS_SERIES) tests/patches/added-lines \
 	@mkdir -p $(dir $@)
 	awk -v file=$(LIBXL_FILE) -f tests/patches/added-lines $(TOOLS_SERIES) \
 	    > $@.added
-	{ grep '^#define VMWARE_HWVER_' $@.added && \
-	  awk -v names=vmware_port_setdefault \
+	{ grep '^#define VMWARE_\(HWVER\|PORT\|GUESTINFO\)_' $@.added && \
+	  awk -v names="vmware_port_setdefault vmware_port_limits_check" \
 	      -f tests/patches/extract-functions $@.added; } > $@.tmp
 	mv $@.tmp $@
+
+# The hypervisor series' XEN_DMOP_vmport handler (dm.c) and its public
+# structs, from the lines patch 0007 adds, run through the shim.
+XEN_DMOP_PATCH := $(wildcard xen/patches/4.17/0007-*.patch)
+DMOP_INC := $(PATCHES_BUILD)/dmop-vmport.inc
+DMOP_TEST := $(PATCHES_BUILD)/test_dmop
+
+$(DMOP_INC): $(XEN_DMOP_PATCH) tests/patches/added-lines \
+             tests/patches/extract-functions
+	@mkdir -p $(dir $@)
+	awk -v file=xen/include/public/hvm/dm_op.h -f tests/patches/added-lines \
+	    $(XEN_DMOP_PATCH) | sed -n '/^#define XEN_DMOP_vmport /,/^};/p;/^struct xen_dm_op_vmport_/,/^};/p' \
+	    > $@.tmp
+	awk -v file=xen/arch/x86/hvm/dm.c -f tests/patches/added-lines \
+	    $(XEN_DMOP_PATCH) > $@.added
+	awk -v names="copy_to_guest_buf vmport_key_from_guest vmport_val_alloc dm_op_vmport_gi dm_op_vmport_limits dm_op_vmport" \
+	    -f tests/patches/extract-functions $@.added > $@.fns
+	grep '^#define VMPORT_LIMIT_FIELDS' -A3 $@.added >> $@.tmp
+	cat $@.fns >> $@.tmp
+	mv $@.tmp $@
+
+CFLAGS.dmop-test = $(CFLAGS.dm-test) -I$(PATCHES_BUILD)
+$(BUILD)/obj/dmop-test/tests/patches/test_dmop.o: $(DMOP_INC)
+
+$(DMOP_TEST): $(BUILD)/obj/dmop-test/tests/patches/test_dmop.o $(DM_LIB)
+	$(call link,$(DM_TEST_LIBS))
 
 CFLAGS.libxl-test = $(CFLAGS_BASE) -Wno-unused-parameter $(CHECK_CFLAGS) \
                     -I$(PATCHES_BUILD)
@@ -44,10 +70,10 @@ $(LIBXL_TEST): $(BUILD)/obj/libxl-test/tests/patches/test_libxl_options.o
 check-patches-series:
 	@bash tests/patches/check-series $(PATCHES_BUILD)/series
 
-check-patches: check-patches-series $(GLUE_TEST) $(LIBXL_TEST)
-	@set -e; for t in $(GLUE_TEST) $(LIBXL_TEST); do \
+check-patches: check-patches-series $(GLUE_TEST) $(LIBXL_TEST) $(DMOP_TEST)
+	@set -e; for t in $(GLUE_TEST) $(LIBXL_TEST) $(DMOP_TEST); do \
 	    echo "== $$t"; CK_FORK=no $$t; \
 	done
 
-ALL_TARGETS += $(GLUE_TEST) $(LIBXL_TEST)
+ALL_TARGETS += $(GLUE_TEST) $(LIBXL_TEST) $(DMOP_TEST)
 CHECK_TARGETS += check-patches

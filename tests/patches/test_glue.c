@@ -446,6 +446,32 @@ START_TEST(load_done_arms_a_domain_its_record_enabled)
 }
 END_TEST
 
+/* The 'q' debug key's lines: bytes used of the budget, and the limits. */
+START_TEST(dump_shows_memory_used_of_the_budget)
+{
+    struct domain *d = plain_domain(2);
+    struct domain *plain = plain_domain(1);
+    char needle[96];
+
+    ck_assert_int_eq(vmport_enable(d, 7, NULL), 0);
+    ck_assert_int_eq(vmport_guestinfo_set(d, "guestinfo.a", 11, "v", 1), 0);
+    shim_log_clear();
+    hvm_vmport_dump_domain_info(d);
+    snprintf(needle, sizeof(needle), "vmport: hwver 7, memory %zu of %zu "
+             "bytes in use", vmport_mem_used(d), vmport_mem_budget(d));
+    ck_assert_msg(shim_log_find(needle) >= 0, "no line '%s'", needle);
+    ck_assert(shim_log_find("8 channels, guestinfo 256 keys of 128+65536 "
+                            "bytes, 1048576 bytes in all, TCLO queue 16") >= 0);
+
+    shim_log_clear();
+    hvm_vmport_dump_domain_info(plain);
+    ck_assert_msg(shim_log_find("vmport") < 0,
+                  "expected nothing for a domain without vmport");
+    shim_domain_destroy(plain);
+    shim_domain_destroy(d);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("patches-glue");
@@ -472,6 +498,7 @@ int main(void)
     tcase_add_test(enable, set_hwver_after_the_first_unpause_is_refused);
     tcase_add_test(enable, port_handler_runs_the_backdoor_and_traces_portio);
     tcase_add_test(enable, load_done_arms_a_domain_its_record_enabled);
+    tcase_add_test(enable, dump_shows_memory_used_of_the_budget);
     suite_add_tcase(s, gp);
     suite_add_tcase(s, io);
     suite_add_tcase(s, cpuid);

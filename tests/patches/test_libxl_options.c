@@ -3,13 +3,16 @@
  * vmware_port= and vmware_hwver= options (libxl fills in defaults and
  * refuses bad combinations before any domain is built).
  *
- * vmware_port_setdefault() is taken from the lines the series adds to
- * tools/libs/light/libxl_x86.c (tests/patches/module.mk); what it uses of
- * libxl is recorded here: defbools, the domain types, LOG().
+ * vmware_port_setdefault() and vmware_port_limits_check() (the limits
+ * vmware_port_channels=, vmware_guestinfo_value_max= and
+ * vmware_guestinfo_max_kb=) are taken from the lines the series adds to
+ * tools/libs/light/libxl_x86.c (tests/patches/module.mk); what they use
+ * of libxl is recorded here: defbools, the domain types, LOG().
  */
 
 #include <check.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -67,6 +70,9 @@ typedef struct {
     struct {
         libxl_defbool vmware_port;
         uint32_t vmware_hwver;
+        uint32_t vmware_port_channels;
+        uint32_t vmware_guestinfo_value_max;
+        uint32_t vmware_guestinfo_max_kb;
     } arch_x86;
     union {
         struct {
@@ -83,7 +89,17 @@ static char logged[512];
 #define LOG(level, fmt, ...) \
     snprintf(logged, sizeof(logged), fmt, ##__VA_ARGS__)
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 #include "libxl-options.inc"
+
+/* As libxl__arch_domain_build_info_setdefault() calls them. */
+static int setdefault(libxl_domain_build_info *b)
+{
+    int rc = vmware_port_setdefault(NULL, b);
+
+    return rc ? rc : vmware_port_limits_check(NULL, b);
+}
 
 #define ON  { 1 }
 #define OFF { -1 }
@@ -211,6 +227,71 @@ START_TEST(nested_hvm_together_is_refused)
 }
 END_TEST
 
+#define EXPECT_LIMIT_REFUSED(b, words) do {                                  \
+    int rc_ = setdefault(&(b));                                             \
+    ck_assert_msg(rc_ == ERROR_INVAL, "expected ERROR_INVAL, seen %d", rc_);\
+    ck_assert_msg(strstr(logged, (words)), "expected a message naming "     \
+                  "'%s', seen '%s'", (words), logged);                      \
+} while ( 0 )
+
+START_TEST(limits_unset_leave_xen_defaults)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 0);
+
+    ck_assert_int_eq(setdefault(&b), 0);
+    ck_assert_uint_eq(b.arch_x86.vmware_port_channels, 0);
+    ck_assert_uint_eq(b.arch_x86.vmware_guestinfo_value_max, 0);
+    ck_assert_uint_eq(b.arch_x86.vmware_guestinfo_max_kb, 0);
+}
+END_TEST
+
+START_TEST(limits_at_their_range_ends_are_accepted)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 0);
+
+    b.arch_x86.vmware_port_channels = 1;
+    b.arch_x86.vmware_guestinfo_value_max = 1;
+    b.arch_x86.vmware_guestinfo_max_kb = 1;
+    ck_assert_int_eq(setdefault(&b), 0);
+    b = info(LIBXL_DOMAIN_TYPE_PVH, 1, 0);
+    b.arch_x86.vmware_port_channels = 128;
+    b.arch_x86.vmware_guestinfo_value_max = 65536;
+    b.arch_x86.vmware_guestinfo_max_kb = 16384;
+    ck_assert_int_eq(setdefault(&b), 0);
+    ck_assert_uint_eq(b.arch_x86.vmware_port_channels, 128);
+}
+END_TEST
+
+START_TEST(limits_out_of_range_are_refused_by_name)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 0);
+
+    b.arch_x86.vmware_port_channels = 129;
+    EXPECT_LIMIT_REFUSED(b, "vmware_port_channels=129 is out of range "
+                            "(1-128)");
+    b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 0);
+    b.arch_x86.vmware_guestinfo_value_max = 65537;
+    EXPECT_LIMIT_REFUSED(b, "vmware_guestinfo_value_max=65537 is out of "
+                            "range (1-65536)");
+    b = info(LIBXL_DOMAIN_TYPE_HVM, 1, 0);
+    b.arch_x86.vmware_guestinfo_max_kb = 16385;
+    EXPECT_LIMIT_REFUSED(b, "vmware_guestinfo_max_kb=16385 is out of range "
+                            "(1-16384)");
+}
+END_TEST
+
+START_TEST(limits_without_port_are_refused)
+{
+    libxl_domain_build_info b = info(LIBXL_DOMAIN_TYPE_HVM, 0, 0);
+
+    b.arch_x86.vmware_guestinfo_max_kb = 64;
+    EXPECT_LIMIT_REFUSED(b, "vmware_guestinfo_max_kb=64 needs vmware_port=1");
+    b = info(LIBXL_DOMAIN_TYPE_HVM, -1, 0);
+    b.arch_x86.vmware_port_channels = 4;
+    EXPECT_LIMIT_REFUSED(b, "vmware_port_channels=4 needs vmware_port=1");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("patches-libxl-options");
@@ -229,6 +310,10 @@ int main(void)
     tcase_add_test(tc, viridian_list_form_is_refused);
     tcase_add_test(tc, viridian_off_is_fine);
     tcase_add_test(tc, nested_hvm_together_is_refused);
+    tcase_add_test(tc, limits_unset_leave_xen_defaults);
+    tcase_add_test(tc, limits_at_their_range_ends_are_accepted);
+    tcase_add_test(tc, limits_out_of_range_are_refused_by_name);
+    tcase_add_test(tc, limits_without_port_are_refused);
     suite_add_tcase(s, tc);
 
     sr = srunner_create(s);

@@ -14,6 +14,10 @@ $(STATE_BINS): $(BUILD)/tests/state/%: \
         $(BUILD)/obj/state-test/tests/state/%.o $(STREAM_LIB)
 	$(call link,$(CHECK_LIBS) $(STREAM_LIBS))
 
+# vmport-state's reading and printing of the DMOP limits replies.
+$(BUILD)/tests/state/test_vs_limits: \
+        $(BUILD)/obj/vmport-state/tools/vmport-state/limits.o
+
 .PHONY: check-state
 check-state: $(STATE_BINS) $(VS_BIN)
 	@set -e; for t in $(STATE_BINS); do \

@@ -129,13 +129,20 @@ expect_rc 0 "trigger poweroff in a file" \
 
 # Exit codes and the no-Xen path.
 expect_rc 2 "usage" "$VS" records
+expect_rc 2 "limits --set out of range" \
+    "$VS" limits --domain 1 --set max_channels=129
+grep -q 'max_channels=129: expected 1 to 128' "$W/err" && ok ||
+    bad "limits --set names the range"
+expect_rc 2 "limits --set of no such limit" \
+    "$VS" limits --domain 1 --set channels=4
 expect_rc 3 "missing file" "$VS" verify "$W/does-not-exist"
 head -c 100000 "$W/g.xl" >"$W/trunc.xl"
 expect_rc 1 "truncated image" "$VS" verify "$W/trunc.xl"
 grep -q 'offset 0x' "$W/err" && ok || bad "truncation message has an offset"
 if [ ! -e /dev/xen/privcmd ] && [ ! -e /proc/xen/privcmd ]; then
     for cmd in "hvmctx --domain 1" "dump --domain 1" \
-               "guestinfo set --domain 1 k v" "enable --domain 1"; do
+               "guestinfo set --domain 1 k v" "enable --domain 1" \
+               "limits --domain 1" "limits --domain 1 --set max_channels=4"; do
         expect_rc 4 "$cmd without Xen" "$VS" $cmd
         grep -q 'not running on a Xen host' "$W/err" && ok ||
             bad "$cmd: no 'not running on a Xen host' message"
@@ -144,7 +151,7 @@ else
     echo "SKIP: this is a Xen host; the no-Xen path is not testable here"
 fi
 for c in records hvmctx verify dump encode guestinfo trigger enable convert \
-         diff filter gen; do
+         diff filter gen limits; do
     expect_rc 0 "$c --help" "$VS" $c --help
 done
 

@@ -34,7 +34,7 @@ struct cmd {
 extern const char *cli_prog;
 extern const struct cmd cmd_records, cmd_hvmctx, cmd_verify, cmd_dump,
     cmd_encode, cmd_guestinfo, cmd_trigger, cmd_enable, cmd_convert,
-    cmd_diff, cmd_filter, cmd_gen;
+    cmd_diff, cmd_filter, cmd_gen, cmd_limits;
 
 /*
  * The next option of @c's command line: getopt_long over @opts, the

@@ -27,36 +27,10 @@
 #include <xen/sys/privcmd.h>
 
 #include "cli.h"
+#include "limits.h"
 #include "live_dmop.h"
 
-/*
- * The ABI of XEN_DMOP_vmport, exactly as patch 7 of xen/patches/4.17 adds
- * it to public/hvm/dm_op.h (tests/patches/check-series compares the two).
- */
-#define XEN_DMOP_vmport 21
-
-#define XEN_DMOP_VMPORT_GI_GET          0 /* value of key */
-#define XEN_DMOP_VMPORT_GI_SET          1 /* set key to value */
-#define XEN_DMOP_VMPORT_GI_UNSET        2 /* remove key */
-#define XEN_DMOP_VMPORT_GI_KEY          3 /* key number idx, in key order */
-#define XEN_DMOP_VMPORT_TRIGGER         4 /* queue power trigger idx */
-#define XEN_DMOP_VMPORT_TRIGGER_STATUS  5 /* outcome of the last trigger */
-
-#define XEN_DMOP_VMPORT_TRIGGER_HALT    1 /* TCLO OS_Halt */
-#define XEN_DMOP_VMPORT_TRIGGER_REBOOT  2 /* TCLO OS_Reboot */
-
-struct xen_dm_op_vmport {
-    uint32_t cmd;            /* IN: XEN_DMOP_VMPORT_* */
-    uint32_t idx;            /* IN: _GI_KEY key number; _TRIGGER op */
-    uint32_t key_len;        /* IN: bytes in buf[1]; OUT: key length */
-    uint32_t val_len;        /* IN: bytes in buf[2]; OUT: value length */
-    uint8_t trigger_op;      /* OUT (_TRIGGER_STATUS) */
-    uint8_t trigger_state;   /* OUT (_TRIGGER_STATUS) */
-    uint16_t pad;            /* IN: must be 0 */
-    uint32_t guest_status;   /* OUT (_TRIGGER_STATUS) */
-    uint64_aligned_t elapsed_ns; /* OUT (_TRIGGER_STATUS): since queued */
-};
-/* End of the ABI copy. */
+#include "dmop_abi.h"
 
 _Static_assert(XEN_DMOP_VMPORT_TRIGGER_HALT == LIVE_TRIGGER_HALT &&
                XEN_DMOP_VMPORT_TRIGGER_REBOOT == LIVE_TRIGGER_REBOOT,
@@ -70,6 +44,8 @@ struct dm_op_vmport {
 };
 
 _Static_assert(sizeof(struct xen_dm_op_vmport) == 32, "DMOP vmport ABI");
+_Static_assert(sizeof(struct xen_dm_op_vmport_limits) == 32 &&
+               sizeof(struct xen_dm_op_vmport_usage) == 16, "DMOP buffers");
 _Static_assert(offsetof(struct dm_op_vmport, u) == 8, "struct xen_dm_op");
 
 /* Keys travel whole ("guestinfo.NAME"), as the device model stores them. */
@@ -337,4 +313,60 @@ int live_trigger_status(const char *domain, struct live_trigger_status *st)
     st->guest_status = v.guest_status;
     st->elapsed_ns = v.elapsed_ns;
     return EXIT_OK;
+}
+
+/* GET_LIMITS or GET_USAGE: the reply in buf[1], read by limits.c. */
+static int get_reply(const char *domain, uint32_t cmd, const char *what,
+                     void *reply, size_t len)
+{
+    struct xen_dm_op_vmport v = { .cmd = cmd };
+    uint32_t domid;
+    int rc = live_domid(domain, &domid), err;
+
+    if ( rc )
+        return rc;
+    err = dmop(domid, &v, reply, len, NULL, 0);
+    return err ? dmop_error(domain, what, err) : EXIT_OK;
+}
+
+int live_limits_get(const char *domain, struct xen_dm_op_vmport_limits *l)
+{
+    uint8_t buf[sizeof(*l)];
+    int rc = get_reply(domain, XEN_DMOP_VMPORT_GET_LIMITS, "get limits",
+                       buf, sizeof(buf));
+
+    return rc ? rc : vs_limits_from_reply(buf, sizeof(buf), l) ? EXIT_XEN
+                                                                : EXIT_OK;
+}
+
+int live_usage_get(const char *domain, struct xen_dm_op_vmport_usage *u)
+{
+    uint8_t buf[sizeof(*u)];
+    int rc = get_reply(domain, XEN_DMOP_VMPORT_GET_USAGE, "get usage",
+                       buf, sizeof(buf));
+
+    return rc ? rc : vs_usage_from_reply(buf, sizeof(buf), u) ? EXIT_XEN
+                                                               : EXIT_OK;
+}
+
+int live_limits_set(const char *domain,
+                    const struct xen_dm_op_vmport_limits *l)
+{
+    struct xen_dm_op_vmport v = { .cmd = XEN_DMOP_VMPORT_SET_LIMITS };
+    struct xen_dm_op_vmport_limits copy = *l;
+    uint32_t domid;
+    int rc = live_domid(domain, &domid), err;
+
+    if ( rc )
+        return rc;
+    err = dmop(domid, &v, &copy, sizeof(copy), NULL, 0);
+    if ( err == -EBUSY )
+    {
+        fprintf(stderr, "vmport-state: domain %s has run or already holds "
+                "vmport state: its limits can only be set before it first "
+                "runs (xl create -p)\n", domain);
+        return EXIT_REFUSED;
+    }
+    return err ? dmop_error(domain, "set limits (out of range?)", err)
+               : EXIT_OK;
 }

@@ -32,4 +32,15 @@ struct live_trigger_status {
 };
 int live_trigger_status(const char *domain, struct live_trigger_status *st);
 
+/*
+ * The domain's limits, new ones (EXIT_REFUSED once the guest has run or
+ * holds state), and the Xen memory its backdoor holds against its budget.
+ */
+struct xen_dm_op_vmport_limits;
+struct xen_dm_op_vmport_usage;
+int live_limits_get(const char *domain, struct xen_dm_op_vmport_limits *l);
+int live_limits_set(const char *domain,
+                    const struct xen_dm_op_vmport_limits *l);
+int live_usage_get(const char *domain, struct xen_dm_op_vmport_usage *u);
+
 #endif /* VMPORT_STATE_LIVE_DMOP_H */

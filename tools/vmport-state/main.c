@@ -10,7 +10,7 @@
 static const struct cmd *const cmds[] = {
     &cmd_records, &cmd_hvmctx, &cmd_verify, &cmd_dump, &cmd_encode,
     &cmd_guestinfo, &cmd_trigger, &cmd_enable, &cmd_convert, &cmd_diff,
-    &cmd_filter, &cmd_gen,
+    &cmd_filter, &cmd_gen, &cmd_limits,
 };
 
 const char *cli_prog = "vmport-state";

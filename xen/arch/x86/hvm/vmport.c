@@ -253,6 +253,27 @@ void hvm_vmport_gp_intercept(struct cpu_user_regs *regs, int ec)
 }
 
 /*
+ * The 'q' debug key: what the domain's backdoor holds in Xen's memory
+ * against its budget, and the limits the budget comes from, so that
+ * `xl debug-keys q; xl dmesg` shows what each vmport domain costs.  The
+ * counts are read without the device model's lock: a dump may be a
+ * moment old, and must not wait for a guest.
+ */
+void hvm_vmport_dump_domain_info(const struct domain *d)
+{
+    struct vmport_limits l;
+
+    if ( vmport_get_limits(d, &l) )
+        return;
+
+    printk("    vmport: hwver %u, memory %zu of %zu bytes in use\n",
+           vmport_hwver(d), vmport_mem_used(d), vmport_mem_budget(d));
+    printk("    vmport limits: %u channels, guestinfo %u keys of %u+%u bytes, %u bytes in all, TCLO queue %u\n",
+           l.max_channels, l.gi_max_keys, l.gi_key_max, l.gi_value_max,
+           l.gi_total_max, l.tclo_queue_max);
+}
+
+/*
  * Local variables:
  * mode: C
  * c-file-style: "BSD"

@@ -151,11 +151,23 @@ void vmport_free(struct vmport_domain *vd, void *p, size_t size)
  * toolstack's enable, so no guest exit allocates them.  Charged on top of
  * the budget the limits give.
  */
+static size_t bounce_bytes(unsigned int nr_vcpus)
+{
+    return nr_vcpus * (sizeof(uint8_t *) + VMPORT_HB_CHUNK);
+}
+
+size_t vmport_budget_of(const struct vmport_domain *vd,
+                        const struct vmport_limits *l)
+{
+    return vmport_mem_limit(l) + bounce_bytes(vd->nr_bounce);
+}
+
 static int bounce_alloc(struct vmport_domain *vd, unsigned int nr_vcpus)
 {
     unsigned int i;
 
-    vd->mem_limit += nr_vcpus * (sizeof(*vd->hb_bounce) + VMPORT_HB_CHUNK);
+    BUILD_BUG_ON(sizeof(*vd->hb_bounce) != sizeof(uint8_t *));
+    vd->mem_limit += bounce_bytes(nr_vcpus);
     vd->hb_bounce = vmport_alloc(vd, nr_vcpus * sizeof(*vd->hb_bounce));
     if ( !vd->hb_bounce )
         return -ENOMEM;
@@ -201,14 +213,19 @@ static void domain_state_free(struct vmport_domain *vd)
  *    HVM, to which the #GP and I/O intercepts are not forwarded
  *    (-EOPNOTSUPP).
  */
+static bool has_run(const struct domain *d, const char *what)
+{
+    if ( !d->creation_finished )
+        return false;
+    gdprintk(XENLOG_WARNING, "vmport: d%u has already run: %s only before "
+             "the first unpause\n", d->domain_id, what);
+    return true;
+}
+
 static int vmport_may_enable(const struct domain *d)
 {
-    if ( d->creation_finished )
-    {
-        gdprintk(XENLOG_WARNING, "vmport: d%u has already run: vmport can "
-                 "only be enabled before the first unpause\n", d->domain_id);
+    if ( has_run(d, "vmport can be enabled") )
         return -EBUSY;
-    }
     if ( is_viridian_domain(d) || nestedhvm_enabled(d) )
     {
         gdprintk(XENLOG_WARNING, "vmport: d%u uses %s: vmport cannot be "
@@ -311,6 +328,79 @@ int vmport_get_limits(const struct domain *d, struct vmport_limits *l)
     return 0;
 }
 
+/* Whether the guest or the toolstack gave the model anything to keep. */
+static bool holds_state(const struct vmport_domain *vd)
+{
+    unsigned int i;
+
+    if ( vd->gi_count )
+        return true;
+    for ( i = 0; i < vd->limits.max_channels; i++ )
+        if ( vd->channels[i].in_use )
+            return true;
+    for ( i = 0; i < VMPORT_MAX_APPS; i++ )
+        if ( vd->apps[i].in_use )
+            return true;
+    return false;
+}
+
+/*
+ * The toolstack's limits, replacing those the domain was enabled with.
+ * Only before the guest first runs, the rule enabling follows: a guest
+ * may have sized what it does by what it saw.  And only while the device
+ * model holds nothing but what enabling allocated (the channel table and
+ * the bounce buffers), so no state ever outgrows the limits it lives
+ * under; the toolstack sets them right after enabling.  The channel table
+ * is reallocated for the new channel count.
+ */
+int vmport_set_limits(struct domain *d, const struct vmport_limits *l)
+{
+    struct vmport_domain *vd = vmport_dom(d);
+    struct vmport_channel *chan;
+    size_t old_size, new_size;
+    int rc = 0;
+
+    if ( !vd )
+        return -ENODEV;
+    if ( has_run(d, "its vmport limits can be set") )
+        return -EBUSY;
+    if ( vmport_limits_check(l) )
+        return -EINVAL;
+
+    /* Allocated before taking the lock; zeroed, as vmport_enable()'s is. */
+    new_size = l->max_channels * sizeof(*chan);
+    chan = vmport_buf_alloc(new_size, true);
+    if ( !chan )
+        return -ENOMEM;
+
+    spin_lock(&vd->lock);
+    old_size = vd->limits.max_channels * sizeof(*vd->channels);
+    if ( holds_state(vd) )
+        rc = -EBUSY;
+    else
+    {
+        /* An empty guestinfo array may be left from keys since unset. */
+        vmport_gi_free_all(vd);
+        ASSERT(vd->mem_used == old_size + bounce_bytes(vd->nr_bounce));
+        vmport_free(vd, vd->channels, old_size);
+        vd->channels = chan;
+        chan = NULL;
+        vd->mem_used += new_size;
+        vd->limits = *l;
+        vd->mem_limit = vmport_budget_of(vd, l);
+        ASSERT(vd->mem_used <= vd->mem_limit);
+    }
+    spin_unlock(&vd->lock);
+
+    if ( chan )
+        vmport_buf_free(chan, new_size);
+    if ( rc )
+        gdprintk(XENLOG_WARNING, "vmport: d%u already holds guestinfo, "
+                 "channels or TCLO commands: its limits can only be set "
+                 "before them\n", d->domain_id);
+    return rc;
+}
+
 int vmport_set_hb(struct domain *d, bool enabled)
 {
     struct vmport_domain *vd = vmport_dom(d);
@@ -323,11 +413,22 @@ int vmport_set_hb(struct domain *d, bool enabled)
     return 0;
 }
 
+/*
+ * Read without the lock, for reports (the DMOP, the 'q' debug key): each
+ * is one word, and a report may be a moment old anyway.
+ */
 size_t vmport_mem_used(const struct domain *d)
 {
     const struct vmport_domain *vd = vmport_dom(d);
 
     return vd ? vd->mem_used : 0;
+}
+
+size_t vmport_mem_budget(const struct domain *d)
+{
+    const struct vmport_domain *vd = vmport_dom(d);
+
+    return vd ? vd->mem_limit : 0;
 }
 
 /*

@@ -182,9 +182,12 @@ static inline struct vmport_domain *vmport_dom(const struct domain *d)
     return d->arch.hvm.vmport;
 }
 
-/* Uncharged: xmalloc up to a page, vmalloc above (domain.c). */
-void *vmport_buf_alloc(size_t size, bool zero);
-void vmport_buf_free(void *p, size_t size);
+/*
+ * The budget @l gives @vd: vmport_mem_limit() and its vCPUs' bounce
+ * buffers (domain.c).  Uncharged buffers: vmport_buf_alloc() (vmport.h).
+ */
+size_t vmport_budget_of(const struct vmport_domain *vd,
+                        const struct vmport_limits *l);
 
 /* Charged allocation: fails rather than exceed vd->mem_limit. */
 void *vmport_alloc(struct vmport_domain *vd, size_t size);

@@ -414,8 +414,12 @@ static const struct vmport_rec_ops check_ops = {
 
 /*
  * Validate @buf for @d: the walker's checks against the limits the state
- * will live under (@d's, or the record's own if vmport is off), then those
- * limits themselves and the memory budget.  Touches nothing.
+ * will live under, then those limits themselves and the memory budget.
+ * Touches nothing.  The limits are the record's own unless the domain has
+ * run: a domain being restored or migrated (enabled by the toolstack's
+ * HVM_PARAM_VMPORT_HWVER with default limits, or not yet enabled) takes
+ * the limits it had, as vmport_set_limits() would before the first run; a
+ * domain that has run keeps its own.
  */
 static int record_check(struct domain *d, const struct vmport_domain *vd,
                         const void *buf, uint32_t len, struct load_check *l,
@@ -424,12 +428,13 @@ static int record_check(struct domain *d, const struct vmport_domain *vd,
     struct vmport_rec_walk w = {
         .buf = buf, .len = len, .ops = &check_ops, .opaque = l,
     };
+    bool own_limits = vd && d->creation_finished;
     uint64_t need, budget;
     int rc;
 
     memset(l, 0, sizeof(*l));
     l->d = d;
-    if ( vd )
+    if ( own_limits )
     {
         limits_to_config(vd, &l->dom_lim);
         l->lim = w.limits = &l->dom_lim;
@@ -451,7 +456,7 @@ static int record_check(struct domain *d, const struct vmport_domain *vd,
         return -EINVAL;
     }
 
-    if ( !vd )
+    if ( !own_limits )
     {
         config_to_limits(&l->cfg, limits);
         if ( vmport_limits_check(limits) )
@@ -724,8 +729,12 @@ static int stage_build(struct stage *s, struct load_check *l,
     return vmport_rec_walk(&w);
 }
 
-/* Swap the stage in for @vd's state (vd->lock held).  Cannot fail. */
-static void stage_commit(struct vmport_domain *vd, struct stage *s)
+/*
+ * Swap the stage in for @vd's state, under @limits (vd->lock held).
+ * Cannot fail.
+ */
+static void stage_commit(struct vmport_domain *vd, struct stage *s,
+                         const struct vmport_limits *limits)
 {
     unsigned int i;
 
@@ -737,8 +746,16 @@ static void stage_commit(struct vmport_domain *vd, struct stage *s)
         vmport_msg_free(vd, &vd->channels[i].recv);
     }
 
-    memcpy(vd->channels, s->chan, s->max_channels * sizeof(*s->chan));
-    vmport_buf_free(s->chan, s->max_channels * sizeof(*s->chan));
+    /*
+     * The staged table replaces the domain's, whose size it may not have
+     * (the record's limits); both come from vmport_buf_alloc().
+     */
+    vmport_free(vd, vd->channels,
+                vd->limits.max_channels * sizeof(*vd->channels));
+    vd->channels = s->chan;
+    vd->mem_used += s->max_channels * sizeof(*s->chan);
+    vd->limits = *limits;
+    vd->mem_limit = vmport_budget_of(vd, limits);
     vd->gi = s->gi;
     vd->gi_count = s->gi_count;
     vd->gi_alloc = s->gi_alloc;
@@ -780,7 +797,7 @@ int vmport_record_load(struct domain *d, const void *buf, uint32_t len)
     }
     if ( !rc )
     {
-        stage_commit(vd, &s);
+        stage_commit(vd, &s, &limits);
         s.chan = NULL;
     }
     else

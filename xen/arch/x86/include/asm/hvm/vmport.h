@@ -79,11 +79,31 @@ void vmport_domain_destroy(struct domain *d);
 bool vmport_enabled(const struct domain *d);
 unsigned int vmport_hwver(const struct domain *d);
 int vmport_get_limits(const struct domain *d, struct vmport_limits *l);
+/*
+ * The toolstack's limits for a domain with vmport, set before the guest
+ * first runs and before the device model holds any state: -ENODEV, -EBUSY
+ * (the domain has run, or holds state), -EINVAL (vmport_limits_check()),
+ * -ENOMEM.  A VMPORT record loaded before the guest runs carries its own.
+ */
+int vmport_set_limits(struct domain *d, const struct vmport_limits *l);
 /* Turn the HB port off (the guest then sees no HB bit and uses 4 bytes/exit). */
 int vmport_set_hb(struct domain *d, bool enabled);
 /* The byte budget the guest can make the device model allocate. */
 size_t vmport_mem_limit(const struct vmport_limits *l);
+/*
+ * A domain's bytes in use and its budget (vmport_mem_limit() of its
+ * limits, plus the vCPUs' bounce buffers); 0 and 0 without vmport.
+ */
 size_t vmport_mem_used(const struct domain *d);
+size_t vmport_mem_budget(const struct domain *d);
+
+/*
+ * Buffers for the device model and its dom0 interface (dm.c), uncharged:
+ * xmalloc up to a page, vmalloc above, so that no request makes Xen find
+ * a high-order contiguous block.  Free with the size allocated.
+ */
+void *vmport_buf_alloc(size_t size, bool zero);
+void vmport_buf_free(void *p, size_t size);
 
 /*
  * Instruction check, shared by the #GP intercept and the I/O exit path.
