@@ -455,9 +455,13 @@ static bool time_to_stop(void)
            (opts.migrations && stats.attempted >= opts.migrations);
 }
 
+/* How long guests told to stop may take to end on their hosts. */
+#define ENDING_MS 120000
+
 static int run(struct guest *gs, const char *dir)
 {
     unsigned int i, live;
+    double ending_ms;
     char stop[300];
 
     t0 = now_ms();
@@ -493,10 +497,19 @@ static int run(struct guest *gs, const char *dir)
     stress_ending = true;
     for ( i = 0; i < opts.guests; i++ )
     {
+        FILE *f;
+
         snprintf(stop, sizeof(stop), "%s/stop", gs[i].dir);
-        fclose(fopen(stop, "w"));
+        /* A guest whose directory is gone (or a full disk) cannot be told:
+         * say so; the loop below gives up on it after ENDING_MS. */
+        f = fopen(stop, "we");
+        if ( !f || fclose(f) )
+            fprintf(stderr, "vmport-stress: guest %u: cannot create %s: %s\n",
+                    i, stop, strerror(errno));
     }
-    for ( live = 1; live && !stress_stop_signal; )
+    /* Each guest ends at its next look at the stop file: bounded anyway. */
+    ending_ms = now_ms() + ENDING_MS;
+    for ( live = 1; live && !stress_stop_signal && now_ms() < ending_ms; )
     {
         live = 0;
         for ( i = 0; i < opts.guests; i++ )
@@ -505,6 +518,15 @@ static int run(struct guest *gs, const char *dir)
                 migrate_guest(&gs[i]);
                 live++;
             }
+    }
+    if ( live && !stress_stop_signal )
+    {
+        fprintf(stderr, "vmport-stress: %u guest(s) did not stop within %d s "
+                "of being told to; stopped here and counted as lost\n",
+                live, ENDING_MS / 1000);
+        stats.lost_guests += live;
+        stop_everything(gs);
+        return 0;
     }
     if ( stress_stop_signal )
     {
