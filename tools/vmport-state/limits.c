@@ -1,13 +1,16 @@
 /*
  * limits.c: the limits and usage replies of XEN_DMOP_vmport.  One table
  * names each limit, where it lives in the reply and the range the
- * hypervisor accepts (vmport_limits_check() in the series), so parsing an
- * edit, refusing a bad value before the call and printing all use it.
+ * hypervisor accepts (the public header's caps, which the device model's
+ * vmport_limits_check() is held to at build time), so parsing an edit,
+ * refusing a bad value before the call and printing all use it.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <public/arch-x86/hvm/vmporttype.h>
 
 #include "limits.h"
 
@@ -19,16 +22,18 @@ static const struct {
     uint32_t min, max;
     const char *what;
 } fields[] = {
-    { F(max_channels), 1, 128, "GuestRPC channels" },
-    { F(gi_key_max), 1, 1024, "bytes per guestinfo key" },
-    { F(gi_value_max), 0, 65536, "bytes per guestinfo value" },
-    { F(gi_max_keys), 0, 4096, "guestinfo keys" },
-    { F(gi_total_max), 0, 16U << 20, "guestinfo bytes in all" },
-    { F(tclo_queue_max), 2, 64, "TCLO commands queued per application" },
-    { F(idle_timeout_ms), 1000, 24U * 3600 * 1000, "ms before an idle "
-      "channel is reclaimed" },
-    { F(trigger_timeout_ms), 1000, 24U * 3600 * 1000, "ms for a power "
-      "trigger's outcome" },
+    { F(max_channels), 1, HVM_VMPORT_CHANNELS_MAX, "GuestRPC channels" },
+    { F(gi_key_max), 1, HVM_VMPORT_GI_KEY_MAX, "bytes per guestinfo key" },
+    { F(gi_value_max), 0, HVM_VMPORT_GI_VALUE_MAX,
+      "bytes per guestinfo value" },
+    { F(gi_max_keys), 0, HVM_VMPORT_GI_KEYS_MAX, "guestinfo keys" },
+    { F(gi_total_max), 0, HVM_VMPORT_GI_TOTAL_MAX, "guestinfo bytes in all" },
+    { F(tclo_queue_max), HVM_VMPORT_QUEUE_MIN, HVM_VMPORT_QUEUE_MAX,
+      "TCLO commands queued per application" },
+    { F(idle_timeout_ms), HVM_VMPORT_TIMEOUT_MIN_MS, HVM_VMPORT_TIMEOUT_MAX_MS,
+      "ms before an idle channel is reclaimed" },
+    { F(trigger_timeout_ms), HVM_VMPORT_TIMEOUT_MIN_MS,
+      HVM_VMPORT_TIMEOUT_MAX_MS, "ms for a power trigger's outcome" },
 };
 
 #undef F

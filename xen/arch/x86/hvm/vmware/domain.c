@@ -29,10 +29,6 @@
 #define VMPORT_TCLO_CMD_BUDGET  256
 #define VMPORT_MEM_SLACK        4096
 
-#define VMPORT_TIMEOUT_MIN_MS   1000
-#define VMPORT_TIMEOUT_MAX_MS   (24U * 3600 * 1000)
-#define VMPORT_TCLO_QUEUE_MIN   2       /* "reset" and a power command */
-
 void vmport_limits_default(struct vmport_limits *l)
 {
     l->max_channels = VMPORT_MAX_CHANNELS_DEFAULT;

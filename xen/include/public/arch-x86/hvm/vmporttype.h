@@ -203,6 +203,9 @@ struct hvm_vmport_trigger {
 #define HVM_VMPORT_GI_KEYS_MAX          4096
 #define HVM_VMPORT_GI_TOTAL_MAX         (16U << 20)
 #define HVM_VMPORT_QUEUE_MAX            64
+#define HVM_VMPORT_QUEUE_MIN            2   /* "reset" and a power command */
+#define HVM_VMPORT_TIMEOUT_MIN_MS       1000
+#define HVM_VMPORT_TIMEOUT_MAX_MS       (24U * 3600 * 1000)
 #define HVM_VMPORT_CMD_MAX              4096        /* one TCLO command */
 
 /*
@@ -228,7 +231,7 @@ struct hvm_vmport_trigger {
       HVM_VMPORT_GI_KEYS_MAX, NONE)                                          \
     X(CFG_GI_TOTAL_MAX,   "config.gi_total_max",   0,                        \
       HVM_VMPORT_GI_TOTAL_MAX, NONE)                                         \
-    X(CFG_TCLO_QUEUE_MAX, "config.tclo_queue_max", 1,                        \
+    X(CFG_TCLO_QUEUE_MAX, "config.tclo_queue_max", HVM_VMPORT_QUEUE_MIN,     \
       HVM_VMPORT_QUEUE_MAX, NONE)                                            \
     X(CHAN_ID,            "channel.id",            0,                        \
       HVM_VMPORT_CHANNELS_MAX - 1, CHAN_LAST)                                \

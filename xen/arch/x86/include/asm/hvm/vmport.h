@@ -58,6 +58,9 @@ struct vmport_limits {
 #define VMPORT_GI_TOTAL_MAX_LIMIT     (16U << 20)
 #define VMPORT_TCLO_QUEUE_DEFAULT     16
 #define VMPORT_TCLO_QUEUE_LIMIT       64
+#define VMPORT_TCLO_QUEUE_MIN         2     /* "reset" and a power command */
+#define VMPORT_TIMEOUT_MIN_MS         1000
+#define VMPORT_TIMEOUT_MAX_MS         (24U * 3600 * 1000)
 #define VMPORT_IDLE_TIMEOUT_DEFAULT   80000
 #define VMPORT_TRIGGER_TIMEOUT_DEFAULT 60000
 
