@@ -45,6 +45,7 @@ expect_out() {
 . "$(dirname "$0")/tests-handoff.sh"
 . "$(dirname "$0")/tests-errors.sh"
 . "$(dirname "$0")/tests-stop.sh"
+. "$(dirname "$0")/tests-demo.sh"
 
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=($(declare -F | awk '/ test_/ {print $3}'))

@@ -2,7 +2,9 @@
 # vmport-stress's own conventions: --version and -h; every numeric option
 # refuses negative and non-numeric values naming the option (exit 2); a
 # reused, non-empty --workdir is refused with the reason; the seed is in
-# the text and JSON reports; SIGINT and SIGTERM stop every host and guest
+# the text and JSON reports; the text report labels every number (the
+# aborts by cause add up to the aborted count, the freeze modes to the
+# attempted one, and say they are no breakdown of the aborts); SIGINT and SIGTERM stop every host and guest
 # it started and print the report so far (exit 128 + signal).
 #
 #   tests/migration/check-stress-cli.sh BUILD
@@ -99,6 +101,40 @@ assert r["seed"] == 4242 and r["interrupted"] is True, r' "$W/out"; then
     fi
 }
 stop_run INT ""
+# The report's wording: what each number counts.
+if python3 - "$W/out" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+m = re.search(r"^  migrations attempted: (\d+) = (\d+) succeeded \+ (\d+) aborted"
+              r"(?: \+ (\d+) not finished)? \(", t, re.M)
+assert m, "no 'migrations attempted: A = S succeeded + B aborted' line"
+a, s, b, u = (int(x or 0) for x in m.groups())
+assert a == s + b + u, (a, s, b, u)
+blk = re.search(r"^  aborted migrations by cause \(these add up to the (\d+) "
+                r"aborted\):\n((?:    \S+ +\d+  .+\n)+)", t, re.M)
+assert blk and int(blk.group(1)) == b, "no aborts-by-cause heading for %d" % b
+causes = re.findall(r"^    (\S+) +(\d+)  ", blk.group(2), re.M)
+assert [c for c, _ in causes] == ["verify", "refused-v1",
+    "destination-rejected", "destination-killed"], causes
+assert sum(int(n) for _, n in causes) == b, causes
+fr = re.search(r"^  freeze modes: how each of the (\d+) attempted migrations "
+               r"froze its guest \(succeeded or aborted alike: not a breakdown "
+               r"of the aborts\):\n    --handoff-after +(\d+)  .+\n"
+               r"    SIGUSR1 +(\d+)  .+\n", t, re.M)
+assert fr and int(fr.group(1)) == a, "no freeze-modes heading for %d" % a
+assert int(fr.group(2)) + int(fr.group(3)) == a, fr.groups()
+for label in ("streams converted to version 1: ", "CPT answers the guests saw",
+              "faults, per point: injected / of those aborted cleanly",
+              "RPC replies the guests received and checked: ",
+              "verification failures (", "guests lost: ", "host errors (",
+              "migrations attempted per second",
+              "succeeded migrations, freeze -> resume (ms)",
+              "state stream bytes, over the "):
+    assert label in t, "no '%s' in the report" % label
+PY
+then ok stress_report_labels_every_number
+else ko stress_report_labels_every_number "$(head -c 1500 "$W/out")"
+fi
 stop_run TERM --json
 stop_run INT "" "--parallel 2"
 

@@ -29,14 +29,17 @@ for x in m:
         dirs[k] = dirs.get(k, 0) + 1
 faults = sorted({x["fault"] for x in m if x["fault"] != "none"})
 d = s["downtime_ms"]
-print("soak: %d migrations (%d migrated) in %.0f s: %.2f migrations/s"
-      % (s["attempted"], s["succeeded"], s["seconds"],
-         s["migrations_per_second"]))
-print("soak: migrated %s" % ", ".join("%s %d" % kv for kv in sorted(dirs.items())))
-print("soak: fault points injected: %s" % ", ".join(faults))
-print("soak: downtime ms p50 %.1f p90 %.1f p99 %.1f max %.1f"
-      % (d["median"], d["p90"], d["p99"], d["max"]))
-print("soak: RPCs checked %d, wrong/lost/duplicated replies %d, guests lost %d, host errors %d"
+print("soak: %d migrations attempted (%d succeeded, %d aborted) in %.0f s: "
+      "%.2f attempted per second"
+      % (s["attempted"], s["succeeded"], s["aborted"],
+         s["seconds"], s["migrations_per_second"]))
+print("soak: succeeded migrations by direction: %s"
+      % ", ".join("%s %d" % kv for kv in sorted(dirs.items())))
+print("soak: fault points injected at least once: %s" % ", ".join(faults))
+print("soak: downtime of the succeeded migrations, ms: p50 %.1f p90 %.1f "
+      "p99 %.1f max %.1f" % (d["median"], d["p90"], d["p99"], d["max"]))
+print("soak: RPC replies the guests checked %d; verification failures "
+      "(a wrong, lost or duplicated reply) %d; guests lost %d; host errors %d"
       % (s["rpcs"], s["verification_failures"], s["lost_guests"],
          s["host_errors"]))
 ok = len(dirs) == 2 and len(faults) == 4

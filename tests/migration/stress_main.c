@@ -126,6 +126,29 @@ static int num(const char *opt, const char *arg, unsigned long min,
     return 0;
 }
 
+/* @opt's @path (or @path/@name) must be an executable file: 0, or -1 said. */
+static int need_exec(const char *opt, const char *path, const char *name)
+{
+    char buf[PATH_MAX];
+    struct stat st;
+
+    snprintf(buf, sizeof(buf), "%s%s%s", path, name ? "/" : "",
+             name ? name : "");
+    errno = 0;
+    if ( stat(buf, &st) || !S_ISREG(st.st_mode) ||
+         access(buf, X_OK) )
+    {
+        if ( name )
+            fprintf(stderr, "vmport-stress: %s: no %s in '%s' (%s: %s)\n",
+                    opt, name, path, buf,
+                    errno ? strerror(errno) : "not an executable file");
+        else
+            fprintf(stderr, "vmport-stress: %s: '%s': %s\n", opt, buf,
+                    errno ? strerror(errno) : "not an executable file");
+        return -1;
+    }
+    return 0;
+}
 static int parse(int argc, char **argv)
 {
     static const struct option lo[] = {
@@ -241,6 +264,12 @@ static int parse(int argc, char **argv)
         opts.bin = "build/bin";
     if ( !opts.guest_bin )
         opts.guest_bin = "build/tests/migration/guest_channels";
+    /* What the run will execute, checked before anything starts. */
+    if ( need_exec("--bin", opts.bin, "vmport-state") ||
+         (!opts.backend_xl &&
+          (need_exec("--bin", opts.bin, "vmport-host") ||
+           need_exec("--guest", opts.guest_bin, NULL))) )
+        return -1;
     return 0;
 }
 

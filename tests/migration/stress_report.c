@@ -85,50 +85,85 @@ static unsigned long total_aborted(void)
     return n;
 }
 
+/* What each abort reason means, beside its count in the text report. */
+static const char *const abort_whys[AB_NR] = {
+    [AB_VERIFY] = "vmport-state verify/filter/convert rejected the stream",
+    [AB_REFUSED_V1] = "convert --policy refuse: the state did not fit v1",
+    [AB_DEST_REJECTED] = "the destination exited without adopting the guest",
+    [AB_DEST_KILLED] = "fault 3 killed the destination before it adopted",
+};
+
+/*
+ * The text report: every number says what it counts.  The freeze modes
+ * (or xl's hop styles) split all attempted migrations, so they are printed
+ * apart from the aborts, whose causes add up to the aborted count.
+ */
 static void print_text(void)
 {
+    unsigned long ab = total_aborted();
     unsigned int i;
 
     printf("soak report (seed %u%s)\n", opts.seed,
            stress_stop_signal ? ", interrupted: the report so far" : "");
-    printf("  migrations: %lu attempted, %lu succeeded, %lu aborted\n",
-           stats.attempted, stats.succeeded, total_aborted());
-    if ( opts.backend_xl )
-        printf("  how each migration went: %lu by xl save/restore, %lu by "
-               "live xl migrate (whatever the outcome)\n",
-               stats.by_mode[0], stats.by_mode[1]);
-    else
-        printf("  guests frozen for a migration: %lu by --handoff-after, "
-               "%lu by SIGUSR1 (how the freeze came, whatever the "
-               "outcome)\n", stats.by_mode[0], stats.by_mode[1]);
+    printf("  migrations attempted: %lu = %lu succeeded + %lu aborted",
+           stats.attempted, stats.succeeded, ab);
+    if ( stats.attempted > stats.succeeded + ab )
+        printf(" + %lu not finished", stats.attempted - stats.succeeded - ab);
+    printf(" (an aborted one leaves its guest on the source)\n");
+    printf("  aborted migrations by cause (these add up to the %lu "
+           "aborted):\n", ab);
     for ( i = 0; i < AB_NR; i++ )
-        printf("    aborted %-22s %lu\n", abort_names[i], stats.aborted[i]);
-    printf("  version 1 conversions: %lu refused, %lu checkpointed, %lu "
-           "fitted; guests saw CPT %lu times\n", stats.converted_refuse,
-           stats.converted_cpt, stats.converted_fit, stats.guest_cpt);
-    printf("  faults (injected / aborted cleanly with the guest back on its "
-           "source):\n");
+        printf("    %-22s %4lu  %s\n", abort_names[i], stats.aborted[i],
+               abort_whys[i]);
+    if ( opts.backend_xl )
+        printf("  how each of the %lu attempted migrations moved the domain "
+               "(succeeded or aborted alike: not a breakdown of the "
+               "aborts):\n"
+               "    %-22s %4lu\n    %-22s %4lu\n", stats.attempted,
+               "xl save + restore", stats.by_mode[0],
+               "live xl migrate", stats.by_mode[1]);
+    else
+        printf("  freeze modes: how each of the %lu attempted migrations "
+               "froze its guest (succeeded or aborted alike: not a "
+               "breakdown of the aborts):\n"
+               "    %-22s %4lu  the host's own count of exits\n"
+               "    %-22s %4lu  this driver's signal to the host\n",
+               stats.attempted, "--handoff-after", stats.by_mode[0],
+               "SIGUSR1", stats.by_mode[1]);
+    printf("  streams converted to version 1: %lu refused (each one of the "
+           "refused-v1 aborts), %lu checkpointed, %lu fitted\n",
+           stats.converted_refuse, stats.converted_cpt, stats.converted_fit);
+    printf("  CPT answers the guests saw (retries after a checkpoint): "
+           "%lu\n", stats.guest_cpt);
+    printf("  faults, per point: injected / of those aborted cleanly with "
+           "the guest back on its source:\n");
     for ( i = 1; i < FI_NR; i++ )
         printf("    FI %u %-18s %lu / %lu\n", i, fault_names[i],
                stats.fault_injected[i], stats.fault_clean[i]);
-    printf("  RPCs completed: %lu; verification failures: %lu; guests "
-           "lost: %lu; host errors: %lu\n", stats.rpcs,
-           stats.verify_failures, stats.lost_guests, stats.host_errors);
-    printf("  rate: %.2f migrations/s over %.1f s\n",
+    printf("  RPC replies the guests received and checked: %lu\n",
+           stats.rpcs);
+    printf("  verification failures (a wrong or missing reply, a guest "
+           "that did not end well): %lu\n", stats.verify_failures);
+    printf("  guests lost: %lu; host errors (a host that failed or hung, "
+           "a fault not injected): %lu\n", stats.lost_guests,
+           stats.host_errors);
+    printf("  rate: %.2f migrations attempted per second over %.1f s\n",
            stats.attempted / (run_ms() / 1e3), run_ms() / 1e3);
-    printf("  downtime (freeze -> resume, ms) over %zu: min %.2f median "
-           "%.2f p90 %.2f p99 %.2f max %.2f\n", stats.nr_downtime,
-           downtime_pct(0), downtime_pct(50), downtime_pct(90),
-           downtime_pct(99), downtime_pct(100));
+    printf("  downtime of %zu succeeded migrations, freeze -> resume (ms): "
+           "min %.2f median %.2f p90 %.2f p99 %.2f max %.2f\n",
+           stats.nr_downtime, downtime_pct(0), downtime_pct(50),
+           downtime_pct(90), downtime_pct(99), downtime_pct(100));
     if ( stats.nr_phases )
-        printf("    mean parts: source host (write+detach) %.2f, queued "
-               "in this driver %.2f, transfer (filter/convert/verify) "
-               "%.2f, destination start+adopt %.2f\n",
+        printf("    its parts, mean ms over %lu: source host (write+detach) "
+               "%.2f, queued in this driver %.2f, transfer (filter/convert/"
+               "verify) %.2f, destination start+adopt %.2f\n",
+               stats.nr_phases,
                stats.phase_ms[0] / stats.nr_phases,
                stats.phase_ms[1] / stats.nr_phases,
                stats.phase_ms[2] / stats.nr_phases,
                stats.phase_ms[3] / stats.nr_phases);
-    printf("  stream bytes over %lu: min %lu mean %lu max %lu\n",
+    printf("  state stream bytes, over the %lu streams the sources wrote: "
+           "min %lu mean %lu max %lu\n",
            stats.nr_streams, stats.stream_min,
            stats.nr_streams ? stats.stream_total / stats.nr_streams : 0,
            stats.stream_max);

@@ -24,7 +24,15 @@ $(REC_TEST)/test_record_tools: \
         $(BUILD)/obj/record-test/tests/record/test_record_tools.o $(RECORD_LIB)
 	$(call link,$(RECORD_LIBS) $(CHECK_LIBS))
 
-REC_TESTS := $(REC_TEST)/test_record_golden $(REC_TEST)/test_record_tools
+# The key rule from both sides: the device model's half (gi_key_dm.c) is
+# hypervisor code against the shim, the test itself a tools program.
+$(REC_TEST)/test_gi_key_agree: \
+        $(BUILD)/obj/record-test/tests/record/test_gi_key_agree.o \
+        $(BUILD)/obj/dm-test/tests/record/gi_key_dm.o $(DM_LIB) $(RECORD_LIB)
+	$(call link,$(RECORD_LIBS) $(DM_TEST_LIBS))
+
+REC_TESTS := $(REC_TEST)/test_record_golden $(REC_TEST)/test_record_tools \
+             $(REC_TEST)/test_gi_key_agree
 
 .PHONY: check-record golden bench-record
 check-record: $(REC_TESTS)

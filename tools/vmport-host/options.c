@@ -222,8 +222,25 @@ int options_parse(struct host_options *o, int argc, char **argv)
     personality_init(&o->pers, "intel");
     o->hwver = 7;
     o->hb = true;
-    while ( (c = getopt_long(argc, argv, "+h", long_opts, NULL)) != -1 )
+    opterr = 0;     /* said below as "vmport-host: ...", not by argv[0] */
+    while ( (c = getopt_long(argc, argv, "+:h", long_opts, NULL)) != -1 )
     {
+        if ( c == ':' )
+        {
+            fprintf(stderr, "vmport-host: option '%s' needs a value\n",
+                    argv[optind - 1]);
+            return -1;
+        }
+        if ( c == '?' )
+        {
+            if ( optopt )
+                fprintf(stderr, "vmport-host: unknown option '-%c'\n",
+                        optopt);
+            else
+                fprintf(stderr, "vmport-host: unknown option '%s'\n",
+                        argv[optind - 1]);
+            return -1;
+        }
         if ( c == 'h' || c == OPT_HELP )
         {
             options_usage(stdout);
@@ -234,7 +251,7 @@ int options_parse(struct host_options *o, int argc, char **argv)
             printf("vmport-host (xen-vmport) %s\n", XEN_VMPORT_VERSION);
             exit(0);
         }
-        if ( c == '?' || one_option(o, c, optarg) )
+        if ( one_option(o, c, optarg) )
             return -1;
     }
     /* Applied last so that --personality may come after them. */

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 #include <xen/xen.h>
@@ -207,7 +208,15 @@ int state_file_read(struct host *h, const char *path)
     uint8_t *blob = NULL;
     uint32_t len = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+    struct stat st;
 
+    /* A directory opens but never reads: said as open() would say it. */
+    if ( fd >= 0 && !fstat(fd, &st) && S_ISDIR(st.st_mode) )
+    {
+        close(fd);
+        fd = -1;
+        errno = EISDIR;
+    }
     if ( fd < 0 )
     {
         fprintf(stderr, "vmport-host: --state-in %s: %s\n", path,

@@ -126,6 +126,19 @@ int cli_open_in(const char *path)
     fd = open(path, O_RDONLY | O_CLOEXEC);
     if ( fd < 0 )
         fprintf(stderr, "vmport-state: %s: %s\n", path, strerror(errno));
+    else
+    {
+        struct stat st;
+
+        /* Opened, but never readable: said as open() says it (exit 3). */
+        if ( !fstat(fd, &st) && S_ISDIR(st.st_mode) )
+        {
+            fprintf(stderr, "vmport-state: %s: %s\n", path,
+                    strerror(EISDIR));
+            close(fd);
+            fd = -1;
+        }
+    }
     return fd;
 }
 
@@ -151,7 +164,8 @@ int cli_walk_file(const char *path, unsigned int flags, vs_visit_fn *fn,
         rc = vs_walk(s, fn, opaque);
         if ( done )
             done(s, rc, opaque);
-        rc = rc ? (vs_problems(s) ? EXIT_PROBLEMS : EXIT_IO) : EXIT_OK;
+        rc = !rc ? EXIT_OK : vs_read_error(s) || !vs_problems(s) ?
+             EXIT_IO : EXIT_PROBLEMS;
     }
     vs_close(s);
     if ( fd != STDIN_FILENO )
@@ -257,7 +271,7 @@ int cli_copy(const char *in, const char *out, vs_visit_fn *fn, void *opaque,
     else if ( vs_walk(s, fn, opaque) )
     {
         werr = vs_write_error(s);
-        rc = vs_problems(s) ? EXIT_PROBLEMS : EXIT_IO;
+        rc = vs_read_error(s) || !vs_problems(s) ? EXIT_IO : EXIT_PROBLEMS;
     }
     vs_close(s);
     if ( ifd != STDIN_FILENO )

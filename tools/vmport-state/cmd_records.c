@@ -114,6 +114,9 @@ static int run(int argc, char **argv)
         case 'j': json = true; break;
         default: return EXIT_USAGE;
         }
+    if ( argc - optind > 1 )
+        return cli_usage_error(&cmd_records, "unexpected '%s' (one FILE)",
+                               argv[optind + 1]);
     if ( argc - optind != 1 )
         return cli_usage_error(&cmd_records, "expected one FILE");
     return cli_walk_file(argv[optind], VS_OPEN_SKIM,

@@ -44,6 +44,9 @@ static int run(int argc, char **argv)
 
     if ( cli_getopt(&cmd_verify, argc, argv, "", opts) != -1 )
         return EXIT_USAGE;
+    if ( argc - optind > 1 )
+        return cli_usage_error(&cmd_verify, "unexpected '%s' (one FILE)",
+                               argv[optind + 1]);
     if ( argc - optind != 1 )
         return cli_usage_error(&cmd_verify, "expected one FILE");
     t = (struct tally){ .path = argv[optind] };

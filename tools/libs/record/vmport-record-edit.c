@@ -2,15 +2,12 @@
  * vmport-record-edit.c: edits of the record model (version conversion,
  * guestinfo, power triggers), with the same rules the device model keeps.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vmport-record-priv.h"
 
-#define GI_PREFIX       "guestinfo."
-#define GI_PREFIX_LEN   (sizeof(GI_PREFIX) - 1)
 #define APP_TOOLBOX     "toolbox"
 
 void vrec_default_config(struct vrec *r, unsigned int hwver)
@@ -143,43 +140,40 @@ int vrec_convert(struct vrec *r, unsigned int version,
 
 /* ---- Guestinfo -------------------------------------------------------- */
 
-/* The device model's prefix rule: "guestinfo." in any case. */
-static bool gi_has_prefix(const char *key)
-{
-    return !strncasecmp(key, GI_PREFIX, GI_PREFIX_LEN);
-}
-
+/*
+ * The key rule is the device model's own code: record.c's
+ * vrec_gi_key_fold() (vmport_rec_gi_key_fold() in Xen), which
+ * guestinfo.c runs on every guest and dom0 key.
+ */
 char *vrec_gi_key_name(const char *key)
 {
     char *k;
 
-    if ( gi_has_prefix(key) )
+    if ( vrec_gi_key_prefixed(key, strnlen(key, VMPORT_GI_PREFIX_LEN)) )
         return strdup(key);
-    return asprintf(&k, "%s%s", GI_PREFIX, key) < 0 ? NULL : k;
+    return asprintf(&k, "%s%s", VMPORT_GI_PREFIX, key) < 0 ? NULL : k;
 }
 
 /* Lower-cased copy of a valid key, or NULL (errno-style code in *rc). */
 static char *gi_key(const struct vrec *r, const char *key, int *rc)
 {
-    size_t i, len = strlen(key);
+    size_t len = strlen(key);
     char *k;
 
-    *rc = -EINVAL;
-    if ( len <= GI_PREFIX_LEN || !gi_has_prefix(key) )
-        return NULL;
-    for ( i = 0; i < len; i++ )
-        if ( (unsigned char)key[i] <= ' ' || (unsigned char)key[i] >= 0x7f )
-            return NULL;
     *rc = -ENAMETOOLONG;
     if ( len > r->config.gi_key_max )
         return NULL;
     *rc = -ENOMEM;
-    k = vrec_dup(key, len, 1);
+    k = malloc(len + 1);
     if ( !k )
         return NULL;
-    for ( i = 0; i < len; i++ )
-        k[i] = tolower((unsigned char)k[i]);
-    *rc = 0;
+    *rc = vrec_gi_key_fold(key, len, r->config.gi_key_max, k);
+    if ( *rc )
+    {
+        free(k);
+        return NULL;
+    }
+    k[len] = '\0';
     return k;
 }
 

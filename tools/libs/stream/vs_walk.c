@@ -175,6 +175,11 @@ int vs_write_error(const struct vs_stream *s)
     return s->copying ? s->out.err : 0;
 }
 
+int vs_read_error(const struct vs_stream *s)
+{
+    return s->in.err == EILSEQ ? 0 : s->in.err;
+}
+
 const char *vs_input_compression(const struct vs_stream *s)
 {
     return s->in.xz ? "xz" : s->in.gz ? "gzip" : NULL;

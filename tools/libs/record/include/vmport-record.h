@@ -141,10 +141,12 @@ int vrec_convert(struct vrec *r, unsigned int version,
                  size_t errlen);
 
 /*
- * Guestinfo.  Keys are "guestinfo.<name>", compared lower-cased as the
- * device model does (xen/arch/x86/hvm/vmware/guestinfo.c,
- * gi_key_normalise(): printable non-space bytes, A-Z folded to a-z, then
- * the "guestinfo." prefix), so "GUESTINFO.x" is the key "guestinfo.x".
+ * Guestinfo.  Keys are "guestinfo.<name>", compared lower-cased by the
+ * device model's own code: the key rule lives once, in
+ * xen/arch/x86/hvm/vmware/record.c (vmport_rec_gi_key_fold(), built here
+ * as vrec_gi_key_fold(): printable non-space bytes, A-Z folded to a-z, the
+ * "guestinfo." prefix), which the device model's guestinfo.c runs too, so
+ * "GUESTINFO.x" is the key "guestinfo.x" to both.
  */
 /* A key as a user types it: NAME or guestinfo.NAME (prefix in any case)
  * to the full key; malloc()ed, NULL on -ENOMEM. */

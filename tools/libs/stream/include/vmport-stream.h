@@ -115,6 +115,12 @@ uint64_t vs_input_offset(const struct vs_stream *s);
  * the input; the caller names the output.
  */
 int vs_write_error(const struct vs_stream *s);
+/*
+ * The errno of a failed read of the input (0: none).  Corrupt compressed
+ * data is a problem of the input, not a read error.  The walk reports it
+ * as a problem at its offset; the caller exits with its I/O code.
+ */
+int vs_read_error(const struct vs_stream *s);
 
 /*
  * Checks of an HVM record type's contents, registered per stream before

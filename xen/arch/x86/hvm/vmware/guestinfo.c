@@ -5,6 +5,8 @@
  * Keys are stored whole ("guestinfo.<name>") and lower-cased, as VMware
  * treats them case-insensitively, in an array kept sorted by key bytes so
  * lookups are a binary search and the dom0 listing comes out in order.
+ * The key rule itself is record.c's vmport_rec_gi_key_fold(), which the
+ * tools build too.
  * Every key, value and the array itself are charged to the domain, and
  * the limits in vd->limits (key length, value length, key count, total
  * key + value bytes) are checked before anything is allocated.
@@ -19,9 +21,7 @@
 #include <xen/string.h>
 
 #include "private.h"
-
-#define GI_PREFIX       "guestinfo."
-#define GI_PREFIX_LEN   (sizeof(GI_PREFIX) - 1)
+#include "record.h"
 
 /* Compare stored key @e with the (already lower-cased) @key. */
 static int gi_cmp(const struct vmport_gi_entry *e, const char *key,
@@ -64,28 +64,16 @@ static uint32_t gi_search(const struct vmport_domain *vd, const char *key,
 /*
  * Normalise @key into @buf (lower case): 0, or -EINVAL if it is not
  * "guestinfo.<name>" with a non-empty name of printable non-space bytes,
- * or -ENAMETOOLONG past the key limit.
+ * or -ENAMETOOLONG past the key limit.  The rule is record.c's, which the
+ * tools run too, so a key means the same to both.
  */
 static int gi_key_normalise(const struct vmport_domain *vd, const char *key,
                             uint32_t klen, char *buf)
 {
-    uint32_t i;
-
-    if ( klen > vd->limits.gi_key_max || klen > VMPORT_GI_KEY_MAX_LIMIT )
-        return -ENAMETOOLONG;
-    if ( klen <= GI_PREFIX_LEN )
-        return -EINVAL;
-
-    for ( i = 0; i < klen; i++ )
-    {
-        unsigned char ch = key[i];
-
-        if ( ch <= ' ' || ch >= 0x7f )
-            return -EINVAL;
-        buf[i] = (ch >= 'A' && ch <= 'Z') ? ch - 'A' + 'a' : ch;
-    }
-
-    return memcmp(buf, GI_PREFIX, GI_PREFIX_LEN) ? -EINVAL : 0;
+    return vmport_rec_gi_key_fold(key, klen,
+                                  min_t(uint32_t, vd->limits.gi_key_max,
+                                        VMPORT_GI_KEY_MAX_LIMIT),
+                                  buf);
 }
 
 /* The index of an existing @key: 0, -ENOENT or a key error. */

@@ -63,8 +63,47 @@ const struct hvm_vmport_bound vmport_rec_bounds[HVM_VMPORT_B_NR] = {
 #define NOT_OPEN    0xfe
 #define AGE_MAX     (~(uint64_t)0 >> 1)  /* ages are signed times */
 
-static const char gi_prefix[] = "guestinfo.";
-#define GI_PREFIX_LEN (sizeof(gi_prefix) - 1)
+/* A key byte folded as the key rule folds it, or -1 if it is not one. */
+static int gi_key_byte(uint8_t ch)
+{
+    if ( ch <= ' ' || ch >= 0x7f )
+        return -1;
+    return (ch >= 'A' && ch <= 'Z') ? ch - 'A' + 'a' : ch;
+}
+
+bool vmport_rec_gi_key_prefixed(const void *key, uint32_t klen)
+{
+    const uint8_t *k = key;
+    uint32_t i;
+
+    if ( klen < VMPORT_GI_PREFIX_LEN )
+        return false;
+    for ( i = 0; i < VMPORT_GI_PREFIX_LEN; i++ )
+        if ( gi_key_byte(k[i]) != VMPORT_GI_PREFIX[i] )
+            return false;
+    return true;
+}
+
+int vmport_rec_gi_key_fold(const void *key, uint32_t klen, uint32_t max,
+                           char *buf)
+{
+    const uint8_t *k = key;
+    uint32_t i;
+
+    if ( klen > max )
+        return -ENAMETOOLONG;
+    if ( klen <= VMPORT_GI_PREFIX_LEN || !vmport_rec_gi_key_prefixed(k, klen) )
+        return -EINVAL;
+    for ( i = 0; i < klen; i++ )
+    {
+        int ch = gi_key_byte(k[i]);
+
+        if ( ch < 0 )
+            return -EINVAL;
+        buf[i] = ch;
+    }
+    return 0;
+}
 
 static void problem(struct vmport_rec_walk *w, int err, uint32_t off,
                     const char *field, const char *fmt, ...)
@@ -323,13 +362,14 @@ static void walk_channel(struct vmport_rec_walk *w, const uint8_t *p,
         call(w, w->ops->channel(w->opaque, &c, p + send_off, p + recv_off));
 }
 
-/* "guestinfo.<name>", printable, no space, lower case. */
+/* A key as the key rule stores it: valid and already folded. */
 static bool gi_key_ok(struct vmport_rec_walk *w, const uint8_t *k,
                       uint32_t klen, uint32_t off)
 {
     uint32_t i;
 
-    if ( klen <= GI_PREFIX_LEN || memcmp(k, gi_prefix, GI_PREFIX_LEN) )
+    if ( klen <= VMPORT_GI_PREFIX_LEN ||
+         memcmp(k, VMPORT_GI_PREFIX, VMPORT_GI_PREFIX_LEN) )
     {
         problem(w, -EINVAL, off, "guestinfo.key",
                 "key does not start with \"guestinfo.\" and a name");
@@ -337,7 +377,7 @@ static bool gi_key_ok(struct vmport_rec_walk *w, const uint8_t *k,
     }
     for ( i = 0; i < klen; i++ )
     {
-        if ( k[i] <= ' ' || k[i] >= 0x7f || (k[i] >= 'A' && k[i] <= 'Z') )
+        if ( gi_key_byte(k[i]) != k[i] )
         {
             problem(w, -EINVAL, off + i, "guestinfo.key",
                     "key byte 0x%02x is not printable lower-case", k[i]);

@@ -69,6 +69,8 @@ static inline uint32_t vmport_crc32(uint32_t crc, const void *buf,
 # define vmport_rec_ch_v1_misfit    vrec_ch_v1_misfit
 # define vmport_rec_ch_checkpoint   vrec_ch_checkpoint
 # define vmport_rec_cmd_kind_v1     vrec_cmd_kind_v1
+# define vmport_rec_gi_key_fold     vrec_gi_key_fold
+# define vmport_rec_gi_key_prefixed vrec_gi_key_prefixed
 #endif
 #include <public/arch-x86/hvm/vmporttype.h>
 
@@ -76,6 +78,28 @@ static inline uint32_t vmport_crc32(uint32_t crc, const void *buf,
 extern const struct hvm_vmport_bound vmport_rec_bounds[HVM_VMPORT_B_NR];
 
 #define VMPORT_REC_PAD8(n)  (((n) + 7U) & ~7U)
+
+/*
+ * Guestinfo keys: the one rule, kept here so the device model (its guest
+ * and dom0 operations, guestinfo.c), the walker (a record's stored keys)
+ * and the tools (the record library's edits, vmport-state's key names)
+ * all run the same code.  A key is "guestinfo." and a non-empty name,
+ * every byte printable and not a space (0x21..0x7e), compared with A-Z
+ * folded to a-z and nothing else folded: "GUESTINFO.x" is the key
+ * "guestinfo.x", and it is stored lower-cased.
+ */
+#define VMPORT_GI_PREFIX        "guestinfo."
+#define VMPORT_GI_PREFIX_LEN    (sizeof(VMPORT_GI_PREFIX) - 1)
+
+/*
+ * Fold the @klen bytes of @key into @buf (not terminated): 0, or
+ * -ENAMETOOLONG if @klen is over @max (checked first), or -EINVAL if it is
+ * not a key.
+ */
+int vmport_rec_gi_key_fold(const void *key, uint32_t klen, uint32_t max,
+                           char *buf);
+/* True if @key starts with "guestinfo." in any case (folded as above). */
+bool vmport_rec_gi_key_prefixed(const void *key, uint32_t klen);
 
 /*
  * Visitor.  problem() is told about every defect (err is -EINVAL, or
