@@ -43,6 +43,15 @@ XEN_BAD = [
      "hypervisor failure"),
     (re.compile(r"HVM save: no room"), "HVM save record overflow"),
 ]
+# dom0's own kernel lines worth a note (not a failure: a loaded host that
+# deschedules QEMU's vCPU threads for seconds causes them too): a stall
+# means a CPU went without its timer interrupt; one that never ends hangs
+# the run (seen under QEMU 7.2's TCG: issue 11 item 0).
+DOM0_BAD = [
+    (re.compile(r"rcu: .*(?:kthread starved|timer wakeup didn't happen|"
+                r"self-detected stall|detected stalls)"), "dom0 RCU stall"),
+    (re.compile(r"watchdog: BUG: soft lockup"), "dom0 soft lockup"),
+]
 STEP_LINE = re.compile(r"^=== (\S+)")
 DOM_LINE = re.compile(r"dom0: domain (\S+) is d(\d+)")
 
@@ -346,6 +355,7 @@ def scan_serial(path, res):
     step, doms = "boot", {}
     lines = read(path).splitlines()
     evidence = []
+    dom0_seen = set()
     for i, line in enumerate(lines):
         line = line.rstrip("\r")
         m = STEP_LINE.match(line)
@@ -357,6 +367,15 @@ def scan_serial(path, res):
             doms[m.group(2)] = m.group(1)
             continue
         if not line.startswith("(XEN)"):
+            for rx, what in DOM0_BAD:
+                if rx.search(line) and (what, step) not in dom0_seen:
+                    dom0_seen.add((what, step))
+                    print("check-xen: note: %s during step %s: %s"
+                          % (what, step, line.strip()[:160]))
+                    evidence.append("---- %s during step %s (serial.log "
+                                    "line %d)\n%s\n" % (what, step, i + 1,
+                                                        line.strip()))
+                    break
             continue
         for rx, what in XEN_BAD:
             m = rx.search(line)
