@@ -38,11 +38,34 @@ xen-series:
 	@bash scripts/ensure-deps xen-series
 	@bash tests/xen/build-xen-series $(XEN_SERIES_DIR)
 
-check-xen-series: $(XEN_VS)
+# The stress-xl step runs vmport-stress --backend xl in dom0 against a
+# guest running guest_channels; both are built here and carried over.
+$(call use,tests/migration/module.mk)
+XEN_STRESS := $(MIG_BIN) $(MIG_GUEST)
+
+check-xen-series: $(XEN_VS) $(XEN_STRESS)
 	@bash scripts/ensure-deps xen-series
 	@key=$$(bash tests/xen/build-xen-series $(XEN_SERIES_DIR)) && \
+	XEN_GUEST_CHANNELS=$(MIG_GUEST) \
 	XEN_SERIES="$$key" bash tests/xen/run-check-xen \
 	    $(BUILD)/xen-check-series $(BIN)/vmport-state
+
+# make check-series: the hypervisor series builds at every patch with
+# CONFIG_HVM_VMPORT on and off (tests/xen/build-series-matrix): one
+# incremental build of Debian's source per patch and setting, cached by
+# the series' content; about 30 minutes cold, so not part of make check.
+.PHONY: check-series
+check-series:
+	@bash scripts/ensure-deps xen-series
+	@bash tests/xen/build-series-matrix $(XEN_SERIES_DIR)
+
+# make qemu-new: trixie's QEMU (10.0), x86_64 TCG only, cached under
+# $(BUILD)/qemu-new (tests/xen/build-qemu); boot with it through
+# XEN_QEMU=$$(bash tests/xen/build-qemu $(BUILD)/qemu-new).
+.PHONY: qemu-new
+qemu-new:
+	@bash scripts/ensure-deps qemu-new
+	@bash tests/xen/build-qemu $(BUILD)/qemu-new
 
 # make bench-xen: xl save/restore/migrate of one guest with vmport off, on,
 # and on with full guestinfo, side by side in one boot of the series
