@@ -84,9 +84,9 @@ bench-xen: $(XEN_VS)
 # open (issue 11 item 0), and a suite that fails on known bugs lands
 # nothing.  `make check-xen-series` runs it alone.
 XEN_SERIES_BOOT ?=
-XEN_SERIES_OPEN := an intermittent guest triple fault under QEMU TCG \
-    (issue 11 item 0, tests/xen/README.md), and the fixes of this series \
-    not yet seen passing end to end in one boot
+XEN_SERIES_OPEN := an intermittent guest triple fault under QEMU 7.2 \
+    (issue 11 item 0: seen with Debian's stock Xen too, so QEMU's; the boots \
+    now run single-threaded TCG, not yet five clean boots in a row)
 
 check-xen-series-auto: $(XEN_VS) check-xen-auto
 	@if ! why=$$(bash tests/xen/run-check-xen --can-run --series); then \
