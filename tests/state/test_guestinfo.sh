@@ -4,20 +4,7 @@
 # bytes kept as they are and bounded; list escapes newlines and control
 # characters and has --json; a full store names the limit it hit; usage
 # errors name what is wrong.  Usage: test_guestinfo.sh VMPORT-STATE WORKDIR
-set -u
-VS=$1
-W=$2
-rm -rf "$W" && mkdir -p "$W"
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect_rc() {   # expect_rc WANT DESCRIPTION CMD...
-    local want=$1 what=$2; shift 2
-    "$@" >"$W/out" 2>"$W/err"; local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else
-        bad "$what: exit $rc, expected $want"; sed 's/^/    /' "$W/err" | head -5
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 says() {
     if grep -q -- "$1" "$W/err"; then ok; else
         bad "$2: stderr lacks '$1'"; sed 's/^/    /' "$W/err" | head -5

@@ -8,20 +8,7 @@
 # error", the errno text and the path, exits 3, removes its temporary and
 # leaves the original byte-identical.
 # Usage: test_rewrite.sh VMPORT-STATE WORKDIR
-set -u
-VS=$1
-W=$2
-rm -rf "$W" && mkdir -p "$W"
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect_rc() {   # expect_rc WANT DESCRIPTION CMD...
-    local want=$1 what=$2; shift 2
-    "$@" >"$W/out" 2>"$W/err"; local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else
-        bad "$what: exit $rc, expected $want"; sed 's/^/    /' "$W/err" | head -5
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 says() {        # says PATTERN DESCRIPTION: the last command's stderr
     if grep -q -- "$1" "$W/err"; then ok; else
         bad "$2: stderr lacks '$1'"; sed 's/^/    /' "$W/err" | head -5
