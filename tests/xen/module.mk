@@ -15,8 +15,17 @@ XEN_HYPERVISOR ?=
 
 .PHONY: check-xen check-xen-auto check-xen-data
 
+# The QEMU every boot runs under: Debian 12's source with
+# tests/xen/qemu-patches (its SVM emulation delivers an injected interrupt
+# twice otherwise), cached under $(BUILD)/qemu.  XEN_QEMU=path boots with
+# another one.  $(XEN_QEMU_BIN) is a shell fragment for recipes.
+XEN_QEMU ?=
+XEN_QEMU_BIN = $$(if [ -n '$(XEN_QEMU)' ]; then echo '$(XEN_QEMU)'; else \
+    bash scripts/ensure-deps qemu >&2 && bash tests/xen/build-qemu $(BUILD)/qemu; fi)
+
 check-xen: $(XEN_VS)
-	@XEN_HYPERVISOR='$(XEN_HYPERVISOR)' bash tests/xen/run-check-xen \
+	@qemu=$(XEN_QEMU_BIN) && \
+	XEN_QEMU="$$qemu" XEN_HYPERVISOR='$(XEN_HYPERVISOR)' bash tests/xen/run-check-xen \
 	    $(XEN_CHECK_DIR) $(BIN)/vmport-state
 
 # For make check: run it where the machine can, say why not elsewhere.
@@ -46,7 +55,8 @@ XEN_STRESS := $(MIG_BIN) $(MIG_GUEST)
 check-xen-series: $(XEN_VS) $(XEN_STRESS)
 	@bash scripts/ensure-deps xen-series
 	@key=$$(bash tests/xen/build-xen-series $(XEN_SERIES_DIR)) && \
-	XEN_GUEST_CHANNELS=$(MIG_GUEST) \
+	qemu=$(XEN_QEMU_BIN) && \
+	XEN_QEMU="$$qemu" XEN_GUEST_CHANNELS=$(MIG_GUEST) \
 	XEN_SERIES="$$key" bash tests/xen/run-check-xen \
 	    $(BUILD)/xen-check-series $(BIN)/vmport-state
 
@@ -59,13 +69,17 @@ check-series:
 	@bash scripts/ensure-deps xen-series
 	@bash tests/xen/build-series-matrix $(XEN_SERIES_DIR)
 
-# make qemu-new: trixie's QEMU (10.0), x86_64 TCG only, cached under
-# $(BUILD)/qemu-new (tests/xen/build-qemu); boot with it through
-# XEN_QEMU=$$(bash tests/xen/build-qemu $(BUILD)/qemu-new).
-.PHONY: qemu-new
+# make qemu: the QEMU the boot tests use (above).  make qemu-new: trixie's
+# (10.0) with the same fixes, for comparison, cached under
+# $(BUILD)/qemu-new; boot with it through
+# XEN_QEMU=$$(bash tests/xen/build-qemu --suite trixie $(BUILD)/qemu-new).
+.PHONY: qemu qemu-new
+qemu:
+	@bash scripts/ensure-deps qemu
+	@bash tests/xen/build-qemu $(BUILD)/qemu
 qemu-new:
-	@bash scripts/ensure-deps qemu-new
-	@bash tests/xen/build-qemu $(BUILD)/qemu-new
+	@bash scripts/ensure-deps qemu
+	@bash tests/xen/build-qemu --suite trixie $(BUILD)/qemu-new
 
 # make bench-xen: xl save/restore/migrate of one guest with vmport off, on,
 # and on with full guestinfo, side by side in one boot of the series
@@ -73,7 +87,8 @@ qemu-new:
 bench-xen: $(XEN_VS)
 	@bash scripts/ensure-deps xen-series
 	@key=$$(bash tests/xen/build-xen-series $(XEN_SERIES_DIR)) && \
-	XEN_BENCH=1 CHECK_XEN_TIMEOUT=$${CHECK_XEN_TIMEOUT:-3600} \
+	qemu=$(XEN_QEMU_BIN) && \
+	XEN_QEMU="$$qemu" XEN_BENCH=1 CHECK_XEN_TIMEOUT=$${CHECK_XEN_TIMEOUT:-3600} \
 	XEN_SERIES="$$key" bash tests/xen/run-check-xen \
 	    $(BUILD)/xen-bench $(BIN)/vmport-state
 
