@@ -1,20 +1,15 @@
 # The Xen 4.17 patch series (xen/patches/4.17, libxc-patches/4.17).
 #
 # check-patches: the series is well-formed and is what scripts/gen-xen-series
-# writes from its sources (tests/patches/check-series), and the HVM glue the
+# writes from its sources (tests/patches/check-series), the HVM glue the
 # series adds (xen/arch/x86/hvm/vmport.c, a real file) passes its unit tests
-# through the shim: test_glue.c includes the file whole.
+# through the shim (test_glue.c includes the file whole), and so do libxl's
+# option checks (test_libxl_options.c includes their fragments).
 
 $(call use,tests/unit/module.mk)
 
 PATCHES_BUILD := $(BUILD)/tests/patches
 GLUE_TEST := $(PATCHES_BUILD)/test_glue
-
-# The toolstack series' option validation, from the lines it adds.
-TOOLS_SERIES := $(sort $(wildcard libxc-patches/4.17/[0-9][0-9][0-9][1-9]-*.patch))
-LIBXL_FILE := tools/libs/light/libxl_x86.c
-LIBXL_INC := $(PATCHES_BUILD)/libxl-options.inc
-LIBXL_TEST := $(PATCHES_BUILD)/test_libxl_options
 
 # The glue is reached by name (#include "vmport.c") through the
 # -Ixen/arch/x86/hvm that dm-test already has for "vmware/private.h".
@@ -22,16 +17,6 @@ CFLAGS.glue-test = $(CFLAGS.dm-test)
 
 $(GLUE_TEST): $(BUILD)/obj/glue-test/tests/patches/test_glue.o $(DM_LIB)
 	$(call link,$(DM_TEST_LIBS))
-
-$(LIBXL_INC): $(TOOLS_SERIES) tests/patches/added-lines \
-              tests/patches/extract-functions
-	@mkdir -p $(dir $@)
-	awk -v file=$(LIBXL_FILE) -f tests/patches/added-lines $(TOOLS_SERIES) \
-	    > $@.added
-	{ grep '^#define VMWARE_\(HWVER\|PORT\|GUESTINFO\)_' $@.added && \
-	  awk -v names="vmware_port_setdefault vmware_port_limits_check" \
-	      -f tests/patches/extract-functions $@.added; } > $@.tmp
-	mv $@.tmp $@
 
 # The hypervisor series' XEN_DMOP_vmport handler (dm.c) and its public
 # structs, from the lines patch 0007 adds, run through the shim.
@@ -59,9 +44,12 @@ $(BUILD)/obj/dmop-test/tests/patches/test_dmop.o: $(DMOP_INC)
 $(DMOP_TEST): $(BUILD)/obj/dmop-test/tests/patches/test_dmop.o $(DM_LIB)
 	$(call link,$(DM_TEST_LIBS))
 
+# The toolstack series' option checks: the fragments of libxl_x86.c it adds
+# (tools/xen-glue), reached by name (#include "libxl_x86/...") as
+# test_glue.c reaches vmport.c.
+LIBXL_TEST := $(PATCHES_BUILD)/test_libxl_options
 CFLAGS.libxl-test = $(CFLAGS_BASE) -Wno-unused-parameter $(CHECK_CFLAGS) \
-                    -I$(PATCHES_BUILD)
-$(BUILD)/obj/libxl-test/tests/patches/test_libxl_options.o: $(LIBXL_INC)
+                    -Itools/xen-glue/libs/light
 
 $(LIBXL_TEST): $(BUILD)/obj/libxl-test/tests/patches/test_libxl_options.o
 	$(call link,$(CHECK_LIBS))

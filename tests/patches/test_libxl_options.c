@@ -3,11 +3,13 @@
  * vmware_port= and vmware_hwver= options (libxl fills in defaults and
  * refuses bad combinations before any domain is built).
  *
- * vmware_port_setdefault() and vmware_port_limits_check() (the limits
- * vmware_port_channels=, vmware_guestinfo_value_max= and
- * vmware_guestinfo_max_kb=) are taken from the lines the series adds to
- * tools/libs/light/libxl_x86.c (tests/patches/module.mk); what they use
- * of libxl is recorded here: defbools, the domain types, LOG().
+ * The files under test are the real ones: vmware_port_setdefault(),
+ * vmware_port_limits_check() (the limits vmware_port_channels=,
+ * vmware_guestinfo_value_max= and vmware_guestinfo_max_kb=) and the ranges
+ * they use are the fragments of tools/libs/light/libxl_x86.c that
+ * scripts/gen-xen-series puts into the series (tools/xen-glue), included
+ * below in the order the series places them.  What they use of libxl is
+ * recorded here: defbools, the domain types, LOG().
  */
 
 #include <check.h>
@@ -91,7 +93,9 @@ static char logged[512];
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-#include "libxl-options.inc"
+#include "libxl_x86/vmware_hwver_range.c"
+#include "libxl_x86/vmware_port_limits_check.c"
+#include "libxl_x86/vmware_port_setdefault.c"
 
 /* As libxl__arch_domain_build_info_setdefault() calls them. */
 static int setdefault(libxl_domain_build_info *b)

@@ -4,18 +4,7 @@
 # one document; filter and convert stop at the first bad record and never
 # forward it, a re-framed version of it, or anything after it.
 # Usage: test_bounds.sh VMPORT-STATE WORKDIR
-set -u
-VS=$1
-W=$2
-rm -rf "$W" && mkdir -p "$W"
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-says() {        # says PATTERN DESCRIPTION: $W/err has it
-    if grep -q -- "$1" "$W/err"; then ok; else
-        bad "$2: stderr lacks '$1'"; sed 's/^/    /' "$W/err" | head -5
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 rc_is() { if [ "$1" = "$2" ]; then ok; else bad "$3: exit $1, expected $2"; fi; }
 # A strict prefix of $2 that ends at or before byte $3.
 prefix_before() {   # prefix_before OUT IN LIMIT DESCRIPTION

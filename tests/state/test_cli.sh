@@ -4,24 +4,7 @@
 # files untouched, dump --json | encode reproduces the record, records
 # --json lists what the text listing lists, live mode
 # without Xen says so with exit 4.  Usage: test_cli.sh VMPORT-STATE WORKDIR
-set -u
-VS=$1
-W=$2
-rm -rf "$W" && mkdir -p "$W"
-pass=0 fail=0
-
-ok()   { pass=$((pass + 1)); }
-bad()  { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect_rc() {   # expect_rc WANT DESCRIPTION CMD...
-    local want=$1 what=$2; shift 2
-    "$@" >"$W/out" 2>"$W/err"; local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else
-        bad "$what: exit $rc, expected $want"; sed 's/^/    /' "$W/err" | head -5
-    fi
-}
-same() {        # same A B DESCRIPTION
-    if cmp -s "$1" "$2"; then ok; else bad "$3: $1 and $2 differ"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 for k in xl libxl libxc hvm; do
     expect_rc 0 "gen $k" "$VS" gen --kind $k --vmport --mem-mib 8 "$W/g.$k"

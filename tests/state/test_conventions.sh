@@ -3,25 +3,7 @@
 # program and on every subcommand; a usage error (exit 2) names the bad
 # option or value and shows the synopsis.
 # Usage: test_conventions.sh VMPORT-STATE WORKDIR
-set -u
-VS=$1
-W=$2
-rm -rf "$W" && mkdir -p "$W"
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect_rc() {   # expect_rc WANT DESCRIPTION CMD...
-    local want=$1 what=$2; shift 2
-    "$@" </dev/null >"$W/out" 2>"$W/err"; local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else
-        bad "$what: exit $rc, expected $want"; sed 's/^/    /' "$W/err" | head -5
-    fi
-}
-says() {
-    if grep -q -- "$1" "$W/err"; then ok; else
-        bad "$2: stderr lacks '$1'"; sed 's/^/    /' "$W/err" | head -5
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 
 expect_rc 0 "vmport-state --version" "$VS" --version
 grep -q '^vmport-state (xen-vmport) ' "$W/out" && ok || bad "version line"

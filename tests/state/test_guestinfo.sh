@@ -5,11 +5,6 @@
 # characters and has --json; a full store names the limit it hit; usage
 # errors name what is wrong.  Usage: test_guestinfo.sh VMPORT-STATE WORKDIR
 . "$(dirname "$0")/lib.sh"
-says() {
-    if grep -q -- "$1" "$W/err"; then ok; else
-        bad "$2: stderr lacks '$1'"; sed 's/^/    /' "$W/err" | head -5
-    fi
-}
 G=$W/g.xl
 "$VS" gen --kind xl --vmport --mem-mib 8 "$G" || bad "gen"
 

@@ -9,12 +9,6 @@
 # leaves the original byte-identical.
 # Usage: test_rewrite.sh VMPORT-STATE WORKDIR
 . "$(dirname "$0")/lib.sh"
-says() {        # says PATTERN DESCRIPTION: the last command's stderr
-    if grep -q -- "$1" "$W/err"; then ok; else
-        bad "$2: stderr lacks '$1'"; sed 's/^/    /' "$W/err" | head -5
-    fi
-}
-same() { if cmp -s "$1" "$2"; then ok; else bad "$3: $1 and $2 differ"; fi; }
 no_temps() {    # no_temps DESCRIPTION: no FILE.XXXXXX left in $W
     if ls "$W" | grep -Eq '\.[A-Za-z0-9]{6}$'; then
         bad "$1: temporary left: $(ls "$W" | grep -E '\.[A-Za-z0-9]{6}$')"

@@ -4,13 +4,7 @@
 # identical images (HVM_CONTEXT keeps no body: no NULL to memcmp), and the
 # read-only commands over every kind of image, with and without a VMPORT
 # record, and an empty file.  Usage: test_sanitize.sh VMPORT-STATE WORKDIR
-set -u
-VS=$1
-W=$2
-rm -rf "$W" && mkdir -p "$W"
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. "$(dirname "$0")/lib.sh"
 clean() {       # clean WANT_RC DESCRIPTION CMD...: that exit, no report
     local want=$1 what=$2; shift 2
     "$@" >/dev/null 2>"$W/err" </dev/null; local rc=$?

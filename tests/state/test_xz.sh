@@ -4,20 +4,7 @@
 # xz; convert writes OUT.xz with xz and OUT.gz with gzip; a truncated or
 # corrupt xz is reported with its offset (exit 1).
 # Usage: test_xz.sh VMPORT-STATE WORKDIR
-set -u
-VS=$1
-W=$2
-rm -rf "$W" && mkdir -p "$W"
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect_rc() {
-    local want=$1 what=$2; shift 2
-    "$@" >"$W/out" 2>"$W/err" </dev/null; local rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else
-        bad "$what: exit $rc, expected $want"; sed 's/^/    /' "$W/err" | head -5
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 magic() { head -c "$2" "$1" | od -An -tx1 | tr -d ' \n'; }
 
 "$VS" gen --kind xl --vmport --mem-mib 8 "$W/g.xl"
