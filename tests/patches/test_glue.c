@@ -446,6 +446,77 @@ START_TEST(load_done_arms_a_domain_its_record_enabled)
 }
 END_TEST
 
+/*
+ * A context as hvm_load() sees it after the header: a PIT-sized stand-in
+ * entry (type 10, 16 bytes), @d's VMPORT record if @with_vmport, the end.
+ * Returns its length in @buf.
+ */
+static uint32_t context_with_record(struct domain *src, bool with_vmport,
+                                    uint8_t *buf, uint32_t cap)
+{
+    struct hvm_save_descriptor desc = { .typecode = 10, .length = 16 };
+    uint32_t len = 0, rec = 0;
+
+    memcpy(buf, &desc, sizeof(desc));
+    memset(buf + sizeof(desc), 0xa5, 16);
+    len = sizeof(desc) + 16;
+    if ( with_vmport )
+    {
+        ck_assert_int_eq(vmport_record_save(src, buf + len + sizeof(desc),
+                                            cap - len - 2 * sizeof(desc), 0,
+                                            VMPORT_SAVE_REFUSE, &rec), 0);
+        desc.typecode = HVM_SAVE_CODE(VMPORT);
+        desc.length = rec;
+        memcpy(buf + len, &desc, sizeof(desc));
+        len += sizeof(desc) + rec;
+    }
+    memset(&desc, 0, sizeof(desc));
+    memcpy(buf + len, &desc, sizeof(desc));
+    return len + sizeof(desc);
+}
+
+/*
+ * hvm_load() asks before loading any entry: a VMPORT record that would turn
+ * vmport on in a domain that has run is refused then, so the entries before
+ * it (CPU, LAPIC, timers) are never loaded again into a running guest.
+ */
+START_TEST(check_context_refuses_before_any_entry_is_loaded)
+{
+    static uint8_t buf[64 * 1024];
+    struct domain *src = plain_domain(1);
+    struct domain *ran = plain_domain(1);
+    struct domain *fresh = plain_domain(1);
+    hvm_domain_context_t h = { .data = buf };
+
+    ck_assert_int_eq(vmport_enable(src, 7, NULL), 0);
+    ran->creation_finished = true;
+
+    h.size = context_with_record(src, true, buf, sizeof(buf));
+    ck_assert_int_eq(hvm_vmport_check_context(ran, &h), -EBUSY);
+    ck_assert_msg(!vmport_enabled(ran), "expected vmport still off");
+    ck_assert_int_eq(hvm_vmport_check_context(fresh, &h), 0);
+    ck_assert_msg(!vmport_enabled(fresh), "expected the check to change "
+                  "nothing");
+
+    /* No VMPORT record: nothing to refuse, running or not. */
+    h.size = context_with_record(src, false, buf, sizeof(buf));
+    ck_assert_int_eq(hvm_vmport_check_context(ran, &h), 0);
+
+    /* A running vmport domain takes a record of its own hardware version. */
+    src->creation_finished = true;
+    h.size = context_with_record(src, true, buf, sizeof(buf));
+    ck_assert_int_eq(hvm_vmport_check_context(src, &h), 0);
+
+    /* A descriptor running past the end is left to hvm_load(). */
+    h.size -= 2 * sizeof(struct hvm_save_descriptor) + 1;
+    ck_assert_int_eq(hvm_vmport_check_context(ran, &h), 0);
+
+    shim_domain_destroy(fresh);
+    shim_domain_destroy(ran);
+    shim_domain_destroy(src);
+}
+END_TEST
+
 /* The 'q' debug key's lines: bytes used of the budget, and the limits. */
 START_TEST(dump_shows_memory_used_of_the_budget)
 {
@@ -498,6 +569,7 @@ int main(void)
     tcase_add_test(enable, set_hwver_after_the_first_unpause_is_refused);
     tcase_add_test(enable, port_handler_runs_the_backdoor_and_traces_portio);
     tcase_add_test(enable, load_done_arms_a_domain_its_record_enabled);
+    tcase_add_test(enable, check_context_refuses_before_any_entry_is_loaded);
     tcase_add_test(enable, dump_shows_memory_used_of_the_budget);
     suite_add_tcase(s, gp);
     suite_add_tcase(s, io);

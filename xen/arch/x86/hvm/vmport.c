@@ -14,9 +14,11 @@
 
 #include <asm/hvm/hvm.h>
 #include <asm/hvm/io.h>
+#include <asm/hvm/save.h>
 #include <asm/hvm/support.h>
 #include <asm/hvm/trace.h>
 #include <asm/hvm/vmport.h>
+#include <asm/hvm/vmport-save.h>
 #include <asm/cpuid.h>
 
 #include <public/hvm/params.h>
@@ -77,6 +79,35 @@ int hvm_vmport_set_hwver(struct domain *d, uint64_t hwver)
     domain_pause(d);
     vmport_arm(d);
     domain_unpause(d);
+
+    return 0;
+}
+
+/*
+ * hvm_load() calls this before it loads any entry: a context whose VMPORT
+ * record would be refused (vmport turned on in a domain that has run or
+ * beside Viridian, a record that fails its checks) is refused whole.
+ * Refusing only when the VMPORT entry is reached, the last of a context,
+ * would leave the CPU, LAPIC and timer entries before it loaded again into
+ * a domain that has run, moving its time backwards.  Malformed descriptors
+ * are left to hvm_load(), which reports them where it meets them.
+ */
+int hvm_vmport_check_context(struct domain *d, const hvm_domain_context_t *h)
+{
+    uint32_t cur = h->cur;
+
+    while ( h->size - cur >= sizeof(struct hvm_save_descriptor) )
+    {
+        struct hvm_save_descriptor desc;
+
+        memcpy(&desc, &h->data[cur], sizeof(desc));
+        cur += sizeof(desc);
+        if ( desc.typecode == 0 || desc.length > h->size - cur )
+            break;
+        if ( desc.typecode == HVM_SAVE_CODE(VMPORT) )
+            return vmport_record_check(d, &h->data[cur], desc.length);
+        cur += desc.length;
+    }
 
     return 0;
 }

@@ -218,7 +218,7 @@ static bool has_run(const struct domain *d, const char *what)
     return true;
 }
 
-static int vmport_may_enable(const struct domain *d)
+int vmport_may_enable(const struct domain *d)
 {
     if ( has_run(d, "vmport can be enabled") )
         return -EBUSY;

@@ -492,6 +492,14 @@ int vmport_record_check(struct domain *d, const void *buf, uint32_t len)
     struct load_check l;
     int rc;
 
+    /* A record for a domain without vmport would enable it. */
+    if ( !vd )
+    {
+        rc = vmport_may_enable(d);
+        if ( rc )
+            return rc;
+    }
+
     if ( vd )
         spin_lock(&vd->lock);
     rc = record_check(d, vd, buf, len, &l, &limits);

@@ -38,8 +38,11 @@ int vmport_record_save(struct domain *d, void *buf, uint32_t cap,
                        unsigned int version, enum vmport_save_policy policy,
                        uint32_t *len);
 
-/* Validate a record for @d (its limits, or the record's own if vmport is
- * off) without changing anything: 0, -EINVAL or -ENODATA. */
+/*
+ * Validate a record for @d (its limits, or the record's own if vmport is
+ * off) without changing anything: 0, -EINVAL or -ENODATA, or what
+ * vmport_may_enable() says if the record would turn vmport on.
+ */
 int vmport_record_check(struct domain *d, const void *buf, uint32_t len);
 
 /*

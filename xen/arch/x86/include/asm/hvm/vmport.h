@@ -78,6 +78,8 @@ int vmport_limits_check(const struct vmport_limits *l);
  */
 int vmport_enable(struct domain *d, unsigned int hwver,
                   const struct vmport_limits *limits);
+/* Those rules alone, changing nothing: 0, -EBUSY or -EOPNOTSUPP. */
+int vmport_may_enable(const struct domain *d);
 void vmport_domain_destroy(struct domain *d);
 bool vmport_enabled(const struct domain *d);
 unsigned int vmport_hwver(const struct domain *d);
