@@ -319,8 +319,10 @@ int handoff_freeze(struct host *h, pid_t boundary)
     if ( remove_planted(h) )
         return -1;
     handoff_detach_all(h);
-    trace_event(h, h->main_pid, "handoff after %llu exits",
-                (unsigned long long)h->nr_exits);
+    /* Where the guest froze, for a reader of the trace's last line. */
+    trace_event(h, h->main_pid, "handoff after %llu exits last_exit_ns=%llu",
+                (unsigned long long)h->nr_exits,
+                (unsigned long long)h->last_exit_ns);
     fprintf(stderr, "vmport-host: guest %d handed off after %llu exits\n",
             (int)h->main_pid, (unsigned long long)h->nr_exits);
     h->handed_off = true;

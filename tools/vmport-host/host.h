@@ -28,6 +28,7 @@ struct host_options {
     const char *state_in;
     const char *state_out;
     const char *trace_path;
+    uint64_t trace_max;         /* --trace-max-bytes: FILE + FILE.old */
     const char *pid_file;
     uint64_t handoff_after;     /* backdoor exits before handoff; 0 never */
     pid_t attach_pid;           /* --attach: adopt this stopped guest */
@@ -43,6 +44,9 @@ struct host {
     struct host_options opt;
     struct host_dm *dm;
     FILE *trace;
+    uint64_t trace_bytes;       /* in the current --trace FILE */
+    uint64_t trace_rotations;
+    uint64_t last_exit_ns;      /* CLOCK_MONOTONIC of the last exit */
     struct task_table tasks;
     pid_t main_pid;
     int main_status;            /* wait status of main_pid, once it ends */
@@ -114,6 +118,10 @@ int state_file_check(const char *path);
 int state_file_read(struct host *h, const char *path);
 
 /* trace_log.c */
+/* Default --trace-max-bytes; a trace keeps its newest lines within it. */
+#define TRACE_MAX_DEFAULT   (64ULL << 20)
+#define TRACE_MAX_MIN       (64ULL << 10)
+int trace_open(struct host *h);     /* 0, or -1 with a message */
 void trace_exit(struct host *h, pid_t pid, const char *kind,
                 const void *regs_in, const void *regs_out,
                 const struct host_exit_info *info, uint64_t exit_no);

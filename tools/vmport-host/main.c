@@ -133,16 +133,8 @@ static int setup(struct host *h)
         sigaction(SIGTERM, &stop, NULL);
         sigaction(SIGINT, &stop, NULL);
     }
-    if ( h->opt.trace_path )
-    {
-        h->trace = fopen(h->opt.trace_path, "we");
-        if ( !h->trace )
-        {
-            fprintf(stderr, "vmport-host: --trace %s: %s\n",
-                    h->opt.trace_path, strerror(errno));
-            return -1;
-        }
-    }
+    if ( h->opt.trace_path && trace_open(h) )
+        return -1;
     h->dm = host_dm_create(&cfg);
     if ( !h->dm )
         return -1;

@@ -24,6 +24,8 @@ static const char usage_text[] =
 "  --state-in FILE           start from a saved state stream\n"
 "  --state-out FILE          write the state stream at exit or handoff\n"
 "  --trace FILE              log every exit with its registers\n"
+"  --trace-max-bytes N       at most N bytes of trace, the newest lines, in\n"
+"                            FILE and FILE.old (default 64 MiB, min 64 KiB)\n"
 "  --handoff-after N         after N backdoor exits (or on SIGUSR1) write\n"
 "                            --state-out and leave the guest stopped\n"
 "  --attach PID              adopt a guest another host handed off\n"
@@ -126,7 +128,7 @@ enum {
     OPT_PERSONALITY = 256, OPT_HWVER, OPT_GUESTINFO, OPT_GUESTINFO_FILE,
     OPT_NO_HB, OPT_STATE_IN, OPT_STATE_OUT, OPT_TRACE, OPT_HANDOFF_AFTER,
     OPT_ATTACH, OPT_PID_FILE, OPT_TSC_KHZ, OPT_CLOCK_SKEW, OPT_HELP,
-    OPT_VERSION,
+    OPT_VERSION, OPT_TRACE_MAX,
 };
 
 static const struct option long_opts[] = {
@@ -138,6 +140,7 @@ static const struct option long_opts[] = {
     { "state-in", required_argument, NULL, OPT_STATE_IN },
     { "state-out", required_argument, NULL, OPT_STATE_OUT },
     { "trace", required_argument, NULL, OPT_TRACE },
+    { "trace-max-bytes", required_argument, NULL, OPT_TRACE_MAX },
     { "handoff-after", required_argument, NULL, OPT_HANDOFF_AFTER },
     { "attach", required_argument, NULL, OPT_ATTACH },
     { "pid-file", required_argument, NULL, OPT_PID_FILE },
@@ -188,6 +191,17 @@ static int one_option(struct host_options *o, int c, const char *arg)
     case OPT_TRACE:
         o->trace_path = arg;
         return 0;
+    case OPT_TRACE_MAX:
+        if ( parse_u64("--trace-max-bytes", arg, UINT64_MAX, &v) )
+            return -1;
+        if ( v < TRACE_MAX_MIN )
+        {
+            fprintf(stderr, "vmport-host: --trace-max-bytes: %" PRIu64
+                    " is below the minimum, %llu\n", v, TRACE_MAX_MIN);
+            return -1;
+        }
+        o->trace_max = v;
+        return 0;
     case OPT_PID_FILE:
         o->pid_file = arg;
         return 0;
@@ -222,6 +236,7 @@ int options_parse(struct host_options *o, int argc, char **argv)
     personality_init(&o->pers, "intel");
     o->hwver = 7;
     o->hb = true;
+    o->trace_max = TRACE_MAX_DEFAULT;
     opterr = 0;     /* said below as "vmport-host: ...", not by argv[0] */
     while ( (c = getopt_long(argc, argv, "+:h", long_opts, NULL)) != -1 )
     {
