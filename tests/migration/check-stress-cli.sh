@@ -59,6 +59,48 @@ rc=$?
 [ $rc = 2 ] && grep -q "is not empty" "$W/err" && ok reused_workdir_refused ||
     ko reused_workdir_refused "exit $rc, $(head -c 200 "$W/err")"
 
+# The work directory is memory on tmpfs: a run that would not fit is
+# refused before anything starts, and nothing is left behind.
+before=$(ls -d /dev/shm/vmport-stress.* /tmp/vmport-stress.* 2>/dev/null | sort)
+"$S" "${RUN[@]}" --seconds 1 --min-free-mb 999999999 >/dev/null 2>"$W/err"
+rc=$?
+after=$(ls -d /dev/shm/vmport-stress.* /tmp/vmport-stress.* 2>/dev/null | sort)
+if [ $rc = 1 ] && grep -q "MiB free, the run needs 999999999 MiB (--min-free-mb)" "$W/err" &&
+   [ "$before" = "$after" ]; then
+    ok workdir_without_room_refused
+else
+    ko workdir_without_room_refused "expected exit 1 naming the room needed and no directory left, seen exit $rc, $(head -c 300 "$W/err")"
+fi
+
+# A guest's transcript is read as the run goes and emptied past
+# --guest-out-max-kb: the files stay small, and every checked RPC is still
+# counted once (the report's count equals what the guests' final lines
+# say: two per rpctool round, rpcs= of guest_channels).
+"$S" "${RUN[@]}" --guests 2 --seconds 6 --guest-out-max-kb 0 --seed 4243 \
+    --workdir "$W/out-bound" --json >"$W/out" 2>"$W/err"
+rc=$?
+big=$(find "$W/out-bound" -name out -size +16k)
+if [ $rc != 0 ]; then
+    ko guest_output_bounded_and_counted "expected exit 0, seen $rc ($(grep -v 's  migrations' "$W/err" | head -c 300))"
+elif ! grep -q "bytes of its transcript were read and dropped" "$W/err"; then
+    ko guest_output_bounded_and_counted "expected transcripts emptied (--guest-out-max-kb 0), seen none said"
+elif [ -n "$big" ]; then
+    ko guest_output_bounded_and_counted "expected every transcript under 16 KiB, seen $big"
+elif ! python3 - "$W/out" "$W/out-bound" <<'PY'
+import json, re, sys
+r = json.JSONDecoder().raw_decode(open(sys.argv[1]).read())[0]
+t1 = open(sys.argv[2] + "/g1/out").read()
+t2 = open(sys.argv[2] + "/g2/out").read()
+n = int(re.search(r"^rpctool: done (\d+)$", t1, re.M).group(1))
+c = int(re.search(r"^channels: .* rpcs=(\d+) ", t2, re.M).group(1))
+assert r["rpcs"] == 2 * n + c, (r["rpcs"], n, c)
+PY
+then
+    ko guest_output_bounded_and_counted "expected the report's RPCs to be 2 x rpctool rounds + guest_channels rpcs"
+else
+    ok guest_output_bounded_and_counted
+fi
+
 # stop_run SIGNAL JSON [ARGS]: the run is stopped, its report printed,
 # nothing left.
 stop_run() {

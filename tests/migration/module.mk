@@ -9,7 +9,8 @@ MIG_BIN := $(BIN)/vmport-stress
 MIG_SRCS := $(MIG_DIR)/stress_main.c $(MIG_DIR)/stress_migrate.c \
             $(MIG_DIR)/stress_proc.c $(MIG_DIR)/stress_report.c \
             $(MIG_DIR)/stress_record.c $(MIG_DIR)/stress_html.c \
-            $(MIG_DIR)/stress_parallel.c $(MIG_DIR)/stress_xl.c
+            $(MIG_DIR)/stress_parallel.c $(MIG_DIR)/stress_xl.c \
+            $(MIG_DIR)/stress_out.c
 CFLAGS.vmport-stress = $(CFLAGS_BASE) $(JSONC_CFLAGS)
 MIG_GUEST := $(BUILD)/tests/migration/guest_channels
 

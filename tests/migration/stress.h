@@ -35,6 +35,21 @@ enum abort_reason {
 
 enum guest_kind { GK_CHANNELS, GK_RPCTOOL };
 
+/* A guest's transcript as read so far (stress_out.c). */
+struct guest_out {
+    long off;                   /* bytes of `out` read */
+    char carry[512];            /* its unfinished last line */
+    size_t carry_len;
+    unsigned long ok_rpcs;      /* two per "ok" line (rpctool) */
+    unsigned long rpcs_so_far;  /* checked RPCs, for report.json */
+    unsigned long final_rpcs, final_cpt;    /* guest_channels' last line */
+    bool ended;                 /* its final line was seen */
+    unsigned long trimmed;      /* bytes read and dropped from the file */
+};
+
+/* --trace-max-bytes of every host: only the trace's end is read. */
+#define STRESS_TRACE_MAX    (4ULL << 20)
+
 struct guest {
     unsigned int idx;
     enum guest_kind kind;
@@ -49,6 +64,8 @@ struct guest {
     bool stream_v1;         /* the stream in flight was converted to v1 */
     int exit_rc;
     char dir[256];
+    struct guest_out out;
+    unsigned int pruned_hop;    /* err.HOP below this are removed */
 };
 
 struct stress_opts {
@@ -65,6 +82,8 @@ struct stress_opts {
     bool backend_xl;
     const char *hosts_file, *domain, *xl_bin;
     unsigned int guest_id;          /* guest_channels ID in the domain */
+    unsigned int out_max_kb;        /* a guest transcript's bound */
+    unsigned int min_free_mb;       /* 0: what the run may write */
 };
 
 struct stress_stats {
@@ -74,6 +93,7 @@ struct stress_stats {
     unsigned long converted_refuse, converted_cpt, converted_fit, guest_cpt;
     unsigned long rpcs, verify_failures, lost_guests, host_errors;
     unsigned long guest_ends_early;
+    bool low_space;                 /* stopped: work directory full */
     double *downtime_ms;
     double phase_ms[4];     /* sums: source, queued, transfer, adopt */
     unsigned long nr_phases;
@@ -127,6 +147,15 @@ void stress_lock(void);
 void stress_unlock(void);
 void stress_sleep_us(unsigned int us);
 
+/* stress_out.c: the work directory's contents, bounded */
+void out_consume(struct guest *g, bool trim);
+void out_finish(struct guest *g);
+void prune_hop_files(struct guest *g);
+void log_migration(const struct guest *g, const char *line);
+unsigned long long workdir_need(void);
+bool workdir_room(const char *dir, bool say);
+bool workdir_low(const char *dir);
+
 /* stress_migrate.c */
 int migrate_guest(struct guest *g);
 extern const char *const pers_name[2];
@@ -135,7 +164,6 @@ extern bool stress_ending;
 
 /* stress_record.c: every migration, and report.json */
 struct mig_record *record_new(const struct guest *g);
-void record_rpcs(struct mig_record *r, const struct guest *g);
 struct mig_record *const *records(size_t *nr);
 int records_write_json(const char *path);
 double run_ms(void);

@@ -58,6 +58,17 @@ static void path_of(char *buf, size_t len, const struct guest *g,
     snprintf(buf, len, "%s/%s.%u", g->dir, what, hop);
 }
 
+/* The trace of the host of hop @hop, once read: FILE and FILE.old. */
+static void unlink_trace(const struct guest *g, unsigned int hop)
+{
+    char tr[304];
+
+    path_of(tr, sizeof(tr) - 4, g, "trace", hop);
+    unlink(tr);
+    strcat(tr, ".old");
+    unlink(tr);
+}
+
 /*
  * Start a host for hop g->hop: spawning the guest (@attach false) or
  * adopting it from @state_in.  Half the hosts hand off by themselves after
@@ -67,6 +78,7 @@ static pid_t start_host(struct guest *g, bool attach, const char *state_in)
 {
     char host[300], st[300], tr[300], err[300], pidf[300], hoff[16];
     char pidarg[16], id[16], chans[16], stop[300], script[1024], skew[16];
+    char trmax[24];
     char *argv[40];
     int n = 0;
 
@@ -83,6 +95,9 @@ static pid_t start_host(struct guest *g, bool attach, const char *state_in)
     argv[n++] = st;
     argv[n++] = "--trace";
     argv[n++] = tr;
+    snprintf(trmax, sizeof(trmax), "%llu", STRESS_TRACE_MAX);
+    argv[n++] = "--trace-max-bytes";
+    argv[n++] = trmax;
     /*
      * Each personality's wall clock is skewed its own way for the run.  A
      * version 1 record carries no TIME section (docs/vmport-record.md:
@@ -526,22 +541,6 @@ static int prepare_stream(struct guest *g, const char *s, char *x, size_t xl,
     return 0;
 }
 
-/* One line per successful migration in WORKDIR/migrations.log. */
-static void log_migration(const struct guest *g, const double part[4])
-{
-    char path[300];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/../migrations.log", g->dir);
-    f = fopen(path, "ae");
-    if ( !f )
-        return;
-    fprintf(f, "guest %u hop %u to %s: source %.2f ms, queued %.2f ms, "
-            "transfer %.2f ms, adopt %.2f ms\n", g->idx, g->hop,
-            pers_name[g->pers], part[0], part[1], part[2], part[3]);
-    fclose(f);
-}
-
 /* FI_KILL_DEST: the destination waits on a pipe for its stream; kill it. */
 static void kill_waiting_destination(struct guest *g)
 {
@@ -565,8 +564,9 @@ static int move(struct guest *g, const char *s, enum fault f,
                 long long freeze_ns, double handoff_ms, double exit_ms,
                 struct mig_record *r)
 {
-    char x[300], tmp[300];
+    char x[300], tmp[300], line[200];
     enum abort_reason why = AB_DEST_REJECTED;
+    unsigned int src_hop = g->hop;
     int src_pers = g->pers;
     long long adopt_ns;
     double start_ms;
@@ -621,7 +621,10 @@ static int move(struct guest *g, const char *s, enum fault f,
             };
             unsigned int i;
 
-            log_migration(g, part);
+            snprintf(line, sizeof(line), "source %.2f ms, queued %.2f ms, "
+                     "transfer %.2f ms, adopt %.2f ms", part[0], part[1],
+                     part[2], part[3]);
+            log_migration(g, line);
             for ( i = 0; i < 4; i++ )
             {
                 stats.phase_ms[i] += part[i];
@@ -637,6 +640,7 @@ static int move(struct guest *g, const char *s, enum fault f,
                     "caught: the destination adopted the guest\n", g->idx,
                     fault_name(f));
         unlink(x);
+        prune_hop_files(g);
         return 0;
     }
     if ( host > 0 && wait_host(host, 5000, &rc) )
@@ -647,6 +651,8 @@ static int move(struct guest *g, const char *s, enum fault f,
     g->pers = src_pers;
  abort:
     unlink(x);
+    if ( g->hop != src_hop )
+        unlink_trace(g, g->hop);    /* the destination's: it failed */
     stats.aborted[why]++;
     if ( r )
     {
@@ -678,6 +684,7 @@ static int move(struct guest *g, const char *s, enum fault f,
 int migrate_guest(struct guest *g)
 {
     char err[300], s[300], tr[300];
+    unsigned int hop = g->hop;
     long long freeze_ns;
     struct stat st;
     bool by_signal = !stress_ending;
@@ -733,8 +740,11 @@ int migrate_guest(struct guest *g)
     }
     stats.attempted++;
     stats.by_mode[by_signal]++;
+    /* Frozen: nothing writes its transcript, which may be emptied now. */
+    out_consume(g, true);
     r = record_new(g);
-    record_rpcs(r, g);
+    if ( r )
+        r->rpcs = g->out.rpcs_so_far;
     if ( !stat(s, &st) )
     {
         stats_stream(st.st_size);
@@ -753,6 +763,6 @@ int migrate_guest(struct guest *g)
         stats.fault_injected[f]++;
     rc = move(g, s, f, freeze_ns, handoff_ns / 1e6, exit_ms, r);
     unlink(s);
-    unlink(tr);
+    unlink_trace(g, hop);
     return rc < 0 ? -1 : 0;
 }

@@ -129,36 +129,42 @@ bool file_has(const char *path, const char *needle)
 }
 
 /*
- * A CLOCK_MONOTONIC ns from a --trace file: TR_FREEZE the last exit before
- * the handoff event (where the guest froze), TR_HANDOFF that event (state
+ * A CLOCK_MONOTONIC ns from a --trace file: TR_FREEZE where the guest froze
+ * (the handoff event's last_exit_ns), TR_HANDOFF that event (state
  * written, guest detached), TR_ADOPTED the "adopted" event (where it
- * resumes).  -1 if absent.
+ * resumes).  -1 if absent.  vmport-host keeps the trace's newest lines
+ * (FILE, and FILE.old once it rotated): the handoff is FILE's last line,
+ * and the adopted event, one of the first, is looked for in both.
  */
-long long trace_ns(const char *path, enum trace_point p)
+static long long trace_ns_in(const char *path, enum trace_point p)
 {
     char line[1024];
-    long long ns = -1, t;
+    long long ns = -1, t, last_exit;
     FILE *f = fopen(path, "re");
 
     if ( !f )
         return -1;
     /* Only the tail matters for the handoff. */
-    if ( p != TR_ADOPTED && !fseek(f, -16384, SEEK_END) )
+    if ( p != TR_ADOPTED && !fseek(f, -4096, SEEK_END) )
         (void)!fgets(line, sizeof(line), f);
     else
         rewind(f);
     while ( fgets(line, sizeof(line), f) )
     {
+        const char *e = strstr(line, " event handoff ");
+
         if ( sscanf(line, "%*u %lld", &t) != 1 )
             continue;
-        if ( p != TR_ADOPTED && strstr(line, " event handoff") )
+        if ( p != TR_ADOPTED && e )
         {
+            e = strstr(e, "last_exit_ns=");
             if ( p == TR_HANDOFF )
                 ns = t;
+            else if ( e && sscanf(e, "last_exit_ns=%lld", &last_exit) == 1 &&
+                      last_exit > 0 )
+                ns = last_exit;
             break;
         }
-        if ( p == TR_FREEZE && !strstr(line, " event ") )
-            ns = t;
         if ( p == TR_ADOPTED && strstr(line, " event adopted") )
         {
             ns = t;
@@ -167,4 +173,15 @@ long long trace_ns(const char *path, enum trace_point p)
     }
     fclose(f);
     return ns;
+}
+
+long long trace_ns(const char *path, enum trace_point p)
+{
+    char old[320];
+    long long ns = trace_ns_in(path, p);
+
+    if ( ns >= 0 || p != TR_ADOPTED )
+        return ns;
+    snprintf(old, sizeof(old), "%s.old", path);
+    return trace_ns_in(old, p);
 }
