@@ -322,3 +322,45 @@ test_handoff_while_a_vfork_loop_runs() {
         ok vfork_loop_handoff
     fi
 }
+
+# Hosts hand the guest on through pipes, no file on the way: Intel writes
+# its state to descriptor 3, the pipe into an AMD host's --state-in -,
+# which hands it on the same way to an Intel host that runs it to the end.
+test_state_travels_over_pipes_between_hosts() {
+    local d=$WORK/pipes rcs
+    mkdir -p "$d"
+    # Wait (bounded) for the guest's pid, then read the stream on stdin.
+    attach_from_pipe() {
+        local i
+        for i in $(seq 1000); do
+            [ -s "$d/pid" ] && break
+            sleep 0.01
+        done
+        "$HOST" --attach "$(cat "$d/pid")" --state-in - "$@"
+    }
+    "$HOST" --handoff-after 4 --state-out-fd 3 --pid-file "$d/pid" -- \
+        "$GUESTS/guest_clock" 4 3>&1 >"$d/out" 2>"$d/err.a" |
+        attach_from_pipe --personality amd --handoff-after 3 \
+            --state-out-fd 3 3>&1 >/dev/null 2>"$d/err.b" |
+        attach_from_pipe >/dev/null 2>"$d/err.c"
+    rcs="${PIPESTATUS[*]}"
+    local want="clock: tsc_khz=2400000 gethz=4294967295 getmhz=2400 rounds=4 monotonic"
+    if [ "$rcs" != "0 0 0" ]; then
+        ko state_over_pipes "expected every host to exit 0, seen $rcs ($(cat "$d"/err.* | head -c 300))"
+    elif ! grep -q 'handed off' "$d/err.a" || ! grep -q 'handed off' "$d/err.b"; then
+        ko state_over_pipes "expected two handoffs, seen '$(cat "$d"/err.a "$d"/err.b | head -c 300)'"
+    elif [ "$(cat "$d/out")" != "$want" ]; then
+        ko state_over_pipes "expected '$want', seen '$(cat "$d/out")'"
+    else
+        ok state_over_pipes
+    fi
+}
+
+test_state_out_fd_checked() {
+    bad state_out_fd_closed 1 "--state-out-fd 9: Bad file descriptor" \
+        -- "$HOST" --state-out-fd 9 -- true
+    bad state_out_fd_device 1 "--state-out-fd 0: not a pipe, socket or regular file" \
+        -- bash -c '"$0" --state-out-fd 0 -- true </dev/null' "$HOST"
+    bad state_out_both 2 "--state-out and --state-out-fd: one or the other" \
+        -- "$HOST" --state-out "$WORK/both.xc" --state-out-fd 1 -- true
+}

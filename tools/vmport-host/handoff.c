@@ -311,7 +311,7 @@ int handoff_freeze(struct host *h, pid_t boundary)
         thaw_all(h, boundary);
         return -1;
     }
-    if ( h->opt.state_out && state_file_write(h, h->opt.state_out) )
+    if ( state_out_wanted(h) && state_out_write(h) )
     {
         thaw_all(h, boundary);
         return -1;

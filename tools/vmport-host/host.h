@@ -27,6 +27,7 @@ struct host_options {
     bool hb;
     const char *state_in;
     const char *state_out;
+    int state_out_fd;           /* --state-out-fd, -1 if none */
     const char *trace_path;
     uint64_t trace_max;         /* --trace-max-bytes: FILE + FILE.old */
     const char *pid_file;
@@ -110,11 +111,17 @@ int handoff_adopt(struct host *h, pid_t pid);
 /* Detach every (stopped) task, each process left stopped (SIGSTOP). */
 void handoff_detach_all(struct host *h);
 
-/* state_file.c: the domain's state in a libxc-format stream file. */
-int state_file_write(struct host *h, const char *path);
-/* Before the guest starts: can --state-out be written?  0 or -1 with a
- * message. */
-int state_file_check(const char *path);
+/*
+ * state_file.c: the domain's state in a libxc-format stream, written to
+ * --state-out FILE or --state-out-fd N, read from --state-in FILE or - .
+ */
+bool state_out_wanted(const struct host *h);
+/* Write it (once: a descriptor is closed after); 0 or -1 with a message. */
+int state_out_write(struct host *h);
+/* Where it went, for messages. */
+const char *state_out_name(const struct host *h);
+/* Before the guest starts: can it be written?  0 or -1 with a message. */
+int state_out_check(struct host *h);
 int state_file_read(struct host *h, const char *path);
 
 /* trace_log.c */

@@ -126,9 +126,9 @@ static int setup(struct host *h)
     struct sigaction stop = { .sa_handler = on_stop };
 
     sigaction(SIGUSR1, &sa, NULL);      /* no SA_RESTART: wake waitpid */
-    if ( h->opt.state_out )
+    if ( state_out_wanted(h) )
     {
-        if ( state_file_check(h->opt.state_out) )
+        if ( state_out_check(h) )
             return -1;
         sigaction(SIGTERM, &stop, NULL);
         sigaction(SIGINT, &stop, NULL);
@@ -180,12 +180,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "vmport-host: %s: guest %d frozen (stopped) and its "
                 "state written to %s; resume it with vmport-host --attach "
                 "%d --state-in %s\n", strsignal(host_stop_signal),
-                (int)h.main_pid, h.opt.state_out, (int)h.main_pid,
-                h.opt.state_out);
+                (int)h.main_pid, state_out_name(&h), (int)h.main_pid,
+                h.opt.state_out ? h.opt.state_out : "-");
         return 128 + host_stop_signal;
     }
-    if ( !h.handed_off && h.opt.state_out &&
-         state_file_write(&h, h.opt.state_out) )
+    if ( !h.handed_off && state_out_wanted(&h) && state_out_write(&h) )
         return 1;
     if ( h.trace )
         fclose(h.trace);
