@@ -101,6 +101,26 @@ else
     ok guest_output_bounded_and_counted
 fi
 
+# Streams go over pipes, through this driver's memory: the work directory
+# of a run that migrated holds no stream, FIFO or tool output file.
+"$S" "${RUN[@]}" --seconds 4 --seed 4244 --workdir "$W/pipes" --quiet \
+    --json >"$W/out" 2>"$W/err"
+rc=$?
+files=$(find "$W/pipes" -type f \( -name 'state*' -o -name 'xfer*' \
+        -o -name 'tool*' \) -o -type p | head -5)
+if [ $rc != 0 ]; then
+    ko streams_leave_no_file "expected exit 0, seen $rc ($(head -c 300 "$W/err"))"
+elif ! python3 -c '
+import json, sys
+r = json.JSONDecoder().raw_decode(open(sys.argv[1]).read())[0]
+assert r["succeeded"] > 0, r["succeeded"]' "$W/out"; then
+    ko streams_leave_no_file "expected migrations that succeeded, seen none"
+elif [ -n "$files" ]; then
+    ko streams_leave_no_file "expected no stream file in the work directory, seen $files"
+else
+    ok streams_leave_no_file
+fi
+
 # stop_run SIGNAL JSON [ARGS]: the run is stopped, its report printed,
 # nothing left.
 stop_run() {

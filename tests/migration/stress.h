@@ -62,6 +62,7 @@ struct guest {
     bool done;              /* the guest ended (under some host) */
     bool busy;              /* --parallel: a thread is migrating it */
     bool stream_v1;         /* the stream in flight was converted to v1 */
+    int state_fd;           /* the current host's state pipe, -1 if none */
     int exit_rc;
     char dir[256];
     struct guest_out out;
@@ -126,8 +127,14 @@ extern struct stress_stats stats;
 extern volatile sig_atomic_t stress_stop_signal;
 
 /* stress_proc.c: processes and files */
-pid_t spawn_host(struct guest *g, char *const argv[], const char *err_path);
+struct sbuf;
+/* @in_fd becomes the host's stdin (-1: /dev/null), @state_fd its fd 3. */
+pid_t spawn_host(struct guest *g, char *const argv[], const char *err_path,
+                 int in_fd, int state_fd);
 int wait_host(pid_t pid, unsigned int timeout_ms, int *rc);
+/* wait_host(), reading what @fd brings into @b meanwhile. */
+int wait_host_reading(pid_t pid, unsigned int timeout_ms, int *rc, int fd,
+                      struct sbuf *b);
 int run_tool(char *const argv[], const char *in_path, const char *out_path,
              unsigned int ms);
 bool file_has(const char *path, const char *needle);
@@ -146,6 +153,24 @@ int run_parallel(struct guest *gs, unsigned int nr, unsigned int threads,
 void stress_lock(void);
 void stress_unlock(void);
 void stress_sleep_us(unsigned int us);
+struct pollfd;
+int stress_poll(struct pollfd *fds, unsigned int nr, int ms);
+
+/* stress_stream.c: state streams over pipes, held in memory meanwhile */
+#define STREAM_MAX  (64UL << 20)
+struct sbuf {
+    uint8_t *p;
+    size_t len, cap;
+};
+void sbuf_free(struct sbuf *b);
+int sbuf_put(struct sbuf *b, const void *p, size_t n);
+int sbuf_copy(struct sbuf *to, const struct sbuf *from);
+int stream_pipe(int fds[2]);
+int stream_drain(int fd, struct sbuf *b);
+int stream_read_all(int fd, struct sbuf *b, unsigned int ms);
+int stream_send(int fd, const struct sbuf *b, unsigned int ms);
+int stream_tool(char *const argv[], const struct sbuf *in, struct sbuf *out,
+                unsigned int ms);
 
 /* stress_out.c: the work directory's contents, bounded */
 void out_consume(struct guest *g, bool trim);

@@ -38,8 +38,13 @@ static void redirect(int fd, const char *path, int flags)
     }
 }
 
-/* A host whose stdout (the guest's, when it spawns one) is g's out file. */
-pid_t spawn_host(struct guest *g, char *const argv[], const char *err_path)
+/*
+ * A host whose stdout (the guest's, when it spawns one) is g's out file,
+ * with @in_fd as its stdin (-1: /dev/null) and @state_fd as its fd 3
+ * (-1: none).  Every other descriptor of this driver is close-on-exec.
+ */
+pid_t spawn_host(struct guest *g, char *const argv[], const char *err_path,
+                 int in_fd, int state_fd)
 {
     char out[300];
     pid_t pid;
@@ -48,6 +53,11 @@ pid_t spawn_host(struct guest *g, char *const argv[], const char *err_path)
     pid = fork();
     if ( pid )
         return pid;
+    /* Out of the way of 0..3 first, then put where they belong. */
+    if ( in_fd >= 0 )
+        in_fd = fcntl(in_fd, F_DUPFD_CLOEXEC, 10);
+    if ( state_fd >= 0 )
+        state_fd = fcntl(state_fd, F_DUPFD_CLOEXEC, 10);
     /*
      * A process group of its own, whose guest's parent (this driver, the
      * subreaper, once the spawning host is gone) is outside it: never an
@@ -57,7 +67,12 @@ pid_t spawn_host(struct guest *g, char *const argv[], const char *err_path)
     setpgid(0, 0);
     redirect(STDOUT_FILENO, out, O_WRONLY | O_CREAT | O_APPEND);
     redirect(STDERR_FILENO, err_path, O_WRONLY | O_CREAT | O_APPEND);
-    redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
+    if ( in_fd >= 0 )
+        dup2(in_fd, STDIN_FILENO);
+    else
+        redirect(STDIN_FILENO, "/dev/null", O_RDONLY);
+    if ( state_fd >= 0 )
+        dup2(state_fd, 3);
     execv(argv[0], argv);
     perror(argv[0]);
     _exit(127);
@@ -66,11 +81,21 @@ pid_t spawn_host(struct guest *g, char *const argv[], const char *err_path)
 /* 0 and *rc once @pid ended; -1 if it was still running after timeout. */
 int wait_host(pid_t pid, unsigned int timeout_ms, int *rc)
 {
+    return wait_host_reading(pid, timeout_ms, rc, -1, NULL);
+}
+
+int wait_host_reading(pid_t pid, unsigned int timeout_ms, int *rc, int fd,
+                      struct sbuf *b)
+{
     double end = now_ms() + timeout_ms;
     int status;
 
+    if ( fd >= 0 )
+        fcntl(fd, F_SETFL, O_NONBLOCK);
     for ( ;; )
     {
+        if ( fd >= 0 )
+            stream_drain(fd, b);
         pid_t r = waitpid(pid, &status, WNOHANG);
 
         if ( r == pid )
