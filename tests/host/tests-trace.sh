@@ -11,14 +11,15 @@ test_trace_keeps_newest_within_limit() {
     local rc=$? size last first
     size=$(( $(stat -c %s "$d/t" 2>/dev/null || echo 0) +
              $(stat -c %s "$d/t.old" 2>/dev/null || echo 0) ))
-    last=$(tail -1 "$d/t" 2>/dev/null | grep -o 'exit=[0-9]*$')
+    last=$(grep ' gp ' "$d/t" 2>/dev/null | tail -1 | grep -o 'exit=[0-9]*$')
     first=$(head -1 "$d/t" 2>/dev/null)
     if [ $rc != 0 ]; then
         ko trace_keeps_newest_within_limit "expected exit 0, seen $rc ($(head -c 200 "$d/err"))"
     elif [ "$size" -gt 65536 ] || [ ! -s "$d/t.old" ]; then
         ko trace_keeps_newest_within_limit "expected t and t.old together within 65536 bytes, seen $size ($(ls -l "$d" | tr '\n' ' '))"
-    elif [ "$last" != exit=5000 ]; then
-        ko trace_keeps_newest_within_limit "expected the last line to be exit 5000, seen '$last'"
+    elif [ "$last" != exit=5000 ] ||
+         [[ $(tail -1 "$d/t") != *" event end status=0 blocks=0 "* ]]; then
+        ko trace_keeps_newest_within_limit "expected exit 5000 and then the end event last, seen '$last', '$(tail -1 "$d/t")'"
     elif [[ $first != *" event trace rotated "*"older lines dropped"* ]]; then
         ko trace_keeps_newest_within_limit "expected t to start with a 'trace rotated' event, seen '${first:0:120}'"
     elif ! grep -q "only the newest lines are kept" "$d/err" ||
@@ -67,5 +68,58 @@ test_trace_handoff_names_last_exit() {
         ok trace_handoff_names_last_exit
     else
         ko trace_handoff_names_last_exit "expected last_exit_ns=$last in the handoff event, seen '$hoff' ($(tail -1 "$d/t"))"
+    fi
+}
+
+# Every host ends by destroying its domain, and its last trace line says
+# the device model then holds nothing: after a guest that ended, after a
+# handoff, after a refused stream.
+test_host_ends_holding_nothing() {
+    local d=$WORK/end-mem bad=""
+    mkdir -p "$d"
+    "$HOST" --trace "$d/t1" -- "$GUESTS/guest_getversion" 10 >/dev/null 2>&1
+    "$HOST" --trace "$d/t2" --handoff-after 3 --state-out "$d/s" \
+        --pid-file "$d/pid" -- "$GUESTS/guest_getversion" 10 >/dev/null 2>&1
+    "$HOST" --trace "$d/t3" --attach "$(cat "$d/pid")" --state-in "$d/s" \
+        --guestinfo guestinfo.a=b 2>/dev/null
+    head -c 100 /dev/urandom >"$d/junk"
+    "$HOST" --trace "$d/t4" --state-in "$d/junk" -- true 2>/dev/null
+    local t want
+    for t in t1:0 t2:0 t3:0 t4:1; do
+        want=" event end status=${t#*:} blocks=0 bytes=0 "
+        [[ $(tail -1 "$d/${t%:*}" 2>/dev/null) == *"$want"* ]] ||
+            bad="$bad ${t%:*}: '$(tail -1 "$d/${t%:*}" 2>/dev/null | cut -c1-120)'"
+    done
+    if [ -z "$bad" ]; then
+        ok host_ends_holding_nothing
+    else
+        ko host_ends_holding_nothing "expected each trace to end with an end event holding 0 blocks, seen$bad"
+    fi
+}
+
+# --tclo-every queues power commands only for a guest that set
+# guestinfo.vmport-stress.tclo=1 (vmtoolsd would halt the machine):
+# vmware-rpctool gets none; guest_channels takes every one queued that is
+# not still queued when it ends.
+test_tclo_every_only_for_test_guests() {
+    local d=$WORK/tclo q p taken
+    mkdir -p "$d"
+    "$HOST" --trace "$d/rpctool" --tclo-every 1 -- /bin/sh -c \
+        'for i in 1 2 3; do vmware-rpctool "info-get guestinfo.x"; done' \
+        >/dev/null 2>&1
+    "$HOST" --trace "$d/chan" --tclo-every 5 -- \
+        "$BUILD/tests/migration/guest_channels" 1 2 30 - tclo \
+        >"$d/out" 2>"$d/err"
+    q=$(tail -1 "$d/chan" | grep -o ' tclo=[0-9]*' | cut -d= -f2)
+    p=$(tail -1 "$d/chan" | grep -o ' tclo_pending=[0-9]*' | cut -d= -f2)
+    taken=$(grep -o ' tclo=[0-9]*$' "$d/out" | cut -d= -f2)
+    if grep -q 'tclo-queued' "$d/rpctool" ||
+       [[ $(tail -1 "$d/rpctool") != *" tclo=0 tclo_pending=0"* ]]; then
+        ko tclo_every_only_for_test_guests "expected nothing queued for vmware-rpctool, seen '$(grep -m1 tclo "$d/rpctool")'"
+    elif [ -z "$q" ] || [ "${q:-0}" -lt 1 ] || [ -z "$taken" ] ||
+         [ "$q" != $((taken + p)) ]; then
+        ko tclo_every_only_for_test_guests "expected queued = taken + still queued > 0, seen queued '$q', taken '$taken', still queued '$p' ($(tail -1 "$d/out"))"
+    else
+        ok tclo_every_only_for_test_guests
     fi
 }

@@ -217,8 +217,8 @@ int handoff_adopt(struct host *h, pid_t pid)
             kill(fam[i], SIGCONT);
         for ( i = 0; i < h->tasks.nr; i++ )
             ptrace(PTRACE_CONT, h->tasks.tasks[i].pid, 0, 0);
-        trace_event(h, pid, "adopted processes=%zu tasks=%zu", nr,
-                    h->tasks.nr);
+        trace_event(h, pid, "adopted processes=%zu tasks=%zu %s", nr,
+                    h->tasks.nr, host_mem_str(h));
     }
     else
         /* Parked again as found, for another host to try. */

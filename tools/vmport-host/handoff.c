@@ -320,9 +320,10 @@ int handoff_freeze(struct host *h, pid_t boundary)
         return -1;
     handoff_detach_all(h);
     /* Where the guest froze, for a reader of the trace's last line. */
-    trace_event(h, h->main_pid, "handoff after %llu exits last_exit_ns=%llu",
-                (unsigned long long)h->nr_exits,
-                (unsigned long long)h->last_exit_ns);
+    trace_event(h, h->main_pid, "handoff after %llu exits last_exit_ns=%llu "
+                "%s tclo=%lu", (unsigned long long)h->nr_exits,
+                (unsigned long long)h->last_exit_ns, host_mem_str(h),
+                h->tclo_queued);
     fprintf(stderr, "vmport-host: guest %d handed off after %llu exits\n",
             (int)h->main_pid, (unsigned long long)h->nr_exits);
     h->handed_off = true;

@@ -30,6 +30,7 @@ struct host_options {
     int state_out_fd;           /* --state-out-fd, -1 if none */
     const char *trace_path;
     uint64_t trace_max;         /* --trace-max-bytes: FILE + FILE.old */
+    uint64_t tclo_every;        /* --tclo-every: exits between triggers */
     const char *pid_file;
     uint64_t handoff_after;     /* backdoor exits before handoff; 0 never */
     pid_t attach_pid;           /* --attach: adopt this stopped guest */
@@ -48,12 +49,14 @@ struct host {
     uint64_t trace_bytes;       /* in the current --trace FILE */
     uint64_t trace_rotations;
     uint64_t last_exit_ns;      /* CLOCK_MONOTONIC of the last exit */
+    unsigned long tclo_queued;  /* power commands this host queued */
     struct task_table tasks;
     pid_t main_pid;
     int main_status;            /* wait status of main_pid, once it ends */
     bool main_done;
     bool handed_off;
     bool freezing;              /* handoff_freeze() is stopping the tasks */
+    bool state_written;         /* to --state-out-fd, which is then closed */
     uint64_t nr_exits;          /* backdoor exits emulated */
     uint64_t nr_events;         /* every exit and event traced */
 };
@@ -102,6 +105,9 @@ void engine_dispatch(struct host *h, pid_t pid, int status);
 bool exit_gp(struct host *h, struct task *t);
 bool exit_cpuid_bp(struct host *h, struct task *t);
 
+/* triggers.c: --tclo-every, at the end of every backdoor exit. */
+void triggers_exit(struct host *h);
+
 /* handoff.c */
 bool handoff_due(const struct host *h);
 int handoff_freeze(struct host *h, pid_t boundary);
@@ -110,6 +116,12 @@ int handoff_stop_now(struct host *h);
 int handoff_adopt(struct host *h, pid_t pid);
 /* Detach every (stopped) task, each process left stopped (SIGSTOP). */
 void handoff_detach_all(struct host *h);
+
+/*
+ * The device model's memory at this moment, as " charged=C blocks=N
+ * bytes=B" for the trace (handoff and adopted events).
+ */
+const char *host_mem_str(const struct host *h);
 
 /*
  * state_file.c: the domain's state in a libxc-format stream, written to
@@ -123,6 +135,8 @@ const char *state_out_name(const struct host *h);
 /* Before the guest starts: can it be written?  0 or -1 with a message. */
 int state_out_check(struct host *h);
 int state_file_read(struct host *h, const char *path);
+/* TCLO power commands (OS_Halt, OS_Reboot) queued in the domain now. */
+unsigned long state_tclo_pending(struct host *h);
 
 /* trace_log.c */
 /* Default --trace-max-bytes; a trace keeps its newest lines within it. */

@@ -32,6 +32,9 @@ static const char usage_text[] =
 "  --attach PID              adopt a guest another host handed off\n"
 "  --pid-file FILE           write the guest's pid\n"
 "  --tsc-khz N, --clock-skew-ms N   this host's TSC and wall clock skew\n"
+"  --tclo-every N            queue OS_Halt/OS_Reboot in turn every N exits\n"
+"                            for a test guest that asked for them (never\n"
+"                            one that would act on them: see the manual)\n"
 "  -h, --help, --version\n"
 "With --state-out(-fd), SIGTERM or SIGINT freezes the guest at an exit\n"
 "boundary, writes its state and leaves it stopped for --attach (exit\n"
@@ -129,7 +132,7 @@ enum {
     OPT_PERSONALITY = 256, OPT_HWVER, OPT_GUESTINFO, OPT_GUESTINFO_FILE,
     OPT_NO_HB, OPT_STATE_IN, OPT_STATE_OUT, OPT_TRACE, OPT_HANDOFF_AFTER,
     OPT_ATTACH, OPT_PID_FILE, OPT_TSC_KHZ, OPT_CLOCK_SKEW, OPT_HELP,
-    OPT_VERSION, OPT_TRACE_MAX, OPT_STATE_OUT_FD,
+    OPT_VERSION, OPT_TRACE_MAX, OPT_STATE_OUT_FD, OPT_TCLO_EVERY,
 };
 
 static const struct option long_opts[] = {
@@ -148,6 +151,7 @@ static const struct option long_opts[] = {
     { "pid-file", required_argument, NULL, OPT_PID_FILE },
     { "tsc-khz", required_argument, NULL, OPT_TSC_KHZ },
     { "clock-skew-ms", required_argument, NULL, OPT_CLOCK_SKEW },
+    { "tclo-every", required_argument, NULL, OPT_TCLO_EVERY },
     { "help", no_argument, NULL, OPT_HELP },
     { "version", no_argument, NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
@@ -189,6 +193,17 @@ static int one_option(struct host_options *o, int c, const char *arg)
         return 0;
     case OPT_STATE_OUT:
         o->state_out = arg;
+        return 0;
+    case OPT_TCLO_EVERY:
+        if ( parse_u64("--tclo-every", arg, UINT32_MAX, &v) )
+            return -1;
+        if ( !v )
+        {
+            fprintf(stderr, "vmport-host: --tclo-every: must be 1..%u\n",
+                    UINT32_MAX);
+            return -1;
+        }
+        o->tclo_every = v;
         return 0;
     case OPT_STATE_OUT_FD:
         if ( parse_u64("--state-out-fd", arg, INT32_MAX, &v) )

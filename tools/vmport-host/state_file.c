@@ -165,10 +165,10 @@ int state_out_write(struct host *h)
 
     if ( h->opt.state_out )
         return state_file_write(h, h->opt.state_out);
-    if ( fd < 0 )
+    if ( h->state_written )
     {
-        fprintf(stderr, "vmport-host: --state-out-fd: the state was "
-                "already written\n");
+        fprintf(stderr, "vmport-host: --state-out-fd %d: the state was "
+                "already written\n", fd);
         return -1;
     }
     if ( build_blob(h, &b) )
@@ -182,7 +182,7 @@ int state_out_write(struct host *h)
     vs_buf_free(&b);
     /* The reader's end of the stream, whatever happened. */
     close(fd);
-    h->opt.state_out_fd = -1;
+    h->state_written = true;
     return rc;
 }
 
@@ -304,4 +304,35 @@ int state_file_read(struct host *h, const char *path)
         rc = load_blob(h, path, blob, len);
     free(blob);
     return rc;
+}
+
+/* Commands in a saved record: what --tclo-every's driver adds up. */
+unsigned long state_tclo_pending(struct host *h)
+{
+    static const char halt[] = "OS_Halt", reboot[] = "OS_Reboot";
+    unsigned long n = 0;
+    unsigned int a, c;
+    struct vrec r;
+    void *rec = NULL;
+    size_t len;
+
+    if ( !h->dm || host_dm_save(h->dm, &rec, &len) )
+        return 0;
+    if ( !vrec_parse(rec, len, &r, NULL, NULL) )
+    {
+        for ( a = 0; a < r.nr_apps; a++ )
+            for ( c = 0; c < r.apps[a].app.count; c++ )
+            {
+                const struct vrec_cmd *k = &r.apps[a].cmds[c];
+
+                if ( (k->len == sizeof(halt) &&
+                      !memcmp(k->data, halt, sizeof(halt))) ||
+                     (k->len == sizeof(reboot) &&
+                      !memcmp(k->data, reboot, sizeof(reboot))) )
+                    n++;
+            }
+        vrec_free(&r);
+    }
+    free(rec);
+    return n;
 }

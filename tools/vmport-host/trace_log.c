@@ -144,6 +144,17 @@ static void regs(char *buf, size_t *n, const struct user_regs_struct *r)
         r->rdi & 0xffffffffULL, r->rbp & 0xffffffffULL);
 }
 
+const char *host_mem_str(const struct host *h)
+{
+    static char buf[96];
+    struct host_dm_mem m;
+
+    host_dm_mem(h->dm, &m);
+    snprintf(buf, sizeof(buf), "charged=%lu blocks=%lu bytes=%lu", m.charged,
+             m.live_blocks, m.live_bytes);
+    return buf;
+}
+
 void trace_exit(struct host *h, pid_t pid, const char *kind,
                 const void *regs_in, const void *regs_out,
                 const struct host_exit_info *info, uint64_t exit_no)
