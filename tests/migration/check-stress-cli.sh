@@ -121,6 +121,41 @@ else
     ok streams_leave_no_file
 fi
 
+# The sim backend's invariants, reported and held: every TCLO command the
+# hosts queued was taken by its guest once or is still queued, no host
+# ended holding memory, every adoption of a stream as its source wrote it
+# holds what the source held.
+"$S" "${RUN[@]}" --seconds 6 --seed 4245 --json >"$W/out" 2>"$W/err"
+rc=$?
+if [ $rc = 0 ] && python3 -c '
+import json, sys
+r = json.JSONDecoder().raw_decode(open(sys.argv[1]).read())[0]
+t, m = r["tclo"], r["host_memory"]
+assert t["guests"] >= 1 and t["taken"] > 0, t
+assert t["queued"] == t["taken"] + t["still_queued"], t
+assert t["mismatches"] == 0, t
+assert m["hosts_checked"] > 0 and m["hosts_leaked"] == 0, m
+assert m["adoptions_compared"] > 0 and m["adoptions_differed"] == 0, m
+' "$W/out"; then
+    ok sim_invariants_tclo_once_and_host_memory
+else
+    ko sim_invariants_tclo_once_and_host_memory "exit $rc, $(grep -A12 '"tclo"' "$W/out" | tr -s ' \n' ' ' | head -c 400)"
+fi
+# ... and a guest that says it took one command more (or one fewer) than
+# its hosts queued fails the run, naming it.
+for skew in 1 -1; do
+    GUEST_CHANNELS_TCLO_SKEW=$skew "$S" "${RUN[@]}" --seconds 3 --seed 4246 \
+        --workdir "$W/skew$skew" \
+        --quiet >"$W/out" 2>"$W/err"
+    rc=$?
+    if [ $rc = 1 ] && grep -q "took other than every TCLO command once" "$W/out" &&
+       grep -q "expected every TCLO command its hosts queued" "$W/err"; then
+        ok "tclo_miscount_caught_$skew"
+    else
+        ko "tclo_miscount_caught_$skew" "expected exit 1 naming the TCLO count, seen $rc, $(tail -2 "$W/out" | head -c 300)"
+    fi
+done
+
 # stop_run SIGNAL JSON [ARGS]: the run is stopped, its report printed,
 # nothing left.
 stop_run() {

@@ -10,7 +10,8 @@ MIG_SRCS := $(MIG_DIR)/stress_main.c $(MIG_DIR)/stress_migrate.c \
             $(MIG_DIR)/stress_proc.c $(MIG_DIR)/stress_report.c \
             $(MIG_DIR)/stress_record.c $(MIG_DIR)/stress_html.c \
             $(MIG_DIR)/stress_parallel.c $(MIG_DIR)/stress_xl.c \
-            $(MIG_DIR)/stress_out.c $(MIG_DIR)/stress_stream.c
+            $(MIG_DIR)/stress_out.c $(MIG_DIR)/stress_stream.c \
+            $(MIG_DIR)/stress_inv.c
 CFLAGS.vmport-stress = $(CFLAGS_BASE) $(JSONC_CFLAGS)
 MIG_GUEST := $(BUILD)/tests/migration/guest_channels
 

@@ -44,6 +44,7 @@ struct guest_out {
     unsigned long rpcs_so_far;  /* checked RPCs, for report.json */
     unsigned long final_rpcs, final_cpt;    /* guest_channels' last line */
     bool ended;                 /* its final line was seen */
+    long tclo_taken;            /* its final line's tclo=, -1 if none */
     unsigned long trimmed;      /* bytes read and dropped from the file */
 };
 
@@ -67,6 +68,14 @@ struct guest {
     char dir[256];
     struct guest_out out;
     unsigned int pruned_hop;    /* err.HOP below this are removed */
+    /* TCLO power commands: queued by its hosts, left at its end */
+    unsigned long tclo_queued, tclo_pending;
+    bool tclo_end_seen;         /* its last host's end event was read */
+};
+
+/* What a host's device model held, from its trace (stress_inv.c). */
+struct host_mem {
+    long long charged, blocks, bytes;
 };
 
 struct stress_opts {
@@ -95,6 +104,10 @@ struct stress_stats {
     unsigned long rpcs, verify_failures, lost_guests, host_errors;
     unsigned long guest_ends_early;
     bool low_space;                 /* stopped: work directory full */
+    /* TCLO exactly once, and host memory (stress_inv.c) */
+    unsigned long tclo_queued, tclo_taken, tclo_pending, tclo_guests;
+    unsigned long tclo_mismatch;
+    unsigned long mem_hosts, mem_leaks, mem_pairs, mem_differ;
     double *downtime_ms;
     double phase_ms[4];     /* sums: source, queued, transfer, adopt */
     unsigned long nr_phases;
@@ -138,8 +151,10 @@ int wait_host_reading(pid_t pid, unsigned int timeout_ms, int *rc, int fd,
 int run_tool(char *const argv[], const char *in_path, const char *out_path,
              unsigned int ms);
 bool file_has(const char *path, const char *needle);
-enum trace_point { TR_FREEZE, TR_HANDOFF, TR_ADOPTED };
+enum trace_point { TR_FREEZE, TR_HANDOFF, TR_ADOPTED, TR_END };
 long long trace_ns(const char *path, enum trace_point p);
+int trace_line(const char *path, enum trace_point p, char *line, size_t len);
+long long trace_field(const char *line, const char *key);
 double now_ms(void);
 unsigned int rnd(unsigned int n);
 /*
@@ -180,6 +195,19 @@ void log_migration(const struct guest *g, const char *line);
 unsigned long long workdir_need(void);
 bool workdir_room(const char *dir, bool say);
 bool workdir_low(const char *dir);
+
+/* stress_inv.c: the sim backend's invariants, from the hosts' traces */
+/* A source host that handed off: what it held and queued, and its end. */
+int inv_source(struct guest *g, const char *trace, struct host_mem *held);
+/* A host that adopted: what it held, compared with @src (NULL: not). */
+void inv_adopted(struct guest *g, const char *trace,
+                 const struct host_mem *src);
+/* A host that ended without handing off (@last: the guest's last one). */
+void inv_ended(struct guest *g, const char *trace, bool last);
+/* At the end of the run: the guest took every command queued once. */
+void inv_guest_end(struct guest *g);
+/* --tclo-every of the hosts of guest_channels guests */
+#define STRESS_TCLO_EVERY   64
 
 /* stress_migrate.c */
 int migrate_guest(struct guest *g);

@@ -104,9 +104,10 @@ static void usage(FILE *f)
 "SIGINT or SIGTERM stops every host and guest it started after the\n"
 "migration in flight and prints the report so far (exit 128 + the\n"
 "signal); a second one kills them at once.\n"
-"Exit: 0 if no verification failure, no lost guest, no host error and\n"
-"every injected fault was aborted cleanly; 1 otherwise (the reasons on\n"
-"stdout); 2 usage.\n",
+"Exit: 0 if no verification failure, no lost guest, no host error, every\n"
+"TCLO command taken once, no host memory leaked or differing, and every\n"
+"injected fault aborted cleanly; 1 otherwise (the reasons on stdout); 2\n"
+"usage.\n",
             MAX_GUESTS, FI_NR - 1, MAX_PARALLEL);
 }
 
@@ -580,6 +581,12 @@ static void print_failure(int rc, const char *dir)
     if ( stats.low_space )
         printf(" stopped early: the work directory's filesystem ran low "
                "(stderr says how low);");
+    if ( stats.tclo_mismatch )
+        printf(" %lu guests took other than every TCLO command once;",
+               stats.tclo_mismatch);
+    if ( stats.mem_leaks || stats.mem_differ )
+        printf(" host memory: %lu hosts leaked, %lu adoptions held other "
+               "than their source;", stats.mem_leaks, stats.mem_differ);
     if ( opts.require_coverage && !covered(false) )
         printf(" --require-coverage: not every point was reached (stderr "
                "names them);");
@@ -672,7 +679,8 @@ int main(int argc, char **argv)
         return 128 + stress_stop_signal;
     }
     ok = !rc && !stats.verify_failures && !stats.lost_guests &&
-         !stats.host_errors && !stats.low_space && all_faults_clean() &&
+         !stats.host_errors && !stats.low_space && !stats.tclo_mismatch &&
+         !stats.mem_leaks && !stats.mem_differ && all_faults_clean() &&
          (!opts.require_coverage || covered(true));
     if ( ok && !opts.workdir )
     {

@@ -79,7 +79,7 @@ static pid_t start_host(struct guest *g, bool attach, int *in_wr)
 {
     char host[300], tr[300], err[300], pidf[300], hoff[16];
     char pidarg[16], id[16], chans[16], stop[300], script[1024], skew[16];
-    char trmax[24];
+    char trmax[24], tclo[16];
     char *argv[40];
     int n = 0, state[2], in[2] = { -1, -1 };
     pid_t pid;
@@ -120,6 +120,13 @@ static pid_t start_host(struct guest *g, bool attach, int *in_wr)
              clock_skew_ms(g->pers));
     argv[n++] = "--clock-skew-ms";
     argv[n++] = skew;
+    /* TCLO power commands for guest_channels, which only counts them. */
+    if ( g->kind == GK_CHANNELS )
+    {
+        snprintf(tclo, sizeof(tclo), "%u", STRESS_TCLO_EVERY);
+        argv[n++] = "--tclo-every";
+        argv[n++] = tclo;
+    }
     g->handoff_after = !stress_ending && rnd(2);
     if ( g->handoff_after )
     {
@@ -149,6 +156,7 @@ static pid_t start_host(struct guest *g, bool attach, int *in_wr)
             argv[n++] = chans;
             argv[n++] = "0";
             argv[n++] = stop;
+            argv[n++] = "tclo";
         }
         else
         {
@@ -192,6 +200,7 @@ int start_guest(struct guest *g)
 
     snprintf(pidf, sizeof(pidf), "%s/pid", g->dir);
     g->state_fd = -1;
+    g->out.tclo_taken = -1;
     g->host = start_host(g, false, NULL);
     if ( g->host < 0 )
         return -1;
@@ -353,9 +362,14 @@ static pid_t start_destination(struct guest *g, const struct sbuf *x)
     return host;
 }
 
-/* The source takes the guest back from its own, untouched state. */
-static int readopt(struct guest *g, const struct sbuf *state)
+/*
+ * The source takes the guest back from its own, untouched state, and
+ * holds what it held then (@held).
+ */
+static int readopt(struct guest *g, const struct sbuf *state,
+                   const struct host_mem *held)
 {
+    char tr[300];
     pid_t host;
     int rc;
 
@@ -365,6 +379,8 @@ static int readopt(struct guest *g, const struct sbuf *state)
     if ( host > 0 && wait_adopted(g, host, g->hop) >= 0 )
     {
         g->host = host;
+        path_of(tr, sizeof(tr), g, "trace", g->hop);
+        inv_adopted(g, tr, held);
         return 0;
     }
     fprintf(stderr, "vmport-stress: guest %u lost: its source could not "
@@ -576,11 +592,12 @@ static void kill_waiting_destination(struct guest *g)
 }
 
 /* Try to move the handed-off guest; 0 moved, 1 aborted (back on source). */
-static int move(struct guest *g, const struct sbuf *s, enum fault f,
+static int move(struct guest *g, const struct sbuf *s,
+                const struct host_mem *held, enum fault f,
                 long long freeze_ns, double handoff_ms, double exit_ms,
                 struct mig_record *r)
 {
-    char line[200];
+    char line[200], tr[300];
     struct sbuf x = { 0 };
     enum abort_reason why = AB_DEST_REJECTED;
     unsigned int src_hop = g->hop;
@@ -618,10 +635,13 @@ static int move(struct guest *g, const struct sbuf *s, enum fault f,
     start_ms = now_ms();
     host = start_destination(g, &x);
     adopt_ns = host > 0 ? wait_adopted(g, host, g->hop) : -1;
+    path_of(tr, sizeof(tr), g, "trace", g->hop);
     if ( adopt_ns >= 0 )
     {
         g->host = host;
         stats.succeeded++;
+        /* The same state, unless converted (version 1 drops some). */
+        inv_adopted(g, tr, g->stream_v1 ? NULL : held);
         if ( r )
         {
             r->outcome = "migrated";
@@ -668,7 +688,12 @@ static int move(struct guest *g, const struct sbuf *s, enum fault f,
  abort:
     sbuf_free(&x);
     if ( g->hop != src_hop )
-        unlink_trace(g, g->hop);    /* the destination's: it failed */
+    {
+        /* The destination's: it failed, and must have freed it all. */
+        path_of(tr, sizeof(tr), g, "trace", g->hop);
+        inv_ended(g, tr, false);
+        unlink_trace(g, g->hop);
+    }
     stats.aborted[why]++;
     if ( r )
     {
@@ -683,7 +708,7 @@ static int move(struct guest *g, const struct sbuf *s, enum fault f,
                 g->idx, state);
         stats.lost_guests++;
     }
-    if ( readopt(g, s) )
+    if ( readopt(g, s, held) )
         return -1;
     if ( f != FI_NONE )
         stats.fault_clean[f]++;
@@ -703,6 +728,7 @@ int migrate_guest(struct guest *g)
     unsigned int hop = g->hop;
     long long freeze_ns;
     struct sbuf s = { 0 };
+    struct host_mem held;
     bool by_signal = !stress_ending;
     long long signal_ns = -1, handoff_ns;
     double exit_ms;
@@ -764,11 +790,14 @@ int migrate_guest(struct guest *g)
     g->state_fd = -1;
     if ( !file_has(err, "handed off") )
     {
+        /* The guest ended under this host, its last one. */
+        inv_ended(g, tr, true);
         g->done = true;
         g->exit_rc = rc;
         sbuf_free(&s);
         return 0;
     }
+    inv_source(g, tr, &held);
     stats.attempted++;
     stats.by_mode[by_signal]++;
     /* Frozen: nothing writes its transcript, which may be emptied now. */
@@ -789,7 +818,7 @@ int migrate_guest(struct guest *g)
     f = stress_ending ? FI_NONE : pick_fault();
     if ( f != FI_NONE )
         stats.fault_injected[f]++;
-    rc = move(g, &s, f, freeze_ns, handoff_ns / 1e6, exit_ms, r);
+    rc = move(g, &s, &held, f, freeze_ns, handoff_ns / 1e6, exit_ms, r);
     sbuf_free(&s);
     unlink_trace(g, hop);
     return rc < 0 ? -1 : 0;

@@ -62,9 +62,13 @@ static void out_line(struct guest *g, const char *line)
                      "rpcs=%lu cpt=%lu failures=%lu", &rpcs, &cpt,
                      &fails) == 3 )
     {
+        const char *t = strstr(line, " tclo=");
+
         g->out.final_rpcs = rpcs;
         g->out.final_cpt = cpt;
         g->out.ended = true;
+        if ( !t || sscanf(t, " tclo=%ld", &g->out.tclo_taken) != 1 )
+            g->out.tclo_taken = -1;
     }
 }
 
@@ -145,6 +149,7 @@ void out_finish(struct guest *g)
                 g->out.ended ? "it" : "none", g->exit_rc);
         stats.verify_failures++;
     }
+    inv_guest_end(g);
     if ( g->out.trimmed && !opts.quiet )
         fprintf(stderr, "vmport-stress: guest %u: %lu bytes of its "
                 "transcript were read and dropped as the run went "

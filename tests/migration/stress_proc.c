@@ -154,59 +154,86 @@ bool file_has(const char *path, const char *needle)
 }
 
 /*
- * A CLOCK_MONOTONIC ns from a --trace file: TR_FREEZE where the guest froze
- * (the handoff event's last_exit_ns), TR_HANDOFF that event (state
- * written, guest detached), TR_ADOPTED the "adopted" event (where it
- * resumes).  -1 if absent.  vmport-host keeps the trace's newest lines
- * (FILE, and FILE.old once it rotated): the handoff is FILE's last line,
- * and the adopted event, one of the first, is looked for in both.
+ * The line of event @p in a --trace file, into @line: TR_FREEZE and
+ * TR_HANDOFF the handoff event, TR_ADOPTED the "adopted" event, TR_END the
+ * "end" event every host writes last.  vmport-host keeps the trace's
+ * newest lines (FILE, and FILE.old once it rotated): the handoff and end
+ * events are at FILE's end, the adopted event, one of the first lines, is
+ * looked for in both.  0, or -1 if absent.
  */
-static long long trace_ns_in(const char *path, enum trace_point p)
+static int trace_line_in(const char *path, enum trace_point p, char *line,
+                         size_t len)
 {
-    char line[1024];
-    long long ns = -1, t, last_exit;
+    static const char *const ev[] = {
+        [TR_FREEZE] = " event handoff ", [TR_HANDOFF] = " event handoff ",
+        [TR_ADOPTED] = " event adopted ", [TR_END] = " event end ",
+    };
+    char buf[1024];
+    int rc = -1;
     FILE *f = fopen(path, "re");
 
     if ( !f )
         return -1;
-    /* Only the tail matters for the handoff. */
+    /* Only the tail matters but for the adopted event. */
     if ( p != TR_ADOPTED && !fseek(f, -4096, SEEK_END) )
-        (void)!fgets(line, sizeof(line), f);
+        (void)!fgets(buf, sizeof(buf), f);
     else
         rewind(f);
-    while ( fgets(line, sizeof(line), f) )
-    {
-        const char *e = strstr(line, " event handoff ");
-
-        if ( sscanf(line, "%*u %lld", &t) != 1 )
-            continue;
-        if ( p != TR_ADOPTED && e )
+    while ( fgets(buf, sizeof(buf), f) )
+        if ( strstr(buf, ev[p]) )
         {
-            e = strstr(e, "last_exit_ns=");
-            if ( p == TR_HANDOFF )
-                ns = t;
-            else if ( e && sscanf(e, "last_exit_ns=%lld", &last_exit) == 1 &&
-                      last_exit > 0 )
-                ns = last_exit;
-            break;
+            snprintf(line, len, "%s", buf);
+            rc = 0;
+            if ( p == TR_ADOPTED )
+                break;
         }
-        if ( p == TR_ADOPTED && strstr(line, " event adopted") )
-        {
-            ns = t;
-            break;
-        }
-    }
     fclose(f);
-    return ns;
+    return rc;
 }
 
-long long trace_ns(const char *path, enum trace_point p)
+int trace_line(const char *path, enum trace_point p, char *line, size_t len)
 {
     char old[320];
-    long long ns = trace_ns_in(path, p);
 
-    if ( ns >= 0 || p != TR_ADOPTED )
-        return ns;
+    if ( !trace_line_in(path, p, line, len) )
+        return 0;
+    if ( p != TR_ADOPTED )
+        return -1;
     snprintf(old, sizeof(old), "%s.old", path);
-    return trace_ns_in(old, p);
+    return trace_line_in(old, p, line, len);
+}
+
+/* The number after " @key=" in a trace line, or -1. */
+long long trace_field(const char *line, const char *key)
+{
+    char pat[40];
+    const char *at;
+    long long v;
+
+    snprintf(pat, sizeof(pat), " %s=", key);
+    at = strstr(line, pat);
+    if ( !at || sscanf(at + strlen(pat), "%lld", &v) != 1 )
+        return -1;
+    return v;
+}
+
+/*
+ * A CLOCK_MONOTONIC ns from a --trace file: TR_FREEZE where the guest froze
+ * (the handoff event's last_exit_ns), TR_HANDOFF that event (state
+ * written, guest detached), TR_ADOPTED the "adopted" event (where it
+ * resumes).  -1 if absent.
+ */
+long long trace_ns(const char *path, enum trace_point p)
+{
+    char line[1024] = "";
+    long long t;
+
+    if ( trace_line(path, p, line, sizeof(line)) )
+        return -1;
+    if ( p == TR_FREEZE )
+    {
+        t = trace_field(line, "last_exit_ns");
+        return t > 0 ? t : -1;
+    }
+    return sscanf(line, "%*u %lld", &t) == 1 ? t : -1;
 }
