@@ -282,21 +282,25 @@ static bool tree_parked(pid_t pid, char *seen, int depth)
 /* What a hung host and its guest are waiting in, for the log. */
 static void report_stuck(const struct guest *g, const char *when)
 {
-    char cmd[600], out[300];
+    char cmd[1200], out[300];
     char *argv[] = { "/bin/sh", "-c", cmd, NULL };
 
     /*
      * The host, every process of the guest (its group: the spawning
-     * host's) with its kernel stack and state, and the machine's load.
+     * host's) with its state, tracer, pending signals and kernel stack,
+     * and the machine's load.
      */
-    snprintf(cmd, sizeof(cmd), "ps -o pid,ppid,stat,wchan:24,comm -p %d "
-             "--ppid %d -g %d; cat /proc/%d/stack; "
-             "for p in $(ps -o pid= -g $(ps -o pgid= -p %d)); do "
+    snprintf(cmd, sizeof(cmd), "pg=$(ps -o pgid= -p %d | tr -d ' '); "
+             "ps -o pid,ppid,pgid,stat,wchan:24,comm -p %d; "
+             "ps -eo pid,ppid,pgid,stat,wchan:24,comm | "
+             "awk -v g=\"$pg\" 'NR > 1 && $3 == g'; "
+             "for p in %d $(ps -eo pid=,pgid= | "
+             "awk -v g=\"$pg\" '$2 == g {print $1}'); do "
              "echo \"== $p $(cat /proc/$p/comm 2>/dev/null)\"; "
-             "grep -E 'State|TracerPid|SigPnd|ShdPnd' /proc/$p/status; "
-             "cat /proc/$p/stack; done 2>/dev/null; cat /proc/loadavg "
-             "/proc/pressure/cpu 2>/dev/null", (int)g->host, (int)g->pid,
-             (int)g->pid, (int)g->host, (int)g->pid);
+             "grep -E 'State|TracerPid|SigPnd|ShdPnd|SigBlk' "
+             "/proc/$p/status; cat /proc/$p/stack; done 2>/dev/null; "
+             "cat /proc/loadavg /proc/pressure/cpu 2>/dev/null",
+             (int)g->pid, (int)g->host, (int)g->host);
     snprintf(out, sizeof(out), "%s/stuck.%u%s", g->dir, g->hop, when);
     run_tool(argv, NULL, out, 5000);
     fprintf(stderr, "vmport-stress: what they wait in: %s\n", out);
