@@ -30,6 +30,7 @@
  */
 #define HOST_WAIT_MS    30000
 #define ADOPT_WAIT_MS   30000
+#define CANCEL_WAIT_MS  60000
 #define TOOL_MS         30000
 
 const char *const pers_name[2] = { "intel", "amd" };
@@ -328,13 +329,11 @@ static bool guest_parked(pid_t pid, char *seen)
  * The exited host is not reaped here (WNOWAIT): its status is the next
  * migration's business.  Returns the adopt time in ns, or -1.
  */
-static long long wait_adopted(struct guest *g, pid_t host, unsigned int hop)
+static long long adopted_within(const char *tr, pid_t host, unsigned int ms)
 {
-    char tr[300];
-    double end = now_ms() + ADOPT_WAIT_MS;
+    double end = now_ms() + ms;
     long long ns;
 
-    path_of(tr, sizeof(tr), g, "trace", hop);
     while ( now_ms() < end )
     {
         siginfo_t si = { 0 };
@@ -347,7 +346,35 @@ static long long wait_adopted(struct guest *g, pid_t host, unsigned int hop)
             return trace_ns(tr, TR_ADOPTED);
         stress_sleep_us(500);
     }
-    return -1;
+    return -2;
+}
+
+/*
+ * A host that has not adopted in ADOPT_WAIT_MS (starved of CPU on a loaded
+ * machine: a 37 s stall was seen at load 16) is not killed: it may have
+ * seized the guest already, and its death would kill the guest with it
+ * (PTRACE_O_EXITKILL), which then cannot be adopted again (PTRACE_SEIZE
+ * of a dying process: EPERM).  It is asked to call the adoption off
+ * (SIGUSR2): it then gives back whatever it seized, parked as found, and
+ * exits; or it had adopted meanwhile, which counts.  Killed only if it
+ * does neither within CANCEL_WAIT_MS.
+ */
+static long long wait_adopted(struct guest *g, pid_t host, unsigned int hop)
+{
+    char tr[300];
+    long long ns;
+
+    path_of(tr, sizeof(tr), g, "trace", hop);
+    ns = adopted_within(tr, host, ADOPT_WAIT_MS);
+    if ( ns != -2 )
+        return ns;
+    fprintf(stderr, "vmport-stress: guest %u: host %d did not adopt it in "
+            "%d s; asking it to call the adoption off (SIGUSR2)\n", g->idx,
+            (int)host, ADOPT_WAIT_MS / 1000);
+    report_stuck(g, ".adopt");
+    kill(host, SIGUSR2);
+    ns = adopted_within(tr, host, CANCEL_WAIT_MS);
+    return ns == -2 ? -1 : ns;
 }
 
 static void report_stuck(const struct guest *g, const char *when);

@@ -32,6 +32,7 @@
 
 volatile sig_atomic_t host_handoff_requested;
 volatile sig_atomic_t host_stop_signal;
+volatile sig_atomic_t host_adopt_cancel;
 
 bool handoff_due(const struct host *h)
 {
@@ -301,6 +302,14 @@ void handoff_detach_all(struct host *h)
         if ( ptrace(PTRACE_DETACH, h->tasks.tasks[i].pid, 0, SIGSTOP) &&
              errno != ESRCH )
             perror("vmport-host: PTRACE_DETACH");
+}
+
+void handoff_release(struct host *h)
+{
+    if ( remove_planted(h) )
+        fprintf(stderr, "vmport-host: could not take every breakpoint back "
+                "from the guest\n");
+    handoff_detach_all(h);
 }
 
 int handoff_freeze(struct host *h, pid_t boundary)

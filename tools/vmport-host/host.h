@@ -68,6 +68,11 @@ extern volatile sig_atomic_t host_handoff_requested;
  * from the engine's wait if no exit comes first, then exit.
  */
 extern volatile sig_atomic_t host_stop_signal;
+/*
+ * Set from the SIGUSR2 handler: an --attach not yet complete is called
+ * off, the guest left parked as it was found (adopt.c).
+ */
+extern volatile sig_atomic_t host_adopt_cancel;
 
 /* The options the traced tasks get (fork/exec/seccomp/exit-kill). */
 #define HOST_PTRACE_OPTIONS                                             \
@@ -116,6 +121,11 @@ int handoff_stop_now(struct host *h);
 int handoff_adopt(struct host *h, pid_t pid);
 /* Detach every (stopped) task, each process left stopped (SIGSTOP). */
 void handoff_detach_all(struct host *h);
+/*
+ * Give every (stopped) task back as a handoff does, without writing a
+ * state: every INT3 and debug register taken back, then detached.
+ */
+void handoff_release(struct host *h);
 
 /*
  * The device model's memory at this moment, as " charged=C blocks=N

@@ -27,6 +27,12 @@ static void on_sigusr1(int sig)
     host_handoff_requested = 1;
 }
 
+static void on_sigusr2(int sig)
+{
+    (void)sig;
+    host_adopt_cancel = 1;
+}
+
 /* SIGTERM, SIGINT with --state-out: freeze, write the state, exit. */
 static void on_stop(int sig)
 {
@@ -124,8 +130,11 @@ static int setup(struct host *h)
     };
     struct sigaction sa = { .sa_handler = on_sigusr1 };
     struct sigaction stop = { .sa_handler = on_stop };
+    struct sigaction cancel = { .sa_handler = on_sigusr2,
+                                .sa_flags = SA_RESTART };
 
     sigaction(SIGUSR1, &sa, NULL);      /* no SA_RESTART: wake waitpid */
+    sigaction(SIGUSR2, &cancel, NULL);  /* adopt.c: call an --attach off */
     if ( state_out_wanted(h) )
     {
         if ( state_out_check(h) )
