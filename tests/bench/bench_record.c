@@ -92,25 +92,42 @@ static struct domain *build(const struct vmport_limits *l, unsigned int nchan,
     return d;
 }
 
-static void row(const char *name, struct domain *d)
+/*
+ * A domain with @d's limits, to load @d's record into, and in *@cap the
+ * most that record can take.
+ */
+static struct domain *twin(struct domain *d, uint32_t *cap)
 {
     struct domain *e = h_domain(next_domid++, 1, VMPORT_HWVER_DEFAULT, NULL);
     struct vmport_limits l;
-    uint32_t len, cap;
-    uint8_t *buf, *copy;
-    double t_save, t_load, t_cpy, t_crc;
-    volatile uint32_t sink;
-    int rc = 0;
 
     vmport_get_limits(d, &l);
     vmport_domain_destroy(e);
     ck_assert_int_eq(vmport_enable(e, VMPORT_HWVER_DEFAULT, &l), 0);
     ck_assert_int_eq(vmport_record_save(d, NULL, 0, 0, VMPORT_SAVE_REFUSE,
-                                        &cap), 0);
-    buf = calloc(1, cap);
-    copy = calloc(1, cap);
-    memset(copy, 1, cap);               /* no first-touch faults timed */
-    memset(buf, 1, cap);
+                                        cap), 0);
+    return e;
+}
+
+/* @n bytes, touched: no first-touch page faults are timed. */
+static uint8_t *touched(size_t n)
+{
+    uint8_t *p = malloc(n ? n : 1);
+
+    ck_assert_ptr_nonnull(p);
+    memset(p, 1, n);
+    return p;
+}
+
+static void row(const char *name, struct domain *d)
+{
+    uint32_t len, cap;
+    struct domain *e = twin(d, &cap);
+    uint8_t *buf = touched(cap), *copy = touched(cap);
+    double t_save, t_load, t_cpy, t_crc;
+    volatile uint32_t sink;
+    int rc = 0;
+
     /* Warm-up (untimed): the heap grows to its steady-state size once. */
     ck_assert_int_eq(vmport_record_save(d, buf, cap, 0, VMPORT_SAVE_REFUSE,
                                         &len), 0);
@@ -252,23 +269,13 @@ static int cmp_d(const void *a, const void *b)
  */
 static void share_row(struct xfer *x, const char *name, struct domain *d)
 {
-    struct domain *e = h_domain(next_domid++, 1, VMPORT_HWVER_DEFAULT, NULL);
-    double t_share[3], t_bytes[3];
-    struct vmport_limits l;
     uint32_t len, cap;
-    uint8_t *buf, *in;
+    struct domain *e = twin(d, &cap);
+    uint8_t *buf = touched(cap), *in = touched(cap);
+    double t_share[3], t_bytes[3];
     unsigned int k;
     int rc = 0;
 
-    vmport_get_limits(d, &l);
-    vmport_domain_destroy(e);
-    ck_assert_int_eq(vmport_enable(e, VMPORT_HWVER_DEFAULT, &l), 0);
-    ck_assert_int_eq(vmport_record_save(d, NULL, 0, 0, VMPORT_SAVE_REFUSE,
-                                        &cap), 0);
-    buf = calloc(1, cap);
-    in = calloc(1, cap);
-    memset(buf, 1, cap);
-    memset(in, 1, cap);
     /* Warm-up (untimed), and the record really goes across. */
     ck_assert_int_eq(vmport_record_save(d, buf, cap, 0, VMPORT_SAVE_REFUSE,
                                         &len), 0);
