@@ -26,7 +26,9 @@ $(HOST_STANDIN): $(HOST_ENGINE_OBJS) \
 	$(call link,$(CAPSTONE_LIBS))
 
 .PHONY: check-host
-check-host: $(HOST_BIN) $(HOST_STANDIN) $(HOST_GUESTS) $(BIN)/vmport-state
+# (guest_channels, tests/migration's guest, for --tclo-every)
+check-host: $(HOST_BIN) $(HOST_STANDIN) $(HOST_GUESTS) $(BIN)/vmport-state \
+            $(BUILD)/tests/migration/guest_channels
 	@bash tests/host/run-tests.sh $(BUILD)
 
 ALL_TARGETS += $(HOST_GUESTS) $(HOST_STANDIN)

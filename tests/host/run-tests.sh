@@ -46,6 +46,7 @@ expect_out() {
 . "$(dirname "$0")/tests-errors.sh"
 . "$(dirname "$0")/tests-stop.sh"
 . "$(dirname "$0")/tests-demo.sh"
+. "$(dirname "$0")/tests-trace.sh"
 
 tests=("$@")
 [ ${#tests[@]} -eq 0 ] && tests=($(declare -F | awk '/ test_/ {print $3}'))

@@ -109,22 +109,60 @@ uint32_t host_dm_tsc_khz(const struct host_dm *dm)
     return dm->tsc_khz;
 }
 
+int host_dm_guestinfo_get(struct host_dm *dm, const char *key, void *val,
+                          uint32_t *vlen)
+{
+    (void)dm;
+    (void)key;
+    (void)val;
+    (void)vlen;
+    return -ENOENT;
+}
+
+int host_dm_trigger(struct host_dm *dm, bool reboot)
+{
+    (void)dm;
+    (void)reboot;
+    return -ENODEV;
+}
+
+void host_dm_mem(const struct host_dm *dm, struct host_dm_mem *m)
+{
+    (void)dm;
+    m->charged = m->live_blocks = m->live_bytes = 0;
+}
+
 void host_dm_set_tsc_khz(struct host_dm *dm, uint32_t khz)
 {
     dm->tsc_khz = khz;
 }
 
 /* No stream library in the stand-in build. */
-int state_file_write(struct host *h, const char *path)
+bool state_out_wanted(const struct host *h)
 {
-    (void)h;
-    fprintf(stderr, "standin: no state streams (%s)\n", path);
+    return h->opt.state_out || h->opt.state_out_fd >= 0;
+}
+
+const char *state_out_name(const struct host *h)
+{
+    return h->opt.state_out ? h->opt.state_out : "a descriptor";
+}
+
+int state_out_write(struct host *h)
+{
+    fprintf(stderr, "standin: no state streams (%s)\n", state_out_name(h));
     return -1;
 }
 
-int state_file_check(const char *path)
+unsigned long state_tclo_pending(struct host *h)
 {
-    (void)path;
+    (void)h;
+    return 0;
+}
+
+int state_out_check(struct host *h)
+{
+    (void)h;
     return 0;
 }
 

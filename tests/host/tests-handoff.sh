@@ -322,3 +322,108 @@ test_handoff_while_a_vfork_loop_runs() {
         ok vfork_loop_handoff
     fi
 }
+
+# Hosts hand the guest on through pipes, no file on the way: Intel writes
+# its state to descriptor 3, the pipe into an AMD host's --state-in -,
+# which hands it on the same way to an Intel host that runs it to the end.
+test_state_travels_over_pipes_between_hosts() {
+    local d=$WORK/pipes rcs
+    mkdir -p "$d"
+    # Wait (bounded) for the guest's pid, then read the stream on stdin.
+    attach_from_pipe() {
+        local i
+        for i in $(seq 1000); do
+            [ -s "$d/pid" ] && break
+            sleep 0.01
+        done
+        "$HOST" --attach "$(cat "$d/pid")" --state-in - "$@"
+    }
+    "$HOST" --handoff-after 4 --state-out-fd 3 --pid-file "$d/pid" -- \
+        "$GUESTS/guest_clock" 4 3>&1 >"$d/out" 2>"$d/err.a" |
+        attach_from_pipe --personality amd --handoff-after 3 \
+            --state-out-fd 3 3>&1 >/dev/null 2>"$d/err.b" |
+        attach_from_pipe >/dev/null 2>"$d/err.c"
+    rcs="${PIPESTATUS[*]}"
+    local want="clock: tsc_khz=2400000 gethz=4294967295 getmhz=2400 rounds=4 monotonic"
+    if [ "$rcs" != "0 0 0" ]; then
+        ko state_over_pipes "expected every host to exit 0, seen $rcs ($(cat "$d"/err.* | head -c 300))"
+    elif ! grep -q 'handed off' "$d/err.a" || ! grep -q 'handed off' "$d/err.b"; then
+        ko state_over_pipes "expected two handoffs, seen '$(cat "$d"/err.a "$d"/err.b | head -c 300)'"
+    elif [ "$(cat "$d/out")" != "$want" ]; then
+        ko state_over_pipes "expected '$want', seen '$(cat "$d/out")'"
+    else
+        ok state_over_pipes
+    fi
+}
+
+test_state_out_fd_checked() {
+    bad state_out_fd_closed 1 "--state-out-fd 9: Bad file descriptor" \
+        -- "$HOST" --state-out-fd 9 -- true
+    bad state_out_fd_device 1 "--state-out-fd 0: not a pipe, socket or regular file" \
+        -- bash -c '"$0" --state-out-fd 0 -- true </dev/null' "$HOST"
+    bad state_out_both 2 "--state-out and --state-out-fd: one or the other" \
+        -- "$HOST" --state-out "$WORK/both.xc" --state-out-fd 1 -- true
+}
+
+# SIGUSR2 calls an --attach off before it completes (a driver that gave up
+# waiting must not kill a host that seized the guest: PTRACE_O_EXITKILL
+# would kill the guest too).  Called off before seizing, or halfway, the
+# guest is left parked as found, breakpoints taken back, and the next host
+# runs it to its end; called off after adopting, it is ignored.
+test_attach_called_off_leaves_guest_parked() {
+    local d=$WORK/calloff round p b rc bad=""
+    mkdir -p "$d"
+    for round in early 1 2 3; do
+        rm -f "$d"/*
+        "$HOST" --handoff-after 40 --state-out "$d/s" --pid-file "$d/pid" \
+            -- /bin/sh -c 'i=0; while [ $i -lt 20 ]; do
+                vmware-rpctool "info-get guestinfo.x" >/dev/null; i=$((i+1))
+            done; echo done $i' >"$d/out" 2>/dev/null
+        p=$(cat "$d/pid")
+        if [ $round = early ]; then
+            # Asked while it still waits for its stream: deterministic.
+            "$HOST" --attach "$p" --state-in - --trace "$d/t" \
+                2>"$d/err.b" < <(for _ in $(seq 1000); do
+                                     [ -e "$d/go" ] && break; sleep 0.01
+                                 done; cat "$d/s") &
+            b=$!
+            # Once it catches SIGUSR2 (SigCgt bit 11).
+            for _ in $(seq 1000); do
+                (( 0x$(awk '/^SigCgt/ {print $2}' /proc/$b/status) & 0x800 )) && break
+                sleep 0.01
+            done
+            kill -USR2 $b
+            touch "$d/go"
+            wait $b
+            rc=$?
+            if [ "$rc" != 1 ] || ! grep -q "adoption called off (SIGUSR2) after 0 of" "$d/err.b"; then
+                bad="$bad early: exit '$rc', '$(head -c 150 "$d/err.b")';"
+            fi
+        else
+            # Halfway if we are quick enough, else after: either is fine.
+            "$HOST" --attach "$p" --state-in "$d/s" --trace "$d/t" \
+                --state-out "$d/s2" 2>"$d/err.b" &
+            b=$!
+            for _ in $(seq 20000); do grep -q seized "$d/t" 2>/dev/null && break; done
+            kill -USR2 $b
+            wait $b
+            rc=$?
+        fi
+        if grep -q ' event adopted' "$d/t" 2>/dev/null; then
+            [ "$rc" = 0 ] || bad="$bad $round: adopted, then exit $rc;"
+        else
+            local st
+            st=$(ps -o stat= -p "$p" | tr -d ' ')
+            "$HOST" --attach "$p" --state-in "$d/s" 2>"$d/err.c" ||
+                bad="$bad $round: called off (guest '$st'), next host: $(head -c 150 "$d/err.c");"
+        fi
+        [ "$(cat "$d/out")" = "done 20" ] ||
+            bad="$bad $round: guest output '$(cat "$d/out")';"
+        kill -9 "$p" 2>/dev/null
+    done
+    if [ -z "$bad" ]; then
+        ok attach_called_off_leaves_guest_parked
+    else
+        ko attach_called_off_leaves_guest_parked "expected the guest to finish whatever the SIGUSR2 hit, seen$bad"
+    fi
+}

@@ -59,6 +59,103 @@ rc=$?
 [ $rc = 2 ] && grep -q "is not empty" "$W/err" && ok reused_workdir_refused ||
     ko reused_workdir_refused "exit $rc, $(head -c 200 "$W/err")"
 
+# The work directory is memory on tmpfs: a run that would not fit is
+# refused before anything starts, and nothing is left behind.
+before=$(ls -d /dev/shm/vmport-stress.* /tmp/vmport-stress.* 2>/dev/null | sort)
+"$S" "${RUN[@]}" --seconds 1 --min-free-mb 999999999 >/dev/null 2>"$W/err"
+rc=$?
+after=$(ls -d /dev/shm/vmport-stress.* /tmp/vmport-stress.* 2>/dev/null | sort)
+if [ $rc = 1 ] && grep -q "MiB free, the run needs 999999999 MiB (--min-free-mb)" "$W/err" &&
+   [ "$before" = "$after" ]; then
+    ok workdir_without_room_refused
+else
+    ko workdir_without_room_refused "expected exit 1 naming the room needed and no directory left, seen exit $rc, $(head -c 300 "$W/err")"
+fi
+
+# A guest's transcript is read as the run goes and emptied past
+# --guest-out-max-kb: the files stay small, and every checked RPC is still
+# counted once (the report's count equals what the guests' final lines
+# say: two per rpctool round, rpcs= of guest_channels).
+"$S" "${RUN[@]}" --guests 2 --seconds 6 --guest-out-max-kb 0 --seed 4243 \
+    --workdir "$W/out-bound" --json >"$W/out" 2>"$W/err"
+rc=$?
+big=$(find "$W/out-bound" -name out -size +16k)
+if [ $rc != 0 ]; then
+    ko guest_output_bounded_and_counted "expected exit 0, seen $rc ($(grep -v 's  migrations' "$W/err" | head -c 300))"
+elif ! grep -q "bytes of its transcript were read and dropped" "$W/err"; then
+    ko guest_output_bounded_and_counted "expected transcripts emptied (--guest-out-max-kb 0), seen none said"
+elif [ -n "$big" ]; then
+    ko guest_output_bounded_and_counted "expected every transcript under 16 KiB, seen $big"
+elif ! python3 - "$W/out" "$W/out-bound" <<'PY'
+import json, re, sys
+r = json.JSONDecoder().raw_decode(open(sys.argv[1]).read())[0]
+t1 = open(sys.argv[2] + "/g1/out").read()
+t2 = open(sys.argv[2] + "/g2/out").read()
+n = int(re.search(r"^rpctool: done (\d+)$", t1, re.M).group(1))
+c = int(re.search(r"^channels: .* rpcs=(\d+) ", t2, re.M).group(1))
+assert r["rpcs"] == 2 * n + c, (r["rpcs"], n, c)
+PY
+then
+    ko guest_output_bounded_and_counted "expected the report's RPCs to be 2 x rpctool rounds + guest_channels rpcs"
+else
+    ok guest_output_bounded_and_counted
+fi
+
+# Streams go over pipes, through this driver's memory: the work directory
+# of a run that migrated holds no stream, FIFO or tool output file.
+"$S" "${RUN[@]}" --seconds 4 --seed 4244 --workdir "$W/pipes" --quiet \
+    --json >"$W/out" 2>"$W/err"
+rc=$?
+files=$(find "$W/pipes" -type f \( -name 'state*' -o -name 'xfer*' \
+        -o -name 'tool*' \) -o -type p | head -5)
+if [ $rc != 0 ]; then
+    ko streams_leave_no_file "expected exit 0, seen $rc ($(head -c 300 "$W/err"))"
+elif ! python3 -c '
+import json, sys
+r = json.JSONDecoder().raw_decode(open(sys.argv[1]).read())[0]
+assert r["succeeded"] > 0, r["succeeded"]' "$W/out"; then
+    ko streams_leave_no_file "expected migrations that succeeded, seen none"
+elif [ -n "$files" ]; then
+    ko streams_leave_no_file "expected no stream file in the work directory, seen $files"
+else
+    ok streams_leave_no_file
+fi
+
+# The sim backend's invariants, reported and held: every TCLO command the
+# hosts queued was taken by its guest once or is still queued, no host
+# ended holding memory, every adoption of a stream as its source wrote it
+# holds what the source held.
+"$S" "${RUN[@]}" --seconds 6 --seed 4245 --json >"$W/out" 2>"$W/err"
+rc=$?
+if [ $rc = 0 ] && python3 -c '
+import json, sys
+r = json.JSONDecoder().raw_decode(open(sys.argv[1]).read())[0]
+t, m = r["tclo"], r["host_memory"]
+assert t["guests"] >= 1 and t["taken"] > 0, t
+assert t["queued"] == t["taken"] + t["still_queued"], t
+assert t["mismatches"] == 0, t
+assert m["hosts_checked"] > 0 and m["hosts_leaked"] == 0, m
+assert m["adoptions_compared"] > 0 and m["adoptions_differed"] == 0, m
+' "$W/out"; then
+    ok sim_invariants_tclo_once_and_host_memory
+else
+    ko sim_invariants_tclo_once_and_host_memory "exit $rc, $(grep -A12 '"tclo"' "$W/out" | tr -s ' \n' ' ' | head -c 400)"
+fi
+# ... and a guest that says it took one command more (or one fewer) than
+# its hosts queued fails the run, naming it.
+for skew in 1 -1; do
+    GUEST_CHANNELS_TCLO_SKEW=$skew "$S" "${RUN[@]}" --seconds 3 --seed 4246 \
+        --workdir "$W/skew$skew" \
+        --quiet >"$W/out" 2>"$W/err"
+    rc=$?
+    if [ $rc = 1 ] && grep -q "took other than every TCLO command once" "$W/out" &&
+       grep -q "expected every TCLO command its hosts queued" "$W/err"; then
+        ok "tclo_miscount_caught_$skew"
+    else
+        ko "tclo_miscount_caught_$skew" "expected exit 1 naming the TCLO count, seen $rc, $(tail -2 "$W/out" | head -c 300)"
+    fi
+done
+
 # stop_run SIGNAL JSON [ARGS]: the run is stopped, its report printed,
 # nothing left.
 stop_run() {

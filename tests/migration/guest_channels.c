@@ -3,7 +3,7 @@
  * once, with messages half sent and replies half fetched on all of them at
  * the same time, so a migration always lands in the middle of something.
  *
- *   guest_channels ID CHANNELS ROUNDS [STOPFILE]
+ *   guest_channels ID CHANNELS ROUNDS [STOPFILE [tclo]]
  *
  * Every round, each channel sends "info-set guestinfo.stress.ID.C VALUE"
  * (VALUE deterministic, up to 12 KiB) and then "info-get" of the same key;
@@ -14,21 +14,35 @@
  * checked; a transcript line per round carries a CRC of all replies.
  * Stops after ROUNDS rounds (0: unbounded) or when STOPFILE exists.
  * Exit 0 only if every reply was right.
+ *
+ * With "tclo" it also keeps a TCLO channel, polled every round as the
+ * tools' rpcin loop polls it (the command's answer goes with the next
+ * poll): "reset" is answered "OK ATR toolbox", "ping" "OK ", and OS_Halt
+ * and OS_Reboot - which it only counts, halting nothing - "OK " and then
+ * tools.os.statechange.status on channel 0.  A command counts once its
+ * RECVSTATUS succeeded, which is when the host dequeues it; the final
+ * line's tclo= is the count, which vmport-stress holds to what its hosts
+ * queued.  It sets guestinfo.vmport-stress.tclo=1 first: vmport-host
+ * --tclo-every queues nothing for a guest that did not (vmtoolsd never
+ * does: it would halt the machine).  GUEST_CHANNELS_TCLO_SKEW=N (a test of
+ * that check) adds N to the count it reports.
  */
 
 #include <stdbool.h>
-#include <cpuid.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "guest_clock.h"
+
 #define MAGIC       0x564d5868U
 #define LB_PORT     0x5658U
 #define HB_PORT     0x5659U
 #define CMD_MSG     30U
 #define RPCI        0x49435052U
+#define TCLO        0x4f4c4354U
 #define FLAG_COOKIE 0x80000000U
 #define ST_SUCCESS  0x0001U
 #define ST_DORECV   0x0002U
@@ -46,6 +60,7 @@ struct chan {
     uint16_t id;
     uint32_t ck_hi, ck_lo;
     bool use_hb;
+    bool tclo;                  /* RECVSIZE without DORECV: no command */
     enum step step;
     char req[MAX_MSG];
     uint32_t req_len, pos;
@@ -57,7 +72,7 @@ struct regs {
     uint32_t a, b, c, d, si, di;
 };
 
-static unsigned long nr_cpt, nr_bad, nr_rpcs;
+static unsigned long nr_cpt, nr_bad, nr_rpcs, nr_tclo;
 
 static void lb_call(struct regs *r)
 {
@@ -109,7 +124,8 @@ static uint32_t hb_recv(struct chan *ch)
 static int chan_open(struct chan *ch)
 {
     struct regs r = {
-        .a = MAGIC, .b = RPCI | FLAG_COOKIE, .c = CMD_MSG, .d = LB_PORT,
+        .a = MAGIC, .b = (ch->tclo ? TCLO : RPCI) | FLAG_COOKIE, .c = CMD_MSG,
+        .d = LB_PORT,
     };
 
     lb_call(&r);
@@ -188,6 +204,12 @@ static void step_recv(struct chan *ch)
     case S_RECVSIZE:
         r = msg_call(ch, 3, 0);
         st = r.c >> 16;
+        if ( ch->tclo && (st & ST_SUCCESS) && !(st & ST_DORECV) )
+        {
+            ch->rep_len = 0;        /* no command waiting */
+            ch->step = S_DONE;
+            return;
+        }
         if ( !(st & ST_SUCCESS) || !(st & ST_DORECV) || (r.d >> 16) != 1 ||
              r.b > MAX_MSG )
             return chan_fail(ch, "RECVSIZE", st);
@@ -225,7 +247,8 @@ static void step_recv(struct chan *ch)
         if ( !(st & ST_SUCCESS) )
             return chan_fail(ch, "RECVSTATUS", st);
         ch->step = S_DONE;
-        nr_rpcs++;
+        if ( !ch->tclo )
+            nr_rpcs++;
     }
 }
 
@@ -323,48 +346,84 @@ static void fill_requests(struct chan *chs, unsigned int n, bool get,
 
 /*
  * The domain's clock seen from the guest, checked every round on whatever
- * host it runs: CPUID 0x40000010 (TSC kHz), GETHZ and GETMHZ constant for
- * the guest's life, GETTIME never going back, even when it moved between
- * hosts of other TSC frequencies and skewed wall clocks.
+ * host it runs (guest_clock.h, the check every guest of ours makes).
  */
 static void check_clock(unsigned long round)
 {
-    static uint32_t khz0, hz0, mhz0;
-    static uint64_t last_us;
-    struct regs hz = { .a = MAGIC, .b = ~0U, .c = 45, .d = LB_PORT };
-    struct regs mhz = { .a = MAGIC, .b = ~0U, .c = 1, .d = LB_PORT };
-    struct regs t = { .a = MAGIC, .b = ~0U, .c = 23, .d = LB_PORT };
-    uint32_t a, b, c, d;
-    uint64_t us;
+    static struct guest_clock_seen seen;
+    char why[160];
 
-    __cpuid(0x40000010U, a, b, c, d);
-    lb_call(&hz);
-    lb_call(&mhz);
-    lb_call(&t);
-    us = (uint64_t)t.a * 1000000 + t.b;
-    if ( !round )
+    if ( guest_clock_check(&seen, why, sizeof(why)) )
     {
-        khz0 = a;
-        hz0 = hz.a;
-        mhz0 = mhz.a;
-    }
-    else if ( a != khz0 || hz.a != hz0 || mhz.a != mhz0 )
-    {
-        printf("FAIL clock round %lu: tsc_khz %u gethz %u getmhz %u, "
-               "expected %u %u %u as in round 0\n", round, a, hz.a, mhz.a,
-               khz0, hz0, mhz0);
+        printf("FAIL clock round %lu: %s\n", round, why);
         nr_bad++;
     }
-    if ( us < last_us )
+}
+
+/* One RPC on channel 0 whose reply must be "1 ". */
+static void rpc_ok(struct chan *chs, const char *req, const char *what)
+{
+    struct chan *ch = &chs[0];
+
+    ch->req_len = snprintf(ch->req, sizeof(ch->req), "%s", req);
+    exchange(chs, 1);
+    if ( ch->rep_len != 2 || memcmp(ch->rep, "1 ", 2) )
     {
-        printf("FAIL clock round %lu: GETTIME went back %llu us\n", round,
-               (unsigned long long)(last_us - us));
+        printf("FAIL %s: expected '1 ', seen %u bytes '%.20s'\n", what,
+               ch->rep_len, ch->rep);
         nr_bad++;
     }
-    last_us = us;
-    (void)b;
-    (void)c;
-    (void)d;
+}
+
+static bool is_cmd(const struct chan *t, const char *cmd)
+{
+    return t->rep_len == strlen(cmd) + 1 && !memcmp(t->rep, cmd, t->rep_len);
+}
+
+/*
+ * A round of the TCLO channel @t: send the last command's answer (or ""),
+ * take the next command, until none waits (at most four).  A power
+ * command's statechange goes on channel 0 once its "OK " went.
+ */
+static void tclo_round(struct chan *t, struct chan *chs)
+{
+    static const char *answer = "";
+    static unsigned int state;          /* statechange due: 1 halt, 2 reboot */
+    unsigned int i;
+
+    for ( i = 0; i < 4; i++ )
+    {
+        t->req_len = snprintf(t->req, sizeof(t->req), "%s", answer);
+        exchange(t, 1);
+        answer = "";
+        if ( state )
+        {
+            char req[64];
+
+            snprintf(req, sizeof(req), "tools.os.statechange.status 1 %u",
+                     state);
+            rpc_ok(chs, req, "statechange");
+            state = 0;
+        }
+        if ( !t->rep_len )
+            break;
+        if ( is_cmd(t, "reset") )
+            answer = "OK ATR toolbox";
+        else if ( is_cmd(t, "ping") )
+            answer = "OK ";
+        else if ( is_cmd(t, "OS_Halt") || is_cmd(t, "OS_Reboot") )
+        {
+            nr_tclo++;
+            answer = "OK ";
+            state = is_cmd(t, "OS_Halt") ? 1 : 2;
+        }
+        else
+        {
+            printf("FAIL tclo: unknown command, %u bytes '%.20s'\n",
+                   t->rep_len, t->rep);
+            nr_bad++;
+        }
+    }
 }
 
 /*
@@ -376,28 +435,23 @@ static void check_clock(unsigned long round)
 static void report_counters(struct chan *chs, unsigned int id,
                             unsigned long rounds, uint32_t crc)
 {
-    struct chan *ch = &chs[0];
+    char req[160], what[48];
 
-    ch->req_len = snprintf(ch->req, sizeof(ch->req),
-                           "info-set guestinfo.stress.%u.counters rounds=%lu "
-                           "rpcs=%lu failures=%lu crc=%08x", id, rounds,
-                           nr_rpcs, nr_bad, crc);
-    exchange(chs, 1);
-    if ( ch->rep_len != 2 || memcmp(ch->rep, "1 ", 2) )
-    {
-        printf("FAIL counters after round %lu: expected '1 ', seen %u "
-               "bytes '%.20s'\n", rounds, ch->rep_len, ch->rep);
-        nr_bad++;
-    }
+    snprintf(req, sizeof(req), "info-set guestinfo.stress.%u.counters "
+             "rounds=%lu rpcs=%lu failures=%lu crc=%08x", id, rounds,
+             nr_rpcs, nr_bad, crc);
+    snprintf(what, sizeof(what), "counters after round %lu", rounds);
+    rpc_ok(chs, req, what);
 }
 
 int main(int argc, char **argv)
 {
-    static struct chan chs[MAX_CH];
+    static struct chan chs[MAX_CH], tclo = { .tclo = true };
     unsigned int id, n, c;
     unsigned long rounds, r;
     const char *stop;
     bool report = getenv("GUEST_CHANNELS_REPORT") != NULL;
+    bool use_tclo = argc > 5 && !strcmp(argv[5], "tclo");
 
     if ( argc < 4 )
     {
@@ -421,6 +475,14 @@ int main(int argc, char **argv)
             return 1;
         }
     }
+    /* No channel left for it (CHANNELS at the domain's limit): none. */
+    if ( use_tclo && chan_open(&tclo) )
+    {
+        printf("tclo: no channel left, not used\n");
+        use_tclo = false;
+    }
+    if ( use_tclo )
+        rpc_ok(chs, "info-set guestinfo.vmport-stress.tclo 1", "tclo key");
     for ( r = 0; (!rounds || r < rounds) && !(stop && !access(stop, F_OK));
           r++ )
     {
@@ -435,13 +497,20 @@ int main(int argc, char **argv)
         for ( c = 0; c < n; c++ )
             crc = crc32_update(crc, chs[c].rep, chs[c].rep_len);
         check_clock(r);
+        if ( use_tclo )
+            tclo_round(&tclo, chs);
         printf("round %lu crc=%08x\n", r, crc);
         if ( report )
             report_counters(chs, id, r + 1, crc);
     }
     for ( c = 0; c < n; c++ )
         msg_call(&chs[c], 6, 0);
+    if ( use_tclo )
+        msg_call(&tclo, 6, 0);
+    if ( getenv("GUEST_CHANNELS_TCLO_SKEW") )
+        nr_tclo += strtol(getenv("GUEST_CHANNELS_TCLO_SKEW"), NULL, 0);
     printf("channels: id=%u channels=%u rounds=%lu rpcs=%lu cpt=%lu "
-           "failures=%lu\n", id, n, r, nr_rpcs, nr_cpt, nr_bad);
+           "failures=%lu tclo=%lu\n", id, n, r, nr_rpcs, nr_cpt, nr_bad,
+           nr_tclo);
     return nr_bad ? 1 : 0;
 }

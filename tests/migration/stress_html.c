@@ -244,6 +244,16 @@ static void summary(FILE *f)
     row(f, "verification failures", "%lu", stats.verify_failures);
     row(f, "guests lost", "%lu", stats.lost_guests);
     row(f, "host errors", "%lu", stats.host_errors);
+    if ( !opts.backend_xl )
+    {
+        row(f, "TCLO commands", "%lu queued = %lu taken once + %lu still "
+            "queued (%lu guests did not add up)", stats.tclo_queued,
+            stats.tclo_taken, stats.tclo_pending, stats.tclo_mismatch);
+        row(f, "host memory", "%lu hosts ended holding nothing, %lu "
+            "leaked; %lu adoptions held what their source held, %lu did "
+            "not", stats.mem_hosts - stats.mem_leaks, stats.mem_leaks,
+            stats.mem_pairs - stats.mem_differ, stats.mem_differ);
+    }
     fputs("</table>\n", f);
 }
 

@@ -25,7 +25,7 @@ struct stress_opts opts = {
     .guests = 3, .parallel = 1, .guest_id = 1, .seconds = 20,
     .migrations = 0, .channels = 4,
     .convert_pct = 20, .fault_pct = 30, .only_fault = -1, .filter = true,
-    .verify = true,
+    .verify = true, .out_max_kb = 4096,
 };
 struct stress_stats stats;
 volatile sig_atomic_t stress_stop_signal;
@@ -76,7 +76,12 @@ static void usage(FILE *f)
 "  --bin DIR         where vmport-host and vmport-state are (build/bin)\n"
 "  --guest PATH      the guest_channels program\n"
 "  --workdir DIR     keep the streams and logs there (default: a\n"
-"                    temporary directory, removed when all passed)\n"
+"                    temporary directory in /dev/shm, or /tmp if that has\n"
+"                    no room, removed when all passed)\n"
+"  --guest-out-max-kb N  a guest's transcript is read as the run goes and\n"
+"                    emptied past N KiB (0..1048576, default 4096)\n"
+"  --min-free-mb N   the work directory's filesystem must have N MiB free\n"
+"                    to start (default: what the run may write, plus 64)\n"
 "  --json            the report as JSON\n"
 "  --quiet           no progress line\n"
 "  --parallel N      up to N guests migrate at once (1..%d, at most\n"
@@ -99,9 +104,10 @@ static void usage(FILE *f)
 "SIGINT or SIGTERM stops every host and guest it started after the\n"
 "migration in flight and prints the report so far (exit 128 + the\n"
 "signal); a second one kills them at once.\n"
-"Exit: 0 if no verification failure, no lost guest, no host error and\n"
-"every injected fault was aborted cleanly; 1 otherwise (the reasons on\n"
-"stdout); 2 usage.\n",
+"Exit: 0 if no verification failure, no lost guest, no host error, every\n"
+"TCLO command taken once, no host memory leaked or differing, and every\n"
+"injected fault aborted cleanly; 1 otherwise (the reasons on stdout); 2\n"
+"usage.\n",
             MAX_GUESTS, FI_NR - 1, MAX_PARALLEL);
 }
 
@@ -166,6 +172,7 @@ static int parse(int argc, char **argv)
         { "backend", 1, NULL, 'B' }, { "hosts", 1, NULL, 'H' },
         { "domain", 1, NULL, 'D' }, { "guest-id", 1, NULL, 'I' },
         { "xl", 1, NULL, 'X' }, { "clock-skew", 0, NULL, 'K' },
+        { "guest-out-max-kb", 1, NULL, 'O' }, { "min-free-mb", 1, NULL, 'W' },
         { NULL, 0, NULL, 0 },
     };
     unsigned int fault;
@@ -228,6 +235,13 @@ static int parse(int argc, char **argv)
             break;
         case 'X': opts.xl_bin = optarg; break;
         case 'K': opts.clock_skew = true; break;
+        case 'O':
+            rc = num("--guest-out-max-kb", optarg, 0, 1048576,
+                     &opts.out_max_kb);
+            break;
+        case 'W':
+            rc = num("--min-free-mb", optarg, 0, UINT_MAX, &opts.min_free_mb);
+            break;
         case 'h': usage(stdout); exit(0);
         case 'V':
             printf("vmport-stress (xen-vmport) %s\n", XEN_VMPORT_VERSION);
@@ -271,48 +285,6 @@ static int parse(int argc, char **argv)
            need_exec("--guest", opts.guest_bin, NULL))) )
         return -1;
     return 0;
-}
-
-/* Sum what a guest's own output says: RPCs, CPT retries, failures. */
-static void account_guest(const struct guest *g)
-{
-    char path[300], line[512];
-    unsigned long rpcs, cpt, fails;
-    bool ended = false;
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/out", g->dir);
-    f = fopen(path, "re");
-    if ( !f )
-        return;
-    while ( fgets(line, sizeof(line), f) )
-    {
-        if ( !strncmp(line, "FAIL", 4) )
-        {
-            stats.verify_failures++;
-            fprintf(stderr, "vmport-stress: guest %u: %s", g->idx, line);
-        }
-        else if ( !strncmp(line, "ok ", 3) )
-            stats.rpcs += 2;
-        else if ( !strncmp(line, "rpctool: done", 13) )
-            ended = true;
-        else if ( sscanf(line, "channels: id=%*u channels=%*u rounds=%*u "
-                         "rpcs=%lu cpt=%lu failures=%lu", &rpcs, &cpt,
-                         &fails) == 3 )
-        {
-            stats.rpcs += rpcs;
-            stats.guest_cpt += cpt;
-            ended = true;
-        }
-    }
-    fclose(f);
-    if ( !ended || g->exit_rc )
-    {
-        fprintf(stderr, "vmport-stress: guest %u: expected a final line "
-                "and exit 0, seen %s and exit %d\n", g->idx,
-                ended ? "it" : "none", g->exit_rc);
-        stats.verify_failures++;
-    }
 }
 
 static bool all_faults_clean(void)
@@ -452,6 +424,7 @@ static void stop_everything(struct guest *gs)
 
 static double t0, end_ms, hard_end_ms, last_progress;
 static struct guest *run_guests;
+static const char *run_dir;
 
 /*
  * Has the run reached its time or migration count, or was it stopped
@@ -466,7 +439,7 @@ static bool time_to_stop(void)
     struct guest *all = run_guests;
     unsigned int i;
 
-    if ( stress_stop_signal )
+    if ( stress_stop_signal || workdir_low(run_dir) )
         return true;
     /* Nothing left to migrate: every guest ended or was lost. */
     for ( i = 0; all && i < opts.guests && all[i].done; i++ )
@@ -495,6 +468,7 @@ static int run(struct guest *gs, const char *dir)
 
     t0 = now_ms();
     run_guests = gs;
+    run_dir = dir;
     end_ms = t0 + opts.seconds * 1e3;
     hard_end_ms = t0 + (opts.max_seconds ? opts.max_seconds
                                          : 3 * opts.seconds) * 1e3;
@@ -566,7 +540,7 @@ static int run(struct guest *gs, const char *dir)
     {
         /* Its first process, ours to reap since its spawning host left. */
         waitpid(gs[i].pid, NULL, WNOHANG);
-        account_guest(&gs[i]);
+        out_finish(&gs[i]);
     }
     return 0;
 }
@@ -604,6 +578,15 @@ static void print_failure(int rc, const char *dir)
             printf(" fault %u (%s): %lu of %lu injected aborted cleanly;", i,
                    fault_name(i), stats.fault_clean[i],
                    stats.fault_injected[i]);
+    if ( stats.low_space )
+        printf(" stopped early: the work directory's filesystem ran low "
+               "(stderr says how low);");
+    if ( stats.tclo_mismatch )
+        printf(" %lu guests took other than every TCLO command once;",
+               stats.tclo_mismatch);
+    if ( stats.mem_leaks || stats.mem_differ )
+        printf(" host memory: %lu hosts leaked, %lu adoptions held other "
+               "than their source;", stats.mem_leaks, stats.mem_differ);
     if ( opts.require_coverage && !covered(false) )
         printf(" --require-coverage: not every point was reached (stderr "
                "names them);");
@@ -633,7 +616,7 @@ int main(int argc, char **argv)
 {
     static struct guest gs[MAX_GUESTS];
     char tmpl[64], *dir;
-    bool ok;
+    bool ok, made;
     int rc;
 
     struct sigaction stop = { .sa_handler = on_stop };
@@ -654,10 +637,12 @@ int main(int argc, char **argv)
      * the migrations measured are not the disk's writeback queue.
      */
     snprintf(tmpl, sizeof(tmpl), "%s/vmport-stress.XXXXXX",
-             access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm");
+             !access("/dev/shm", W_OK) && workdir_room("/dev/shm", false) ?
+             "/dev/shm" : "/tmp");
     signal(SIGPIPE, SIG_IGN);
+    made = !opts.workdir || !mkdir(opts.workdir, 0700);
     dir = opts.workdir ? (char *)opts.workdir : mkdtemp(tmpl);
-    if ( !dir || (opts.workdir && mkdir(dir, 0700) && errno != EEXIST) )
+    if ( !dir || (opts.workdir && !made && errno != EEXIST) )
     {
         fprintf(stderr, "vmport-stress: work directory %s: %s\n",
                 dir ? dir : tmpl, strerror(errno));
@@ -669,6 +654,13 @@ int main(int argc, char **argv)
                 "previous run's guests and streams?); give a new or empty "
                 "directory\n", dir);
         return 2;
+    }
+    /* On tmpfs every byte is memory: the run must fit, with room left. */
+    if ( !workdir_room(dir, true) )
+    {
+        if ( made )
+            rmdir(dir);
+        return 1;
     }
     if ( !opts.quiet )
         fprintf(stderr, "vmport-stress: seed %u, %u guests, work dir %s\n",
@@ -687,7 +679,8 @@ int main(int argc, char **argv)
         return 128 + stress_stop_signal;
     }
     ok = !rc && !stats.verify_failures && !stats.lost_guests &&
-         !stats.host_errors && all_faults_clean() &&
+         !stats.host_errors && !stats.low_space && !stats.tclo_mismatch &&
+         !stats.mem_leaks && !stats.mem_differ && all_faults_clean() &&
          (!opts.require_coverage || covered(true));
     if ( ok && !opts.workdir )
     {

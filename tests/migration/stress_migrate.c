@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +30,7 @@
  */
 #define HOST_WAIT_MS    30000
 #define ADOPT_WAIT_MS   30000
+#define CANCEL_WAIT_MS  60000
 #define TOOL_MS         30000
 
 const char *const pers_name[2] = { "intel", "amd" };
@@ -58,20 +58,42 @@ static void path_of(char *buf, size_t len, const struct guest *g,
     snprintf(buf, len, "%s/%s.%u", g->dir, what, hop);
 }
 
+/* The trace of the host of hop @hop, once read: FILE and FILE.old. */
+static void unlink_trace(const struct guest *g, unsigned int hop)
+{
+    char tr[304];
+
+    path_of(tr, sizeof(tr) - 4, g, "trace", hop);
+    unlink(tr);
+    strcat(tr, ".old");
+    unlink(tr);
+}
+
 /*
  * Start a host for hop g->hop: spawning the guest (@attach false) or
- * adopting it from @state_in.  Half the hosts hand off by themselves after
- * a random number of exits; the others wait for SIGUSR1.
+ * adopting it from a stream this driver then writes to *@in_wr (its
+ * stdin).  The host writes its own state to a new pipe, whose read end
+ * becomes g->state_fd.  Half the hosts hand off by themselves after a
+ * random number of exits; the others wait for SIGUSR1.
  */
-static pid_t start_host(struct guest *g, bool attach, const char *state_in)
+static pid_t start_host(struct guest *g, bool attach, int *in_wr)
 {
-    char host[300], st[300], tr[300], err[300], pidf[300], hoff[16];
+    char host[300], tr[300], err[300], pidf[300], hoff[16];
     char pidarg[16], id[16], chans[16], stop[300], script[1024], skew[16];
+    char trmax[24], tclo[16];
     char *argv[40];
-    int n = 0;
+    int n = 0, state[2], in[2] = { -1, -1 };
+    pid_t pid;
 
+    if ( stream_pipe(state) )
+        return -1;
+    if ( attach && stream_pipe(in) )
+    {
+        close(state[0]);
+        close(state[1]);
+        return -1;
+    }
     snprintf(host, sizeof(host), "%s/vmport-host", opts.bin);
-    path_of(st, sizeof(st), g, "state", g->hop);
     path_of(tr, sizeof(tr), g, "trace", g->hop);
     path_of(err, sizeof(err), g, "err", g->hop);
     snprintf(pidf, sizeof(pidf), "%s/pid", g->dir);
@@ -79,10 +101,13 @@ static pid_t start_host(struct guest *g, bool attach, const char *state_in)
     argv[n++] = host;
     argv[n++] = "--personality";
     argv[n++] = (char *)pers_name[g->pers];
-    argv[n++] = "--state-out";
-    argv[n++] = st;
+    argv[n++] = "--state-out-fd";
+    argv[n++] = "3";
     argv[n++] = "--trace";
     argv[n++] = tr;
+    snprintf(trmax, sizeof(trmax), "%llu", STRESS_TRACE_MAX);
+    argv[n++] = "--trace-max-bytes";
+    argv[n++] = trmax;
     /*
      * Each personality's wall clock is skewed its own way for the run.  A
      * version 1 record carries no TIME section (docs/vmport-record.md:
@@ -96,6 +121,13 @@ static pid_t start_host(struct guest *g, bool attach, const char *state_in)
              clock_skew_ms(g->pers));
     argv[n++] = "--clock-skew-ms";
     argv[n++] = skew;
+    /* TCLO power commands for guest_channels, which only counts them. */
+    if ( g->kind == GK_CHANNELS )
+    {
+        snprintf(tclo, sizeof(tclo), "%u", STRESS_TCLO_EVERY);
+        argv[n++] = "--tclo-every";
+        argv[n++] = tclo;
+    }
     g->handoff_after = !stress_ending && rnd(2);
     if ( g->handoff_after )
     {
@@ -109,7 +141,7 @@ static pid_t start_host(struct guest *g, bool attach, const char *state_in)
         argv[n++] = "--attach";
         argv[n++] = pidarg;
         argv[n++] = "--state-in";
-        argv[n++] = (char *)state_in;
+        argv[n++] = "-";
     }
     else
     {
@@ -125,6 +157,7 @@ static pid_t start_host(struct guest *g, bool attach, const char *state_in)
             argv[n++] = chans;
             argv[n++] = "0";
             argv[n++] = stop;
+            argv[n++] = "tclo";
         }
         else
         {
@@ -146,7 +179,18 @@ static pid_t start_host(struct guest *g, bool attach, const char *state_in)
         }
     }
     argv[n] = NULL;
-    return spawn_host(g, argv, err);
+    pid = spawn_host(g, argv, err, in[0], state[1]);
+    close(state[1]);
+    if ( in[0] >= 0 )
+        close(in[0]);
+    if ( g->state_fd >= 0 )
+        close(g->state_fd);
+    g->state_fd = state[0];
+    if ( in_wr )
+        *in_wr = in[1];
+    else if ( in[1] >= 0 )
+        close(in[1]);
+    return pid;
 }
 
 int start_guest(struct guest *g)
@@ -156,6 +200,8 @@ int start_guest(struct guest *g)
     FILE *f;
 
     snprintf(pidf, sizeof(pidf), "%s/pid", g->dir);
+    g->state_fd = -1;
+    g->out.tclo_taken = -1;
     g->host = start_host(g, false, NULL);
     if ( g->host < 0 )
         return -1;
@@ -237,21 +283,25 @@ static bool tree_parked(pid_t pid, char *seen, int depth)
 /* What a hung host and its guest are waiting in, for the log. */
 static void report_stuck(const struct guest *g, const char *when)
 {
-    char cmd[600], out[300];
+    char cmd[1200], out[300];
     char *argv[] = { "/bin/sh", "-c", cmd, NULL };
 
     /*
      * The host, every process of the guest (its group: the spawning
-     * host's) with its kernel stack and state, and the machine's load.
+     * host's) with its state, tracer, pending signals and kernel stack,
+     * and the machine's load.
      */
-    snprintf(cmd, sizeof(cmd), "ps -o pid,ppid,stat,wchan:24,comm -p %d "
-             "--ppid %d -g %d; cat /proc/%d/stack; "
-             "for p in $(ps -o pid= -g $(ps -o pgid= -p %d)); do "
+    snprintf(cmd, sizeof(cmd), "pg=$(ps -o pgid= -p %d | tr -d ' '); "
+             "ps -o pid,ppid,pgid,stat,wchan:24,comm -p %d; "
+             "ps -eo pid,ppid,pgid,stat,wchan:24,comm | "
+             "awk -v g=\"$pg\" 'NR > 1 && $3 == g'; "
+             "for p in %d $(ps -eo pid=,pgid= | "
+             "awk -v g=\"$pg\" '$2 == g {print $1}'); do "
              "echo \"== $p $(cat /proc/$p/comm 2>/dev/null)\"; "
-             "grep -E 'State|TracerPid|SigPnd|ShdPnd' /proc/$p/status; "
-             "cat /proc/$p/stack; done 2>/dev/null; cat /proc/loadavg "
-             "/proc/pressure/cpu 2>/dev/null", (int)g->host, (int)g->pid,
-             (int)g->pid, (int)g->host, (int)g->pid);
+             "grep -E 'State|TracerPid|SigPnd|ShdPnd|SigBlk' "
+             "/proc/$p/status; cat /proc/$p/stack; done 2>/dev/null; "
+             "cat /proc/loadavg /proc/pressure/cpu 2>/dev/null",
+             (int)g->pid, (int)g->host, (int)g->host);
     snprintf(out, sizeof(out), "%s/stuck.%u%s", g->dir, g->hop, when);
     run_tool(argv, NULL, out, 5000);
     fprintf(stderr, "vmport-stress: what they wait in: %s\n", out);
@@ -279,13 +329,11 @@ static bool guest_parked(pid_t pid, char *seen)
  * The exited host is not reaped here (WNOWAIT): its status is the next
  * migration's business.  Returns the adopt time in ns, or -1.
  */
-static long long wait_adopted(struct guest *g, pid_t host, unsigned int hop)
+static long long adopted_within(const char *tr, pid_t host, unsigned int ms)
 {
-    char tr[300];
-    double end = now_ms() + ADOPT_WAIT_MS;
+    double end = now_ms() + ms;
     long long ns;
 
-    path_of(tr, sizeof(tr), g, "trace", hop);
     while ( now_ms() < end )
     {
         siginfo_t si = { 0 };
@@ -298,23 +346,72 @@ static long long wait_adopted(struct guest *g, pid_t host, unsigned int hop)
             return trace_ns(tr, TR_ADOPTED);
         stress_sleep_us(500);
     }
-    return -1;
+    return -2;
+}
+
+/*
+ * A host that has not adopted in ADOPT_WAIT_MS (starved of CPU on a loaded
+ * machine: a 37 s stall was seen at load 16) is not killed: it may have
+ * seized the guest already, and its death would kill the guest with it
+ * (PTRACE_O_EXITKILL), which then cannot be adopted again (PTRACE_SEIZE
+ * of a dying process: EPERM).  It is asked to call the adoption off
+ * (SIGUSR2): it then gives back whatever it seized, parked as found, and
+ * exits; or it had adopted meanwhile, which counts.  Killed only if it
+ * does neither within CANCEL_WAIT_MS.
+ */
+static long long wait_adopted(struct guest *g, pid_t host, unsigned int hop)
+{
+    char tr[300];
+    long long ns;
+
+    path_of(tr, sizeof(tr), g, "trace", hop);
+    ns = adopted_within(tr, host, ADOPT_WAIT_MS);
+    if ( ns != -2 )
+        return ns;
+    fprintf(stderr, "vmport-stress: guest %u: host %d did not adopt it in "
+            "%d s; asking it to call the adoption off (SIGUSR2)\n", g->idx,
+            (int)host, ADOPT_WAIT_MS / 1000);
+    report_stuck(g, ".adopt");
+    kill(host, SIGUSR2);
+    ns = adopted_within(tr, host, CANCEL_WAIT_MS);
+    return ns == -2 ? -1 : ns;
 }
 
 static void report_stuck(const struct guest *g, const char *when);
 
-/* The source takes the guest back from its own, untouched state. */
-static int readopt(struct guest *g, const char *state)
+/*
+ * A host adopting the guest of hop g->hop from @x, which it reads on a
+ * pipe (its stdin).  Its pid, or -1.
+ */
+static pid_t start_destination(struct guest *g, const struct sbuf *x)
 {
+    int in_wr = -1;
+    pid_t host = start_host(g, true, &in_wr);
+
+    if ( in_wr >= 0 )
+        stream_send(in_wr, x, TOOL_MS);
+    return host;
+}
+
+/*
+ * The source takes the guest back from its own, untouched state, and
+ * holds what it held then (@held).
+ */
+static int readopt(struct guest *g, const struct sbuf *state,
+                   const struct host_mem *held)
+{
+    char tr[300];
     pid_t host;
     int rc;
 
     g->hop++;
     g->stream_v1 = false;       /* S itself, as the source wrote it */
-    host = start_host(g, true, state);
+    host = start_destination(g, state);
     if ( host > 0 && wait_adopted(g, host, g->hop) >= 0 )
     {
         g->host = host;
+        path_of(tr, sizeof(tr), g, "trace", g->hop);
+        inv_adopted(g, tr, held);
         return 0;
     }
     fprintf(stderr, "vmport-stress: guest %u lost: its source could not "
@@ -342,61 +439,53 @@ static bool json_is(struct json_object *o, const char *key, const char *want)
 }
 
 /*
- * Offset and length of the first VMPORT record's body in @path, from
- * `vmport-state records --json` (one object per record and line).
+ * Offset and length of the first VMPORT record's body in stream @x, from
+ * `vmport-state records --json -` (one object per record and line).
  */
-static int vmport_body(const char *path, const char *tmp, long *off,
-                       long *len)
+static int vmport_body(const struct sbuf *x, long *off, long *len)
 {
-    char tool[300], line[512];
-    char *argv[] = { tool, "records", "--json", (char *)path, NULL };
-    FILE *f;
+    char tool[300], *line, *nl;
+    char *argv[] = { tool, "records", "--json", "-", NULL };
+    struct sbuf out = { 0 };
     int rc = -1;
 
     snprintf(tool, sizeof(tool), "%s/vmport-state", opts.bin);
-    if ( run_tool(argv, NULL, tmp, TOOL_MS) )
-        return -1;
-    f = fopen(tmp, "re");
-    if ( !f )
-        return -1;
-    while ( rc && fgets(line, sizeof(line), f) )
+    if ( stream_tool(argv, x, &out, TOOL_MS) || sbuf_put(&out, "", 1) )
     {
-        struct json_object *o = json_tokener_parse(line), *b, *l;
+        sbuf_free(&out);
+        return -1;
+    }
+    for ( line = (char *)out.p; rc && line && *line; line = nl )
+    {
+        struct json_object *o, *b, *l;
 
-        if ( o && json_is(o, "level", "hvm") && json_is(o, "name", "VMPORT") &&
+        nl = strchr(line, '\n');
+        if ( nl )
+            *nl++ = 0;
+        o = json_tokener_parse(line);
+        if ( o && json_is(o, "level", "hvm") &&
+             json_is(o, "name", "VMPORT") &&
              json_object_object_get_ex(o, "body_offset", &b) &&
              json_object_object_get_ex(o, "length", &l) )
         {
             *off = json_object_get_int64(b);
             *len = json_object_get_int64(l);
-            rc = 0;
+            rc = *off >= 0 && *len >= 0 &&
+                 (size_t)*off + (size_t)*len <= x->len ? 0 : -1;
         }
         json_object_put(o);
     }
-    fclose(f);
+    sbuf_free(&out);
     return rc;
 }
 
-static int patch_file(const char *path, long off, const void *b, size_t n)
-{
-    FILE *f = fopen(path, "r+e");
-    int rc;
-
-    if ( !f )
-        return -1;
-    rc = fseek(f, off, SEEK_SET) || fwrite(b, 1, n, f) != n ? -1 : 0;
-    return fclose(f) ? -1 : rc;
-}
-
 /* Damage the stream @x as fault @f says; -1 if it could not. */
-static int inject(enum fault f, const char *x, const char *tmp)
+static int inject(enum fault f, struct sbuf *x)
 {
     long off, len;
-    struct stat st;
-    uint8_t b;
     uint16_t ver = 99;
 
-    if ( vmport_body(x, tmp, &off, &len) || stat(x, &st) )
+    if ( vmport_body(x, &off, &len) )
         return -1;
     switch ( f )
     {
@@ -404,44 +493,30 @@ static int inject(enum fault f, const char *x, const char *tmp)
         /* Inside the CRC-covered body, after the 24-byte header. */
         if ( len <= 24 )
             return -1;
-        off += 24 + rnd(len - 24);
-        {
-            FILE *fp = fopen(x, "re");
-
-            if ( !fp || fseek(fp, off, SEEK_SET) || fread(&b, 1, 1, fp) != 1 )
-            {
-                if ( fp )
-                    fclose(fp);
-                return -1;
-            }
-            fclose(fp);
-        }
-        b ^= 1 << rnd(8);
-        return patch_file(x, off, &b, 1);
+        x->p[off + 24 + rnd(len - 24)] ^= 1 << rnd(8);
+        return 0;
     case FI_TRUNCATE:
-        return truncate(x, off + rnd(st.st_size - off));
+        x->len = off + rnd(x->len - off);
+        return 0;
     case FI_BAD_RECORD:
-        return patch_file(x, off + 4, &ver, sizeof(ver));
+        if ( len < 6 )
+            return -1;
+        memcpy(x->p + off + 4, &ver, sizeof(ver));
+        return 0;
     default:
         return 0;
     }
 }
 
 /* Did the conversion mark channels CPT (header flag CHECKPOINT)? */
-static bool checkpointed(const char *x, const char *tmp)
+static bool checkpointed(const struct sbuf *x)
 {
     long off, len;
-    uint32_t flags = 0;
-    FILE *f;
+    uint32_t flags;
 
-    if ( vmport_body(x, tmp, &off, &len) )
+    if ( vmport_body(x, &off, &len) || len < 12 )
         return false;
-    f = fopen(x, "re");
-    if ( !f )
-        return false;
-    if ( fseek(f, off + 8, SEEK_SET) || fread(&flags, 4, 1, f) != 1 )
-        flags = 0;
-    fclose(f);
+    memcpy(&flags, x->p + off + 8, sizeof(flags));
     return flags & 1;
 }
 
@@ -462,27 +537,24 @@ static enum fault pick_fault(void)
 }
 
 /*
- * Make the stream the destination reads: S through the optional filter,
- * verify and version-1 conversion.  0, or 1 with *why if it must not go.
+ * Make the stream the destination reads, @x, from S: through the optional
+ * filter, version 1 conversion and verify, each a vmport-state process
+ * reading and writing pipes.  0, or 1 with *why if it must not go.
  */
-static int prepare_stream(struct guest *g, const char *s, char *x, size_t xl,
-                          enum abort_reason *why)
+static int prepare_stream(struct guest *g, const struct sbuf *s,
+                          struct sbuf *x, enum abort_reason *why)
 {
-    char tool[300], tmp[300], x1[300];
+    char tool[300];
     char *filter[] = { tool, "filter", NULL };
-    char *cp[] = { "/bin/cp", (char *)s, x, NULL };
-    char *verify[] = { tool, "verify", x, NULL };
-    char *convert[] = { tool, "convert", "--record-version", "1", "--policy",
-                        NULL, x, x1, NULL };
+    char *verify[] = { tool, "verify", "-", NULL };
+    char *convert[] = { tool, "filter", "--record-version", "1", "--policy",
+                        NULL, NULL };
+    struct sbuf x1 = { 0 };
     int rc;
 
     snprintf(tool, sizeof(tool), "%s/vmport-state", opts.bin);
     g->stream_v1 = false;
-    path_of(x, xl, g, "xfer", g->hop);
-    path_of(x1, sizeof(x1), g, "xfer-v1", g->hop);
-    path_of(tmp, sizeof(tmp), g, "tool", g->hop);
-    rc = opts.filter ? run_tool(filter, s, x, TOOL_MS)
-                     : run_tool(cp, NULL, NULL, TOOL_MS);
+    rc = opts.filter ? stream_tool(filter, s, x, TOOL_MS) : sbuf_copy(x, s);
     if ( rc )
     {
         *why = AB_VERIFY;
@@ -497,28 +569,31 @@ static int prepare_stream(struct guest *g, const char *s, char *x, size_t xl,
                       stats.converted_cpt < 3 ? false : rnd(2);
 
         convert[5] = refuse ? "refuse" : "checkpoint";
-        rc = run_tool(convert, NULL, NULL, TOOL_MS);
+        rc = stream_tool(convert, x, &x1, TOOL_MS);
         if ( rc == 7 && refuse )
         {
             stats.converted_refuse++;
             *why = AB_REFUSED_V1;
+            sbuf_free(&x1);
             return 1;
         }
         if ( rc )
         {
             *why = AB_VERIFY;
+            sbuf_free(&x1);
             return 1;
         }
         if ( refuse )
             stats.converted_fit++;
-        else if ( checkpointed(x1, tmp) )
+        else if ( checkpointed(&x1) )
             stats.converted_cpt++;
         else
             stats.converted_fit++;
-        rename(x1, x);
+        sbuf_free(x);
+        *x = x1;
         g->stream_v1 = true;
     }
-    if ( opts.verify && run_tool(verify, NULL, NULL, TOOL_MS) )
+    if ( opts.verify && stream_tool(verify, x, NULL, TOOL_MS) )
     {
         *why = AB_VERIFY;
         return 1;
@@ -526,47 +601,37 @@ static int prepare_stream(struct guest *g, const char *s, char *x, size_t xl,
     return 0;
 }
 
-/* One line per successful migration in WORKDIR/migrations.log. */
-static void log_migration(const struct guest *g, const double part[4])
-{
-    char path[300];
-    FILE *f;
-
-    snprintf(path, sizeof(path), "%s/../migrations.log", g->dir);
-    f = fopen(path, "ae");
-    if ( !f )
-        return;
-    fprintf(f, "guest %u hop %u to %s: source %.2f ms, queued %.2f ms, "
-            "transfer %.2f ms, adopt %.2f ms\n", g->idx, g->hop,
-            pers_name[g->pers], part[0], part[1], part[2], part[3]);
-    fclose(f);
-}
-
-/* FI_KILL_DEST: the destination waits on a pipe for its stream; kill it. */
+/*
+ * FI_KILL_DEST: the destination waits on its pipe for a stream that never
+ * comes, and is killed.
+ */
 static void kill_waiting_destination(struct guest *g)
 {
-    char fifo[300];
+    int in_wr = -1, rc;
     pid_t host;
-    int rc;
 
-    path_of(fifo, sizeof(fifo), g, "fifo", g->hop);
     g->hop++;
-    if ( mkfifo(fifo, 0600) )
-        return;
-    host = start_host(g, true, fifo);
-    stress_sleep_us(rnd(20000));
-    kill(host, SIGKILL);
-    wait_host(host, 5000, &rc);
-    unlink(fifo);
+    host = start_host(g, true, &in_wr);
+    if ( host > 0 )
+    {
+        stress_sleep_us(rnd(20000));
+        kill(host, SIGKILL);
+        wait_host(host, 5000, &rc);
+    }
+    if ( in_wr >= 0 )
+        close(in_wr);
 }
 
 /* Try to move the handed-off guest; 0 moved, 1 aborted (back on source). */
-static int move(struct guest *g, const char *s, enum fault f,
+static int move(struct guest *g, const struct sbuf *s,
+                const struct host_mem *held, enum fault f,
                 long long freeze_ns, double handoff_ms, double exit_ms,
                 struct mig_record *r)
 {
-    char x[300], tmp[300];
+    char line[200], tr[300];
+    struct sbuf x = { 0 };
     enum abort_reason why = AB_DEST_REJECTED;
+    unsigned int src_hop = g->hop;
     int src_pers = g->pers;
     long long adopt_ns;
     double start_ms;
@@ -574,8 +639,7 @@ static int move(struct guest *g, const char *s, enum fault f,
     pid_t host;
     int rc;
 
-    path_of(tmp, sizeof(tmp), g, "tool", g->hop);
-    if ( prepare_stream(g, s, x, sizeof(x), &why) )
+    if ( prepare_stream(g, s, &x, &why) )
     {
         /* Stopped before the fault point: nothing was injected. */
         if ( f != FI_NONE )
@@ -589,7 +653,7 @@ static int move(struct guest *g, const char *s, enum fault f,
         why = AB_DEST_KILLED;
         goto abort;
     }
-    if ( f != FI_NONE && inject(f, x, tmp) )
+    if ( f != FI_NONE && inject(f, &x) )
     {
         fprintf(stderr, "vmport-stress: could not inject %s\n",
                 fault_name(f));
@@ -600,12 +664,15 @@ static int move(struct guest *g, const char *s, enum fault f,
     g->hop++;
     g->pers = !src_pers;
     start_ms = now_ms();
-    host = start_host(g, true, x);
+    host = start_destination(g, &x);
     adopt_ns = host > 0 ? wait_adopted(g, host, g->hop) : -1;
+    path_of(tr, sizeof(tr), g, "trace", g->hop);
     if ( adopt_ns >= 0 )
     {
         g->host = host;
         stats.succeeded++;
+        /* The same state, unless converted (version 1 drops some). */
+        inv_adopted(g, tr, g->stream_v1 ? NULL : held);
         if ( r )
         {
             r->outcome = "migrated";
@@ -621,7 +688,10 @@ static int move(struct guest *g, const char *s, enum fault f,
             };
             unsigned int i;
 
-            log_migration(g, part);
+            snprintf(line, sizeof(line), "source %.2f ms, queued %.2f ms, "
+                     "transfer %.2f ms, adopt %.2f ms", part[0], part[1],
+                     part[2], part[3]);
+            log_migration(g, line);
             for ( i = 0; i < 4; i++ )
             {
                 stats.phase_ms[i] += part[i];
@@ -636,7 +706,8 @@ static int move(struct guest *g, const char *s, enum fault f,
             fprintf(stderr, "vmport-stress: guest %u: fault %s was NOT "
                     "caught: the destination adopted the guest\n", g->idx,
                     fault_name(f));
-        unlink(x);
+        sbuf_free(&x);
+        prune_hop_files(g);
         return 0;
     }
     if ( host > 0 && wait_host(host, 5000, &rc) )
@@ -646,7 +717,14 @@ static int move(struct guest *g, const char *s, enum fault f,
     }
     g->pers = src_pers;
  abort:
-    unlink(x);
+    sbuf_free(&x);
+    if ( g->hop != src_hop )
+    {
+        /* The destination's: it failed, and must have freed it all. */
+        path_of(tr, sizeof(tr), g, "trace", g->hop);
+        inv_ended(g, tr, false);
+        unlink_trace(g, g->hop);
+    }
     stats.aborted[why]++;
     if ( r )
     {
@@ -661,7 +739,7 @@ static int move(struct guest *g, const char *s, enum fault f,
                 g->idx, state);
         stats.lost_guests++;
     }
-    if ( readopt(g, s) )
+    if ( readopt(g, s, held) )
         return -1;
     if ( f != FI_NONE )
         stats.fault_clean[f]++;
@@ -677,9 +755,11 @@ static int move(struct guest *g, const char *s, enum fault f,
  */
 int migrate_guest(struct guest *g)
 {
-    char err[300], s[300], tr[300];
+    char err[300], tr[300];
+    unsigned int hop = g->hop;
     long long freeze_ns;
-    struct stat st;
+    struct sbuf s = { 0 };
+    struct host_mem held;
     bool by_signal = !stress_ending;
     long long signal_ns = -1, handoff_ns;
     double exit_ms;
@@ -688,11 +768,11 @@ int migrate_guest(struct guest *g)
     int rc = 0, waited;
 
     path_of(err, sizeof(err), g, "err", g->hop);
-    path_of(s, sizeof(s), g, "state", g->hop);
     path_of(tr, sizeof(tr), g, "trace", g->hop);
     if ( stress_ending )
         ;   /* the guest was told to stop: let it end by itself */
-    else if ( !g->handoff_after || wait_host(g->host, 2000, &rc) )
+    else if ( !g->handoff_after ||
+              wait_host_reading(g->host, 2000, &rc, g->state_fd, &s) )
     {
         stress_sleep_us(10000 + rnd(150000));
         signal_ns = now_ms() * 1e6;
@@ -704,11 +784,13 @@ int migrate_guest(struct guest *g)
         goto exited;
     }
     /* A third of the way, what the host and guest wait in, for the log. */
-    waited = wait_host(g->host, HOST_WAIT_MS / 3, &rc);
+    waited = wait_host_reading(g->host, HOST_WAIT_MS / 3, &rc, g->state_fd,
+                               &s);
     if ( waited )
     {
         report_stuck(g, ".early");
-        waited = wait_host(g->host, 2 * HOST_WAIT_MS / 3, &rc);
+        waited = wait_host_reading(g->host, 2 * HOST_WAIT_MS / 3, &rc,
+                                   g->state_fd, &s);
     }
     if ( waited )
     {
@@ -720,27 +802,43 @@ int migrate_guest(struct guest *g)
         stats.host_errors++;
         g->done = true;
         g->exit_rc = -1;
+        sbuf_free(&s);
         return -1;
     }
  exited:
     exit_ms = now_ms();
     g->host = 0;
+    /* The host is gone: the rest of its stream is in the pipe. */
+    if ( stream_read_all(g->state_fd, &s, 5000) &&
+         file_has(err, "handed off") )
+    {
+        fprintf(stderr, "vmport-stress: guest %u: the state stream of host "
+                "%u did not end (or passed %lu bytes)\n", g->idx, hop,
+                STREAM_MAX);
+        stats.host_errors++;
+    }
+    close(g->state_fd);
+    g->state_fd = -1;
     if ( !file_has(err, "handed off") )
     {
+        /* The guest ended under this host, its last one. */
+        inv_ended(g, tr, true);
         g->done = true;
         g->exit_rc = rc;
+        sbuf_free(&s);
         return 0;
     }
+    inv_source(g, tr, &held);
     stats.attempted++;
     stats.by_mode[by_signal]++;
+    /* Frozen: nothing writes its transcript, which may be emptied now. */
+    out_consume(g, true);
     r = record_new(g);
-    record_rpcs(r, g);
-    if ( !stat(s, &st) )
-    {
-        stats_stream(st.st_size);
-        if ( r )
-            r->bytes = st.st_size;
-    }
+    if ( r )
+        r->rpcs = g->out.rpcs_so_far;
+    stats_stream(s.len);
+    if ( r )
+        r->bytes = s.len;
     if ( r )
         r->by_signal = by_signal;
     /* Frozen at its last exit, or when asked if it was running then. */
@@ -751,8 +849,8 @@ int migrate_guest(struct guest *g)
     f = stress_ending ? FI_NONE : pick_fault();
     if ( f != FI_NONE )
         stats.fault_injected[f]++;
-    rc = move(g, s, f, freeze_ns, handoff_ns / 1e6, exit_ms, r);
-    unlink(s);
-    unlink(tr);
+    rc = move(g, &s, &held, f, freeze_ns, handoff_ns / 1e6, exit_ms, r);
+    sbuf_free(&s);
+    unlink_trace(g, hop);
     return rc < 0 ? -1 : 0;
 }

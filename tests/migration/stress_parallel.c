@@ -9,6 +9,7 @@
  * overlap wherever they wait on processes (hosts, vmport-state, gnuplot),
  * and the counters need no other care.
  */
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -34,6 +35,16 @@ void stress_sleep_us(unsigned int us)
     stress_unlock();
     usleep(us);
     stress_lock();
+}
+
+int stress_poll(struct pollfd *fds, unsigned int nr, int ms)
+{
+    int rc;
+
+    stress_unlock();
+    rc = poll(fds, nr, ms);
+    stress_lock();
+    return rc;
 }
 
 struct par {

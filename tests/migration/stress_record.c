@@ -59,32 +59,6 @@ struct mig_record *record_new(const struct guest *g)
     return r;
 }
 
-/*
- * The guest's checked RPCs so far, from its transcript: two per "ok"
- * line of the rpctool guest, two per channel per "round" line of
- * guest_channels.
- */
-void record_rpcs(struct mig_record *r, const struct guest *g)
-{
-    char path[300], line[512];
-    unsigned long n = 0;
-    FILE *f;
-
-    if ( !r )
-        return;
-    snprintf(path, sizeof(path), "%s/out", g->dir);
-    f = fopen(path, "re");
-    if ( !f )
-        return;
-    while ( fgets(line, sizeof(line), f) )
-        if ( !strncmp(line, "ok ", 3) )
-            n += 2;
-        else if ( !strncmp(line, "round ", 6) )
-            n += 2 * opts.channels;
-    fclose(f);
-    r->rpcs = n;
-}
-
 struct mig_record *const *records(size_t *nr)
 {
     *nr = nr_recs;

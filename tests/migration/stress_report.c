@@ -147,6 +147,20 @@ static void print_text(void)
     printf("  guests lost: %lu; host errors (a host that failed or hung, "
            "a fault not injected): %lu\n", stats.lost_guests,
            stats.host_errors);
+    if ( !opts.backend_xl )
+    {
+        printf("  TCLO power commands (OS_Halt, OS_Reboot) of %lu guests: "
+               "%lu queued by their hosts = %lu taken by the guests + %lu "
+               "still queued at their end; guests for which that did not "
+               "add up (a command lost or taken twice): %lu\n",
+               stats.tclo_guests, stats.tclo_queued, stats.tclo_taken,
+               stats.tclo_pending, stats.tclo_mismatch);
+        printf("  host memory: %lu hosts ended holding nothing, %lu did "
+               "not (leaked); %lu adoptions held what their source held "
+               "for the same state, %lu did not\n",
+               stats.mem_hosts - stats.mem_leaks, stats.mem_leaks,
+               stats.mem_pairs - stats.mem_differ, stats.mem_differ);
+    }
     printf("  rate: %.2f migrations attempted per second over %.1f s\n",
            stats.attempted / (run_ms() / 1e3), run_ms() / 1e3);
     printf("  downtime of %zu succeeded migrations, freeze -> resume (ms): "
@@ -212,6 +226,23 @@ json_object *report_json(void)
     add_u(o, "verification_failures", stats.verify_failures);
     add_u(o, "lost_guests", stats.lost_guests);
     add_u(o, "host_errors", stats.host_errors);
+    if ( !opts.backend_xl )
+    {
+        json_object *t = json_object_new_object();
+        json_object *m = json_object_new_object();
+
+        add_u(t, "guests", stats.tclo_guests);
+        add_u(t, "queued", stats.tclo_queued);
+        add_u(t, "taken", stats.tclo_taken);
+        add_u(t, "still_queued", stats.tclo_pending);
+        add_u(t, "mismatches", stats.tclo_mismatch);
+        json_object_object_add(o, "tclo", t);
+        add_u(m, "hosts_checked", stats.mem_hosts);
+        add_u(m, "hosts_leaked", stats.mem_leaks);
+        add_u(m, "adoptions_compared", stats.mem_pairs);
+        add_u(m, "adoptions_differed", stats.mem_differ);
+        json_object_object_add(o, "host_memory", m);
+    }
     add_u(dt, "count", stats.nr_downtime);
     for ( i = 0; i < 5; i++ )
     {

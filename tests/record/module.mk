@@ -18,7 +18,7 @@ $(REC_TEST)/gen_golden $(REC_TEST)/test_record_golden: $(REC_TEST)/%: \
 
 $(REC_TEST)/bench_record: $(BUILD)/obj/dm-test/tests/bench/bench_record.o \
         $(DM_LIB)
-	$(call link,$(DM_TEST_LIBS))
+	$(call link,$(DM_TEST_LIBS) -lpthread)
 
 $(REC_TEST)/test_record_tools: \
         $(BUILD)/obj/record-test/tests/record/test_record_tools.o $(RECORD_LIB)

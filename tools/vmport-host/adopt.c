@@ -64,7 +64,9 @@ static long long now_ms(void)
  * Wait, bounded, for the stop PTRACE_INTERRUPT asked of @tid.  A task in
  * the kernel's vfork wait cannot stop until its child execs; a handoff
  * never leaves one behind (handoff.c), so this only bounds a guest parked
- * by something else.
+ * by something else.  An adoption called off (SIGUSR2) still waits: a
+ * task seized but not stopped can be neither detached nor left (the
+ * host's exit would kill it, PTRACE_O_EXITKILL).
  */
 static bool stopped_in_time(pid_t tid)
 {
@@ -141,14 +143,15 @@ static int seize_thread(struct host *h, pid_t tid, struct space **space)
                 (int)tid, strerror(errno));
         return -1;
     }
+    /* Ours from now on: given back, stopped, if the adoption fails. */
+    t = task_add(&h->tasks, tid);
+    if ( !t )
+        return -1;
     if ( ptrace(PTRACE_INTERRUPT, tid, 0, 0) || !stopped_in_time(tid) )
     {
         fprintf(stderr, "vmport-host: --attach: cannot stop %d\n", (int)tid);
         return -1;
     }
-    t = task_add(&h->tasks, tid);
-    if ( !t )
-        return -1;
     /* The first thread seized opens the space the others share. */
     t->space = *space ? space_get(*space) : space_open(tid);
     if ( !t->space )
@@ -195,6 +198,14 @@ static int adopt_process(struct host *h, pid_t pid)
 /*
  * SIGUSR1 (a handoff request) waits until the whole family is ours: the
  * "adopted" event, which a driver may act on, comes last.
+ *
+ * SIGUSR2 calls the adoption off, if it comes before that event: a driver
+ * that gave up waiting (a host starved of CPU on a loaded machine) must
+ * not kill a host that has seized the guest, since PTRACE_O_EXITKILL
+ * would kill the guest with it.  Whatever was seized is given back as a
+ * handoff gives it (breakpoints taken back, every process stopped, no
+ * tracer), and the host exits 1 saying so.  Once adopted, SIGUSR2 does
+ * nothing.
  */
 int handoff_adopt(struct host *h, pid_t pid)
 {
@@ -209,20 +220,27 @@ int handoff_adopt(struct host *h, pid_t pid)
     if ( family(pid, &fam, &nr) )
         rc = -1;
     h->main_pid = pid;
-    for ( i = 0; !rc && i < nr; i++ )
+    for ( i = 0; !rc && i < nr && !host_adopt_cancel; i++ )
         rc = adopt_process(h, fam[i]);
+    if ( host_adopt_cancel )
+    {
+        fprintf(stderr, "vmport-host: --attach %d: adoption called off "
+                "(SIGUSR2) after %zu of %zu processes; the guest is left "
+                "parked as it was found\n", (int)pid, i, nr);
+        rc = -1;
+    }
     if ( !rc )
     {
         for ( i = 0; i < nr; i++ )
             kill(fam[i], SIGCONT);
         for ( i = 0; i < h->tasks.nr; i++ )
             ptrace(PTRACE_CONT, h->tasks.tasks[i].pid, 0, 0);
-        trace_event(h, pid, "adopted processes=%zu tasks=%zu", nr,
-                    h->tasks.nr);
+        trace_event(h, pid, "adopted processes=%zu tasks=%zu %s", nr,
+                    h->tasks.nr, host_mem_str(h));
     }
     else
         /* Parked again as found, for another host to try. */
-        handoff_detach_all(h);
+        handoff_release(h);
     free(fam);
     sigprocmask(SIG_SETMASK, &old, NULL);
     return rc;

@@ -226,6 +226,26 @@ int host_dm_guestinfo_set(struct host_dm *dm, const char *key,
     return vmport_guestinfo_set(dm->d, key, strlen(key), val, vlen);
 }
 
+void host_dm_mem(const struct host_dm *dm, struct host_dm_mem *m)
+{
+    m->charged = dm ? vmport_mem_used(dm->d) : 0;
+    m->live_blocks = shim_alloc_live();
+    m->live_bytes = shim_alloc_live_bytes();
+}
+
+int host_dm_guestinfo_get(struct host_dm *dm, const char *key, void *val,
+                          uint32_t *vlen)
+{
+    return vmport_guestinfo_get(dm->d, key, strlen(key), val, vlen);
+}
+
+int host_dm_trigger(struct host_dm *dm, bool reboot)
+{
+    shim_clock_set_now(host_monotonic_ns());
+    return vmport_trigger(dm->d, reboot ? VMPORT_TRIGGER_REBOOT
+                                        : VMPORT_TRIGGER_HALT);
+}
+
 uint32_t host_dm_tsc_khz(const struct host_dm *dm)
 {
     return dm->d->arch.tsc_khz;

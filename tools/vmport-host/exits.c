@@ -120,6 +120,7 @@ static void mode_of(const struct user_regs_struct *r, struct host_dm_mode *m)
 static void finish_exit(struct host *h, struct task *t)
 {
     h->nr_exits++;
+    triggers_exit(h);
     if ( handoff_due(h) )
     {
         if ( handoff_freeze(h, t->pid) == 0 )

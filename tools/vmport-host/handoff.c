@@ -32,6 +32,7 @@
 
 volatile sig_atomic_t host_handoff_requested;
 volatile sig_atomic_t host_stop_signal;
+volatile sig_atomic_t host_adopt_cancel;
 
 bool handoff_due(const struct host *h)
 {
@@ -303,6 +304,14 @@ void handoff_detach_all(struct host *h)
             perror("vmport-host: PTRACE_DETACH");
 }
 
+void handoff_release(struct host *h)
+{
+    if ( remove_planted(h) )
+        fprintf(stderr, "vmport-host: could not take every breakpoint back "
+                "from the guest\n");
+    handoff_detach_all(h);
+}
+
 int handoff_freeze(struct host *h, pid_t boundary)
 {
     host_handoff_requested = 0;
@@ -311,7 +320,7 @@ int handoff_freeze(struct host *h, pid_t boundary)
         thaw_all(h, boundary);
         return -1;
     }
-    if ( h->opt.state_out && state_file_write(h, h->opt.state_out) )
+    if ( state_out_wanted(h) && state_out_write(h) )
     {
         thaw_all(h, boundary);
         return -1;
@@ -319,8 +328,11 @@ int handoff_freeze(struct host *h, pid_t boundary)
     if ( remove_planted(h) )
         return -1;
     handoff_detach_all(h);
-    trace_event(h, h->main_pid, "handoff after %llu exits",
-                (unsigned long long)h->nr_exits);
+    /* Where the guest froze, for a reader of the trace's last line. */
+    trace_event(h, h->main_pid, "handoff after %llu exits last_exit_ns=%llu "
+                "%s tclo=%lu", (unsigned long long)h->nr_exits,
+                (unsigned long long)h->last_exit_ns, host_mem_str(h),
+                h->tclo_queued);
     fprintf(stderr, "vmport-host: guest %d handed off after %llu exits\n",
             (int)h->main_pid, (unsigned long long)h->nr_exits);
     h->handed_off = true;

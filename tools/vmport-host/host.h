@@ -27,7 +27,10 @@ struct host_options {
     bool hb;
     const char *state_in;
     const char *state_out;
+    int state_out_fd;           /* --state-out-fd, -1 if none */
     const char *trace_path;
+    uint64_t trace_max;         /* --trace-max-bytes: FILE + FILE.old */
+    uint64_t tclo_every;        /* --tclo-every: exits between triggers */
     const char *pid_file;
     uint64_t handoff_after;     /* backdoor exits before handoff; 0 never */
     pid_t attach_pid;           /* --attach: adopt this stopped guest */
@@ -43,12 +46,17 @@ struct host {
     struct host_options opt;
     struct host_dm *dm;
     FILE *trace;
+    uint64_t trace_bytes;       /* in the current --trace FILE */
+    uint64_t trace_rotations;
+    uint64_t last_exit_ns;      /* CLOCK_MONOTONIC of the last exit */
+    unsigned long tclo_queued;  /* power commands this host queued */
     struct task_table tasks;
     pid_t main_pid;
     int main_status;            /* wait status of main_pid, once it ends */
     bool main_done;
     bool handed_off;
     bool freezing;              /* handoff_freeze() is stopping the tasks */
+    bool state_written;         /* to --state-out-fd, which is then closed */
     uint64_t nr_exits;          /* backdoor exits emulated */
     uint64_t nr_events;         /* every exit and event traced */
 };
@@ -60,6 +68,11 @@ extern volatile sig_atomic_t host_handoff_requested;
  * from the engine's wait if no exit comes first, then exit.
  */
 extern volatile sig_atomic_t host_stop_signal;
+/*
+ * Set from the SIGUSR2 handler: an --attach not yet complete is called
+ * off, the guest left parked as it was found (adopt.c).
+ */
+extern volatile sig_atomic_t host_adopt_cancel;
 
 /* The options the traced tasks get (fork/exec/seccomp/exit-kill). */
 #define HOST_PTRACE_OPTIONS                                             \
@@ -97,6 +110,9 @@ void engine_dispatch(struct host *h, pid_t pid, int status);
 bool exit_gp(struct host *h, struct task *t);
 bool exit_cpuid_bp(struct host *h, struct task *t);
 
+/* triggers.c: --tclo-every, at the end of every backdoor exit. */
+void triggers_exit(struct host *h);
+
 /* handoff.c */
 bool handoff_due(const struct host *h);
 int handoff_freeze(struct host *h, pid_t boundary);
@@ -105,15 +121,38 @@ int handoff_stop_now(struct host *h);
 int handoff_adopt(struct host *h, pid_t pid);
 /* Detach every (stopped) task, each process left stopped (SIGSTOP). */
 void handoff_detach_all(struct host *h);
+/*
+ * Give every (stopped) task back as a handoff does, without writing a
+ * state: every INT3 and debug register taken back, then detached.
+ */
+void handoff_release(struct host *h);
 
-/* state_file.c: the domain's state in a libxc-format stream file. */
-int state_file_write(struct host *h, const char *path);
-/* Before the guest starts: can --state-out be written?  0 or -1 with a
- * message. */
-int state_file_check(const char *path);
+/*
+ * The device model's memory at this moment, as " charged=C blocks=N
+ * bytes=B" for the trace (handoff and adopted events).
+ */
+const char *host_mem_str(const struct host *h);
+
+/*
+ * state_file.c: the domain's state in a libxc-format stream, written to
+ * --state-out FILE or --state-out-fd N, read from --state-in FILE or - .
+ */
+bool state_out_wanted(const struct host *h);
+/* Write it (once: a descriptor is closed after); 0 or -1 with a message. */
+int state_out_write(struct host *h);
+/* Where it went, for messages. */
+const char *state_out_name(const struct host *h);
+/* Before the guest starts: can it be written?  0 or -1 with a message. */
+int state_out_check(struct host *h);
 int state_file_read(struct host *h, const char *path);
+/* TCLO power commands (OS_Halt, OS_Reboot) queued in the domain now. */
+unsigned long state_tclo_pending(struct host *h);
 
 /* trace_log.c */
+/* Default --trace-max-bytes; a trace keeps its newest lines within it. */
+#define TRACE_MAX_DEFAULT   (64ULL << 20)
+#define TRACE_MAX_MIN       (64ULL << 10)
+int trace_open(struct host *h);     /* 0, or -1 with a message */
 void trace_exit(struct host *h, pid_t pid, const char *kind,
                 const void *regs_in, const void *regs_out,
                 const struct host_exit_info *info, uint64_t exit_no);

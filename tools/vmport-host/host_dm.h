@@ -55,6 +55,16 @@ bool host_dm_cpuid(struct host_dm *dm, uint32_t leaf, uint32_t subleaf,
 
 int host_dm_guestinfo_set(struct host_dm *dm, const char *key,
                           const void *val, uint32_t vlen);
+/* 0 and *@vlen (in: the buffer's size) or a negative errno. */
+int host_dm_guestinfo_get(struct host_dm *dm, const char *key, void *val,
+                          uint32_t *vlen);
+
+/*
+ * Queue a TCLO power command (OS_Reboot if @reboot, else OS_Halt) as the
+ * toolstack's trigger does: 0, -EBUSY while the last one is queued or
+ * delivered without an outcome, or another negative errno.
+ */
+int host_dm_trigger(struct host_dm *dm, bool reboot);
 
 /*
  * The domain's vmport state as a VMPORT save record body (malloc()ed), and
@@ -62,6 +72,17 @@ int host_dm_guestinfo_set(struct host_dm *dm, const char *key,
  */
 int host_dm_save(struct host_dm *dm, void **rec, size_t *len);
 int host_dm_load(struct host_dm *dm, const void *rec, size_t len);
+
+/*
+ * What the device model holds: the domain's charged bytes (vmport_alloc(),
+ * the guest's budget) and the process's live blocks and bytes (every
+ * xmalloc and vmalloc through the shim).  With @dm NULL (after
+ * host_dm_destroy()) only the process's, which must then be 0.
+ */
+struct host_dm_mem {
+    unsigned long charged, live_blocks, live_bytes;
+};
+void host_dm_mem(const struct host_dm *dm, struct host_dm_mem *m);
 
 /* The domain's virtual TSC (kHz): saved in the HVM header, not per host. */
 uint32_t host_dm_tsc_khz(const struct host_dm *dm);

@@ -27,6 +27,12 @@ static void on_sigusr1(int sig)
     host_handoff_requested = 1;
 }
 
+static void on_sigusr2(int sig)
+{
+    (void)sig;
+    host_adopt_cancel = 1;
+}
+
 /* SIGTERM, SIGINT with --state-out: freeze, write the state, exit. */
 static void on_stop(int sig)
 {
@@ -124,31 +130,52 @@ static int setup(struct host *h)
     };
     struct sigaction sa = { .sa_handler = on_sigusr1 };
     struct sigaction stop = { .sa_handler = on_stop };
+    struct sigaction cancel = { .sa_handler = on_sigusr2,
+                                .sa_flags = SA_RESTART };
 
     sigaction(SIGUSR1, &sa, NULL);      /* no SA_RESTART: wake waitpid */
-    if ( h->opt.state_out )
+    sigaction(SIGUSR2, &cancel, NULL);  /* adopt.c: call an --attach off */
+    if ( state_out_wanted(h) )
     {
-        if ( state_file_check(h->opt.state_out) )
+        if ( state_out_check(h) )
             return -1;
         sigaction(SIGTERM, &stop, NULL);
         sigaction(SIGINT, &stop, NULL);
     }
-    if ( h->opt.trace_path )
-    {
-        h->trace = fopen(h->opt.trace_path, "we");
-        if ( !h->trace )
-        {
-            fprintf(stderr, "vmport-host: --trace %s: %s\n",
-                    h->opt.trace_path, strerror(errno));
-            return -1;
-        }
-    }
+    if ( h->opt.trace_path && trace_open(h) )
+        return -1;
     h->dm = host_dm_create(&cfg);
     if ( !h->dm )
         return -1;
     if ( h->opt.state_in && state_file_read(h, h->opt.state_in) )
         return -1;
     return preload_guestinfo(h);
+}
+
+/*
+ * The domain is destroyed, and the device model must then hold nothing:
+ * the "end" event gives what it still holds (0 blocks), a leak is said
+ * and makes the exit status 1.
+ */
+static int host_end(struct host *h, int rc)
+{
+    unsigned long pending = h->opt.tclo_every ? state_tclo_pending(h) : 0;
+    struct host_dm_mem m;
+
+    host_dm_destroy(h->dm);
+    h->dm = NULL;
+    host_dm_mem(NULL, &m);
+    trace_event(h, h->main_pid, "end status=%d blocks=%lu bytes=%lu tclo=%lu "
+                "tclo_pending=%lu", rc, m.live_blocks, m.live_bytes,
+                h->tclo_queued, pending);
+    if ( h->trace )
+        fclose(h->trace);
+    if ( !m.live_blocks )
+        return rc;
+    fprintf(stderr, "vmport-host: the device model still holds %lu blocks "
+            "(%lu bytes) after the domain was destroyed: leaked\n",
+            m.live_blocks, m.live_bytes);
+    return 1;
 }
 
 /* The guest's exit status as ours (128 + signal if it was killed). */
@@ -173,30 +200,29 @@ int main(int argc, char **argv)
         fprintf(stderr, "vmport-host: try --help\n");
         return 2;
     }
+    /* Every end goes through host_end(): what the domain held is freed. */
     if ( setup(&h) )
-        return 1;
+        return host_end(&h, 1);
     rc = h.opt.attach_pid ? handoff_adopt(&h, h.opt.attach_pid)
                           : spawn(&h);
     if ( rc )
-        return 1;
+        return host_end(&h, 1);
     if ( h.opt.pid_file && write_pid_file(h.opt.pid_file, h.main_pid) )
-        return 1;
+        return host_end(&h, 1);
     if ( engine_run(&h) )
-        return 1;
+        return host_end(&h, 1);
     if ( host_stop_signal && h.handed_off )
     {
         fprintf(stderr, "vmport-host: %s: guest %d frozen (stopped) and its "
                 "state written to %s; resume it with vmport-host --attach "
                 "%d --state-in %s\n", strsignal(host_stop_signal),
-                (int)h.main_pid, h.opt.state_out, (int)h.main_pid,
-                h.opt.state_out);
-        return 128 + host_stop_signal;
+                (int)h.main_pid, state_out_name(&h), (int)h.main_pid,
+                h.opt.state_out ? h.opt.state_out : "-");
+        rc = 128 + host_stop_signal;
     }
-    if ( !h.handed_off && h.opt.state_out &&
-         state_file_write(&h, h.opt.state_out) )
-        return 1;
-    if ( h.trace )
-        fclose(h.trace);
-    host_dm_destroy(h.dm);
-    return guest_exit_code(&h);
+    else if ( !h.handed_off && state_out_wanted(&h) && state_out_write(&h) )
+        rc = 1;
+    else
+        rc = guest_exit_code(&h);
+    return host_end(&h, rc);
 }

@@ -21,16 +21,22 @@ static const char usage_text[] =
 "  --guestinfo KEY=VALUE     preload guestinfo (KEY as guestinfo.NAME)\n"
 "  --guestinfo-file F        preload every KEY=VALUE line of F\n"
 "  --no-hb                   no high-bandwidth port: 4 bytes per exit\n"
-"  --state-in FILE           start from a saved state stream\n"
+"  --state-in FILE|-         start from a state stream (-: stdin)\n"
 "  --state-out FILE          write the state stream at exit or handoff\n"
+"  --state-out-fd N          ... or to descriptor N (a pipe or socket)\n"
 "  --trace FILE              log every exit with its registers\n"
+"  --trace-max-bytes N       at most N bytes of trace, the newest lines, in\n"
+"                            FILE and FILE.old (default 64 MiB, min 64 KiB)\n"
 "  --handoff-after N         after N backdoor exits (or on SIGUSR1) write\n"
-"                            --state-out and leave the guest stopped\n"
+"                            its state and leave the guest stopped\n"
 "  --attach PID              adopt a guest another host handed off\n"
 "  --pid-file FILE           write the guest's pid\n"
 "  --tsc-khz N, --clock-skew-ms N   this host's TSC and wall clock skew\n"
+"  --tclo-every N            queue OS_Halt/OS_Reboot in turn every N exits\n"
+"                            for a test guest that asked for them (never\n"
+"                            one that would act on them: see the manual)\n"
 "  -h, --help, --version\n"
-"With --state-out, SIGTERM or SIGINT freezes the guest at an exit\n"
+"With --state-out(-fd), SIGTERM or SIGINT freezes the guest at an exit\n"
 "boundary, writes its state and leaves it stopped for --attach (exit\n"
 "128 + the signal).  Exit: the guest's status; 1 host error; 2 usage.\n";
 
@@ -126,7 +132,7 @@ enum {
     OPT_PERSONALITY = 256, OPT_HWVER, OPT_GUESTINFO, OPT_GUESTINFO_FILE,
     OPT_NO_HB, OPT_STATE_IN, OPT_STATE_OUT, OPT_TRACE, OPT_HANDOFF_AFTER,
     OPT_ATTACH, OPT_PID_FILE, OPT_TSC_KHZ, OPT_CLOCK_SKEW, OPT_HELP,
-    OPT_VERSION,
+    OPT_VERSION, OPT_TRACE_MAX, OPT_STATE_OUT_FD, OPT_TCLO_EVERY,
 };
 
 static const struct option long_opts[] = {
@@ -137,12 +143,15 @@ static const struct option long_opts[] = {
     { "no-hb", no_argument, NULL, OPT_NO_HB },
     { "state-in", required_argument, NULL, OPT_STATE_IN },
     { "state-out", required_argument, NULL, OPT_STATE_OUT },
+    { "state-out-fd", required_argument, NULL, OPT_STATE_OUT_FD },
     { "trace", required_argument, NULL, OPT_TRACE },
+    { "trace-max-bytes", required_argument, NULL, OPT_TRACE_MAX },
     { "handoff-after", required_argument, NULL, OPT_HANDOFF_AFTER },
     { "attach", required_argument, NULL, OPT_ATTACH },
     { "pid-file", required_argument, NULL, OPT_PID_FILE },
     { "tsc-khz", required_argument, NULL, OPT_TSC_KHZ },
     { "clock-skew-ms", required_argument, NULL, OPT_CLOCK_SKEW },
+    { "tclo-every", required_argument, NULL, OPT_TCLO_EVERY },
     { "help", no_argument, NULL, OPT_HELP },
     { "version", no_argument, NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
@@ -185,8 +194,35 @@ static int one_option(struct host_options *o, int c, const char *arg)
     case OPT_STATE_OUT:
         o->state_out = arg;
         return 0;
+    case OPT_TCLO_EVERY:
+        if ( parse_u64("--tclo-every", arg, UINT32_MAX, &v) )
+            return -1;
+        if ( !v )
+        {
+            fprintf(stderr, "vmport-host: --tclo-every: must be 1..%u\n",
+                    UINT32_MAX);
+            return -1;
+        }
+        o->tclo_every = v;
+        return 0;
+    case OPT_STATE_OUT_FD:
+        if ( parse_u64("--state-out-fd", arg, INT32_MAX, &v) )
+            return -1;
+        o->state_out_fd = v;
+        return 0;
     case OPT_TRACE:
         o->trace_path = arg;
+        return 0;
+    case OPT_TRACE_MAX:
+        if ( parse_u64("--trace-max-bytes", arg, UINT64_MAX, &v) )
+            return -1;
+        if ( v < TRACE_MAX_MIN )
+        {
+            fprintf(stderr, "vmport-host: --trace-max-bytes: %" PRIu64
+                    " is below the minimum, %llu\n", v, TRACE_MAX_MIN);
+            return -1;
+        }
+        o->trace_max = v;
         return 0;
     case OPT_PID_FILE:
         o->pid_file = arg;
@@ -222,6 +258,8 @@ int options_parse(struct host_options *o, int argc, char **argv)
     personality_init(&o->pers, "intel");
     o->hwver = 7;
     o->hb = true;
+    o->trace_max = TRACE_MAX_DEFAULT;
+    o->state_out_fd = -1;
     opterr = 0;     /* said below as "vmport-host: ...", not by argv[0] */
     while ( (c = getopt_long(argc, argv, "+:h", long_opts, NULL)) != -1 )
     {
@@ -275,7 +313,13 @@ int options_parse(struct host_options *o, int argc, char **argv)
         fprintf(stderr, "vmport-host: --attach needs --state-in\n");
         return -1;
     }
-    if ( (o->handoff_after) && !o->state_out )
+    if ( o->state_out && o->state_out_fd >= 0 )
+    {
+        fprintf(stderr, "vmport-host: --state-out and --state-out-fd: one "
+                "or the other\n");
+        return -1;
+    }
+    if ( (o->handoff_after) && !o->state_out && o->state_out_fd < 0 )
     {
         fprintf(stderr, "vmport-host: --handoff-after needs --state-out\n");
         return -1;

@@ -3,9 +3,11 @@
  *
  * --state-out writes a real libxc stream (through libvmport-stream) whose
  * HVM_CONTEXT holds HEADER (with the domain's TSC kHz in gtsc_khz), the
- * VMPORT record and END; --state-in reads any image the library reads
- * (xl save file, libxl or libxc stream, raw HVM context, gzip of those)
- * and loads the first VMPORT record it finds.
+ * VMPORT record and END; --state-out-fd writes the same to a descriptor
+ * (a pipe or socket to whoever moves it on: no file on the way), closed
+ * once written; --state-in reads any image the library reads (xl save
+ * file, libxl or libxc stream, raw HVM context, gzip of those) from a
+ * file or, given -, from stdin, and loads the first VMPORT record it finds.
  */
 
 #define __XEN_TOOLS__ 1
@@ -65,7 +67,7 @@ static int build_blob(struct host *h, struct vs_buf *b)
  * checks the write makes (vs_file_open: kind of file, links, permission,
  * a temporary in its directory), then the free space there.
  */
-int state_file_check(const char *path)
+static int state_file_check(const char *path)
 {
     struct statvfs sv;
     struct vs_file f;
@@ -86,7 +88,7 @@ int state_file_check(const char *path)
     return rc;
 }
 
-int state_file_write(struct host *h, const char *path)
+static int state_file_write(struct host *h, const char *path)
 {
     struct vs_buf b = { 0 };
     struct vs_file f;
@@ -111,6 +113,76 @@ int state_file_write(struct host *h, const char *path)
     rc = vs_file_commit(&f);
  out:
     vs_buf_free(&b);
+    return rc;
+}
+
+bool state_out_wanted(const struct host *h)
+{
+    return h->opt.state_out || h->opt.state_out_fd >= 0;
+}
+
+const char *state_out_name(const struct host *h)
+{
+    static char name[32];
+
+    if ( h->opt.state_out )
+        return h->opt.state_out;
+    snprintf(name, sizeof(name), "descriptor %d", h->opt.state_out_fd);
+    return name;
+}
+
+/*
+ * --state-out-fd: open, and a pipe, socket or regular file (no terminal:
+ * the stream is binary); kept from the guest (close-on-exec).
+ */
+int state_out_check(struct host *h)
+{
+    int fd = h->opt.state_out_fd;
+    struct stat st;
+
+    if ( h->opt.state_out )
+        return state_file_check(h->opt.state_out);
+    if ( fstat(fd, &st) )
+    {
+        fprintf(stderr, "vmport-host: --state-out-fd %d: %s\n", fd,
+                strerror(errno));
+        return -1;
+    }
+    if ( !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) &&
+         !S_ISREG(st.st_mode) )
+    {
+        fprintf(stderr, "vmport-host: --state-out-fd %d: not a pipe, "
+                "socket or regular file\n", fd);
+        return -1;
+    }
+    return fcntl(fd, F_SETFD, FD_CLOEXEC) ? -1 : 0;
+}
+
+int state_out_write(struct host *h)
+{
+    struct vs_buf b = { 0 };
+    int fd = h->opt.state_out_fd, rc = -1;
+
+    if ( h->opt.state_out )
+        return state_file_write(h, h->opt.state_out);
+    if ( h->state_written )
+    {
+        fprintf(stderr, "vmport-host: --state-out-fd %d: the state was "
+                "already written\n", fd);
+        return -1;
+    }
+    if ( build_blob(h, &b) )
+        fprintf(stderr, "vmport-host: --state-out-fd %d: cannot save the "
+                "domain's state\n", fd);
+    else if ( (errno = 0, vs_write_hvm_state(fd, b.p, b.len)) )
+        fprintf(stderr, "vmport-host: --state-out-fd %d: write error: %s\n",
+                fd, strerror(errno ? errno : EIO));
+    else
+        rc = 0;
+    vs_buf_free(&b);
+    /* The reader's end of the stream, whatever happened. */
+    close(fd);
+    h->state_written = true;
     return rc;
 }
 
@@ -207,7 +279,8 @@ int state_file_read(struct host *h, const char *path)
 {
     uint8_t *blob = NULL;
     uint32_t len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+    bool std_in = !strcmp(path, "-");
+    int fd = std_in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC), rc;
     struct stat st;
 
     /* A directory opens but never reads: said as open() would say it. */
@@ -223,10 +296,43 @@ int state_file_read(struct host *h, const char *path)
                 strerror(errno));
         return -1;
     }
-    rc = vs_read_hvm_context(fd, path, &blob, &len, stderr);
-    close(fd);
+    rc = vs_read_hvm_context(fd, std_in ? "stdin" : path, &blob, &len,
+                             stderr);
+    if ( !std_in )
+        close(fd);
     if ( !rc )
         rc = load_blob(h, path, blob, len);
     free(blob);
     return rc;
+}
+
+/* Commands in a saved record: what --tclo-every's driver adds up. */
+unsigned long state_tclo_pending(struct host *h)
+{
+    static const char halt[] = "OS_Halt", reboot[] = "OS_Reboot";
+    unsigned long n = 0;
+    unsigned int a, c;
+    struct vrec r;
+    void *rec = NULL;
+    size_t len;
+
+    if ( !h->dm || host_dm_save(h->dm, &rec, &len) )
+        return 0;
+    if ( !vrec_parse(rec, len, &r, NULL, NULL) )
+    {
+        for ( a = 0; a < r.nr_apps; a++ )
+            for ( c = 0; c < r.apps[a].app.count; c++ )
+            {
+                const struct vrec_cmd *k = &r.apps[a].cmds[c];
+
+                if ( (k->len == sizeof(halt) &&
+                      !memcmp(k->data, halt, sizeof(halt))) ||
+                     (k->len == sizeof(reboot) &&
+                      !memcmp(k->data, reboot, sizeof(reboot))) )
+                    n++;
+            }
+        vrec_free(&r);
+    }
+    free(rec);
+    return n;
 }
