@@ -32,10 +32,11 @@ $(DMOP_TEST): $(BUILD)/obj/dmop-test/tests/patches/test_dmop.o $(DM_LIB)
 
 # The toolstack series' option checks: the fragments of libxl_x86.c it adds
 # (tools/xen-glue), reached by name (#include "libxl_x86/...") as
-# test_glue.c reaches vmport.c.
+# test_glue.c reaches vmport.c; the ranges they check are the public
+# header's (<public/arch-x86/hvm/vmporttype.h>, through -Ixen/include).
 LIBXL_TEST := $(PATCHES_BUILD)/test_libxl_options
 CFLAGS.libxl-test = $(CFLAGS_BASE) -Wno-unused-parameter $(CHECK_CFLAGS) \
-                    -Itools/xen-glue/libs/light
+                    -Itools/xen-glue/libs/light -Ixen/include
 
 $(LIBXL_TEST): $(BUILD)/obj/libxl-test/tests/patches/test_libxl_options.o
 	$(call link,$(CHECK_LIBS))
