@@ -3,8 +3,10 @@
 # check-patches: the series is well-formed and is what scripts/gen-xen-series
 # writes from its sources (tests/patches/check-series), the HVM glue the
 # series adds (xen/arch/x86/hvm/vmport.c, a real file) passes its unit tests
-# through the shim (test_glue.c includes the file whole), and so do libxl's
-# option checks (test_libxl_options.c includes their fragments).
+# through the shim (test_glue.c includes the file whole), and so do the
+# XEN_DMOP_vmport handler (test_dmop.c includes its fragments of dm.c and
+# public/hvm/dm_op.h) and libxl's option checks (test_libxl_options.c
+# includes their fragments).
 
 $(call use,tests/unit/module.mk)
 
@@ -18,38 +20,23 @@ CFLAGS.glue-test = $(CFLAGS.dm-test)
 $(GLUE_TEST): $(BUILD)/obj/glue-test/tests/patches/test_glue.o $(DM_LIB)
 	$(call link,$(DM_TEST_LIBS))
 
-# The hypervisor series' XEN_DMOP_vmport handler (dm.c) and its public
-# structs, from the lines patch 0007 adds, run through the shim.
-XEN_DMOP_PATCH := $(wildcard xen/patches/4.17/0007-*.patch)
-DMOP_INC := $(PATCHES_BUILD)/dmop-vmport.inc
+# The hypervisor series' XEN_DMOP_vmport handler and its public structs:
+# the fragments of dm.c and public/hvm/dm_op.h that patch 0007 places
+# (xen/arch/x86/hvm/dm/, xen/include/public/hvm/dm_op/), reached by name
+# through the -Ixen/arch/x86/hvm and -Ixen/include dm-test already has.
 DMOP_TEST := $(PATCHES_BUILD)/test_dmop
-
-$(DMOP_INC): $(XEN_DMOP_PATCH) tests/patches/added-lines \
-             tests/patches/extract-functions
-	@mkdir -p $(dir $@)
-	awk -v file=xen/include/public/hvm/dm_op.h -f tests/patches/added-lines \
-	    $(XEN_DMOP_PATCH) | sed -n '/^#define XEN_DMOP_vmport /,/^};/p;/^struct xen_dm_op_vmport_/,/^};/p' \
-	    > $@.tmp
-	awk -v file=xen/arch/x86/hvm/dm.c -f tests/patches/added-lines \
-	    $(XEN_DMOP_PATCH) > $@.added
-	awk -v names="copy_to_guest_buf vmport_key_from_guest vmport_val_alloc dm_op_vmport_gi dm_op_vmport_limits dm_op_vmport" \
-	    -f tests/patches/extract-functions $@.added > $@.fns
-	grep '^#define VMPORT_LIMIT_FIELDS' -A3 $@.added >> $@.tmp
-	cat $@.fns >> $@.tmp
-	mv $@.tmp $@
-
-CFLAGS.dmop-test = $(CFLAGS.dm-test) -I$(PATCHES_BUILD)
-$(BUILD)/obj/dmop-test/tests/patches/test_dmop.o: $(DMOP_INC)
+CFLAGS.dmop-test = $(CFLAGS.dm-test)
 
 $(DMOP_TEST): $(BUILD)/obj/dmop-test/tests/patches/test_dmop.o $(DM_LIB)
 	$(call link,$(DM_TEST_LIBS))
 
 # The toolstack series' option checks: the fragments of libxl_x86.c it adds
 # (tools/xen-glue), reached by name (#include "libxl_x86/...") as
-# test_glue.c reaches vmport.c.
+# test_glue.c reaches vmport.c; the ranges they check are the public
+# header's (<public/arch-x86/hvm/vmporttype.h>, through -Ixen/include).
 LIBXL_TEST := $(PATCHES_BUILD)/test_libxl_options
 CFLAGS.libxl-test = $(CFLAGS_BASE) -Wno-unused-parameter $(CHECK_CFLAGS) \
-                    -Itools/xen-glue/libs/light
+                    -Itools/xen-glue/libs/light -Ixen/include
 
 $(LIBXL_TEST): $(BUILD)/obj/libxl-test/tests/patches/test_libxl_options.o
 	$(call link,$(CHECK_LIBS))

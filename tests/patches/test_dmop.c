@@ -2,11 +2,14 @@
  * test_dmop.c: XEN_DMOP_vmport's handler in the hypervisor series, run
  * through the shim with the real device model.
  *
- * The handler's functions and the public structs are taken from the lines
- * patch 0007 adds to xen/arch/x86/hvm/dm.c and public/hvm/dm_op.h
- * (tests/patches/module.mk), so what is tested is what the series adds.
- * What they use of dm.c itself (struct dmop_args, the buffer copies) is
- * recorded here, as Xen 4.17 has it, with guest handles as plain pointers.
+ * The files under test are the real ones: the handler (dm_op_vmport() and
+ * its helpers) and the public ABI are the fragments of
+ * xen/arch/x86/hvm/dm.c and public/hvm/dm_op.h that scripts/gen-xen-series
+ * puts into patch 0007 (xen/arch/x86/hvm/dm/, xen/include/public/hvm/dm_op/),
+ * included below (reached by name through -Ixen/arch/x86/hvm and
+ * -Ixen/include, as test_glue.c reaches vmport.c).  What they use of dm.c
+ * itself (struct dmop_args, the buffer copies) is recorded here, as Xen
+ * 4.17 has it, with guest handles as plain pointers.
  */
 
 #include <errno.h>
@@ -67,7 +70,8 @@ static bool hvm_vmport_domain(const struct domain *d)
     return d->arch.hvm.vmport;
 }
 
-#include "dmop-vmport.inc"
+#include <public/hvm/dm_op/xen_dm_op_vmport.h>
+#include "dm/dm_op_vmport.c"
 
 /* One call, with buffers 1 and 2 as given (NULL: absent). */
 static int call(struct domain *d, struct xen_dm_op_vmport *op, void *b1,

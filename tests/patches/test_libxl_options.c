@@ -5,10 +5,11 @@
  *
  * The files under test are the real ones: vmware_port_setdefault(),
  * vmware_port_limits_check() (the limits vmware_port_channels=,
- * vmware_guestinfo_value_max= and vmware_guestinfo_max_kb=) and the ranges
- * they use are the fragments of tools/libs/light/libxl_x86.c that
- * scripts/gen-xen-series puts into the series (tools/xen-glue), included
- * below in the order the series places them.  What they use of libxl is
+ * vmware_guestinfo_value_max= and vmware_guestinfo_max_kb=) and the
+ * hardware version's range are the fragments of tools/libs/light/libxl_x86.c
+ * that scripts/gen-xen-series puts into the series (tools/xen-glue),
+ * included below in the order the series places them; the limits' ranges
+ * are the public header's caps (vmporttype.h).  What they use of libxl is
  * recorded here: defbools, the domain types, LOG().
  */
 
@@ -20,6 +21,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+/*
+ * The caps the limits are checked against, from the public header, as
+ * libxl_x86.c has them (xenctrl.h's <xen/domctl.h> -> <xen/hvm/save.h>).
+ */
+#include <public/arch-x86/hvm/vmporttype.h>
 
 /* The parts of libxl the function uses, with libxl's meanings. */
 typedef struct {

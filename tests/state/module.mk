@@ -8,7 +8,10 @@ $(call use,tools/vmport-state/module.mk)
 $(call use,tools/vmport-host/module.mk)
 $(call use,tests/migration/module.mk)
 
-CFLAGS.state-test = $(CFLAGS_BASE) $(STREAM_CPPFLAGS) $(CHECK_CFLAGS)
+# -Ixen/include: test_vs_limits reaches vmport-state's limits.h, which
+# includes XEN_DMOP_vmport's ABI from its fragment as <public/hvm/...>.
+CFLAGS.state-test = $(CFLAGS_BASE) $(STREAM_CPPFLAGS) -Ixen/include \
+                    $(CHECK_CFLAGS)
 STATE_SRCS := $(sort $(wildcard tests/state/test_*.c))
 STATE_BINS := $(patsubst tests/state/%.c,$(BUILD)/tests/state/%,$(STATE_SRCS))
 

@@ -4,11 +4,11 @@
             long max;
             uint32_t *field;
         } limits[] = {
-            { "vmware_port_channels", 128,
+            { "vmware_port_channels", HVM_VMPORT_CHANNELS_MAX,
               &b_info->arch_x86.vmware_port_channels },
-            { "vmware_guestinfo_value_max", 65536,
+            { "vmware_guestinfo_value_max", HVM_VMPORT_GI_VALUE_MAX,
               &b_info->arch_x86.vmware_guestinfo_value_max },
-            { "vmware_guestinfo_max_kb", 16384,
+            { "vmware_guestinfo_max_kb", HVM_VMPORT_GI_TOTAL_MAX / 1024,
               &b_info->arch_x86.vmware_guestinfo_max_kb },
         };
         unsigned int li;

@@ -1,13 +1,9 @@
-/* The ranges the hypervisor accepts (0 in build_info: its default). */
-#define VMWARE_PORT_CHANNELS_MAX        128
-#define VMWARE_GUESTINFO_VALUE_MAX      65536
-#define VMWARE_GUESTINFO_MAX_KB         16384
-
 /*
  * The backdoor's limits, which bound the memory the guest can make Xen
- * allocate for it: each unset (0) or in the range Xen accepts, and only
- * with vmware_port=1 (after vmware_port_setdefault()).  Checked here so
- * that xl create fails with the option's name before any domain exists.
+ * allocate for it: each unset (0) or in the range Xen accepts (the caps
+ * of the public header, vmporttype.h), and only with vmware_port=1 (after
+ * vmware_port_setdefault()).  Checked here so that xl create fails with
+ * the option's name before any domain exists.
  */
 static int vmware_port_limits_check(libxl__gc *gc,
                                     const libxl_domain_build_info *b_info)
@@ -19,9 +15,9 @@ static int vmware_port_limits_check(libxl__gc *gc,
     } opts[] = {
 #define VMWARE_LIMIT(f, max) \
         { #f, offsetof(libxl_domain_build_info, arch_x86.f), max }
-        VMWARE_LIMIT(vmware_port_channels, VMWARE_PORT_CHANNELS_MAX),
-        VMWARE_LIMIT(vmware_guestinfo_value_max, VMWARE_GUESTINFO_VALUE_MAX),
-        VMWARE_LIMIT(vmware_guestinfo_max_kb, VMWARE_GUESTINFO_MAX_KB),
+        VMWARE_LIMIT(vmware_port_channels, HVM_VMPORT_CHANNELS_MAX),
+        VMWARE_LIMIT(vmware_guestinfo_value_max, HVM_VMPORT_GI_VALUE_MAX),
+        VMWARE_LIMIT(vmware_guestinfo_max_kb, HVM_VMPORT_GI_TOTAL_MAX / 1024),
 #undef VMWARE_LIMIT
     };
     unsigned int i;
