@@ -74,10 +74,15 @@ all: $(DEPS_STAMP) $(ALL_TARGETS)
 
 # check: the plain build's tests, then the same tests under ASan+UBSan, then
 # the fuzz smoke runs (clang/libFuzzer).  Each sub-run prints its own summary.
+# The series boot (tests/xen/module.mk; about 20 minutes on one core: QEMU
+# runs single-threaded) runs beside the last two, which use the other core;
+# its output is printed when it ends.
 check: $(DEPS_STAMP)
 	@$(MAKE) --no-print-directory check-run
-	@$(MAKE) --no-print-directory BUILD=build/san SAN=1 OPT="-O1 -g" check-run
-	@$(MAKE) --no-print-directory fuzz-smoke
+	@bash scripts/run-beside $(BUILD)/check-xen-series-boot.log \
+	    '$(MAKE) --no-print-directory check-xen-series-boot-auto' \
+	    '$(MAKE) --no-print-directory BUILD=build/san SAN=1 OPT="-O1 -g" check-run' \
+	    '$(MAKE) --no-print-directory fuzz-smoke'
 	@echo "make check: all suites passed"
 
 check-run: $(DEPS_STAMP) $(ALL_TARGETS) $(CHECK_TARGETS)
