@@ -178,6 +178,24 @@ START_TEST(gp_with_nonzero_error_code_is_reinjected_untouched)
 }
 END_TEST
 
+/*
+ * VMX reports no error code unless INTR_INFO_DELIVER_CODE_MASK is set; the
+ * intercept then passes X86_EVENT_NO_EC (review item 3), which is never
+ * the backdoor's #GP(0) and must go back as it came: without a code.
+ */
+START_TEST(gp_without_an_error_code_is_reinjected_without_one)
+{
+    setup_caller(7, in_eax_dx, 1, CODE);
+    regs.rbx = H_HIGH;
+    hvm_vmport_gp_intercept(&regs, X86_EVENT_NO_EC);
+    EXPECT_REINJECTED(X86_EVENT_NO_EC);
+    collect_trace();
+    ck_assert_uint_eq(traced.gp_count, 1);
+    ck_assert_uint_eq(traced.gp_done, 0);
+    teardown_caller();
+}
+END_TEST
+
 START_TEST(gp_on_another_port_is_reinjected)
 {
     setup_caller(7, in_eax_dx, 1, CODE);
@@ -553,6 +571,7 @@ int main(void)
 
     tcase_add_test(gp, gp_from_cpl3_backdoor_in_is_emulated_and_retired);
     tcase_add_test(gp, gp_with_nonzero_error_code_is_reinjected_untouched);
+    tcase_add_test(gp, gp_without_an_error_code_is_reinjected_without_one);
     tcase_add_test(gp, gp_on_another_port_is_reinjected);
     tcase_add_test(gp, gp_on_a_non_io_instruction_is_reinjected);
     tcase_add_test(gp, gp_with_unreadable_code_is_reinjected);
