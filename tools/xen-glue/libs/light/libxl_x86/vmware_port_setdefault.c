@@ -20,9 +20,9 @@ static int vmware_port_setdefault(libxl__gc *gc,
 
     if (!hwver)
         b_info->arch_x86.vmware_hwver = hwver = VMWARE_HWVER_DEFAULT;
-    if (hwver > VMWARE_HWVER_MAX) {
-        LOG(ERROR, "vmware_hwver=%"PRIu32" is out of range (1-%u)",
-            hwver, VMWARE_HWVER_MAX);
+    if (hwver < HVM_VMPORT_HWVER_MIN || hwver > HVM_VMPORT_HWVER_MAX) {
+        LOG(ERROR, "vmware_hwver=%"PRIu32" is out of range (%d-%d)",
+            hwver, HVM_VMPORT_HWVER_MIN, HVM_VMPORT_HWVER_MAX);
         return ERROR_INVAL;
     }
 

@@ -34,6 +34,8 @@
 /* The wire caps and the device model's must agree. */
 static void __init __maybe_unused build_checks(void)
 {
+    BUILD_BUG_ON(HVM_VMPORT_HWVER_MIN != VMPORT_HWVER_MIN);
+    BUILD_BUG_ON(HVM_VMPORT_HWVER_MAX != VMPORT_HWVER_MAX);
     BUILD_BUG_ON(HVM_VMPORT_CHANNELS_MAX != VMPORT_MAX_CHANNELS_LIMIT);
     BUILD_BUG_ON(HVM_VMPORT_APPS_MAX != VMPORT_MAX_APPS);
     BUILD_BUG_ON(HVM_VMPORT_APP_NAME_LEN != VMPORT_APP_NAME_MAX + 1);

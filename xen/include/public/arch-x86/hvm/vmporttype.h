@@ -193,6 +193,10 @@ struct hvm_vmport_trigger {
 #define HVM_VMPORT_TRIGGER_OP_MAX       2
 #define HVM_VMPORT_TRIGGER_STATE_MAX    6
 
+/* The hardware versions a domain may have (HVM_PARAM_VMPORT_HWVER). */
+#define HVM_VMPORT_HWVER_MIN            1
+#define HVM_VMPORT_HWVER_MAX            255
+
 /* Absolute caps, whatever the limits say. */
 #define HVM_VMPORT_CHANNELS_MAX         128
 #define HVM_VMPORT_APPS_MAX             4
@@ -220,7 +224,8 @@ struct hvm_vmport_trigger {
  * domain, or an earlier field of the same struct).
  */
 #define HVM_VMPORT_BOUNDS(X)                                                 \
-    X(CFG_HWVER,          "config.hwver",          1, 255, NONE)             \
+    X(CFG_HWVER,          "config.hwver",          HVM_VMPORT_HWVER_MIN,     \
+      HVM_VMPORT_HWVER_MAX, NONE)                                            \
     X(CFG_MAX_CHANNELS,   "config.max_channels",   1,                        \
       HVM_VMPORT_CHANNELS_MAX, NONE)                                         \
     X(CFG_GI_KEY_MAX,     "config.gi_key_max",     1,                        \
