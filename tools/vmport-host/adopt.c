@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cpuid_bp.h"
@@ -52,14 +51,6 @@ static pid_t parent_of(pid_t pid, bool *ended)
     return ppid;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /*
  * Wait, bounded, for the stop PTRACE_INTERRUPT asked of @tid.  A task in
  * the kernel's vfork wait cannot stop until its child execs; a handoff
@@ -70,7 +61,7 @@ static long long now_ms(void)
  */
 static bool stopped_in_time(pid_t tid)
 {
-    long long end = now_ms() + SEIZE_STOP_MS;
+    long long end = host_now_ms() + SEIZE_STOP_MS;
     int status;
 
     do {
@@ -81,7 +72,7 @@ static bool stopped_in_time(pid_t tid)
         if ( r < 0 && errno != EINTR )
             return false;
         usleep(200);
-    } while ( now_ms() < end );
+    } while ( host_now_ms() < end );
     return false;
 }
 

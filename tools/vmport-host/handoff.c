@@ -82,7 +82,7 @@ static void rewind_cpuid(struct task *t)
 /* How long the tasks get to reach a stop before the handoff gives up. */
 #define FREEZE_MS 20000
 
-static long long now_ms(void)
+long long host_now_ms(void)
 {
     struct timespec ts;
 
@@ -159,7 +159,7 @@ static void freeze_status(struct host *h, pid_t pid, int status)
  */
 static int freeze_all(struct host *h, pid_t at_boundary)
 {
-    long long end = now_ms() + FREEZE_MS;
+    long long end = host_now_ms() + FREEZE_MS;
     size_t i;
 
     h->freezing = true;
@@ -172,7 +172,7 @@ static int freeze_all(struct host *h, pid_t at_boundary)
              ptrace(PTRACE_INTERRUPT, t->pid, 0, 0) && errno != ESRCH )
             perror("vmport-host: PTRACE_INTERRUPT");
     }
-    while ( !all_frozen(h) && now_ms() < end )
+    while ( !all_frozen(h) && host_now_ms() < end )
     {
         int status;
         pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
@@ -247,7 +247,7 @@ static int remove_planted(struct host *h)
  */
 int handoff_stop_now(struct host *h)
 {
-    long long end = now_ms() + FREEZE_MS;
+    long long end = host_now_ms() + FREEZE_MS;
     size_t i;
 
     for ( i = 0; i < h->tasks.nr; i++ )
@@ -262,7 +262,7 @@ int handoff_stop_now(struct host *h)
 
         if ( pid == 0 || (pid < 0 && errno == EINTR) )
         {
-            if ( now_ms() >= end )
+            if ( host_now_ms() >= end )
                 return handoff_freeze(h, 0);
             usleep(200);
             continue;

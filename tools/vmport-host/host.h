@@ -121,6 +121,8 @@ int handoff_stop_now(struct host *h);
 int handoff_adopt(struct host *h, pid_t pid);
 /* Detach every (stopped) task, each process left stopped (SIGSTOP). */
 void handoff_detach_all(struct host *h);
+/* CLOCK_MONOTONIC in ms, for the bounded waits. */
+long long host_now_ms(void);
 /*
  * Give every (stopped) task back as a handoff does, without writing a
  * state: every INT3 and debug register taken back, then detached.
