@@ -211,9 +211,9 @@ int handoff_adopt(struct host *h, pid_t pid)
     if ( family(pid, &fam, &nr) )
         rc = -1;
     h->main_pid = pid;
-    for ( i = 0; !rc && i < nr && !host_adopt_cancel; i++ )
+    for ( i = 0; !rc && i < nr && !host_call_off; i++ )
         rc = adopt_process(h, fam[i]);
-    if ( host_adopt_cancel )
+    if ( host_call_off )
     {
         fprintf(stderr, "vmport-host: --attach %d: adoption called off "
                 "(SIGUSR2) after %zu of %zu processes; the guest is left "
