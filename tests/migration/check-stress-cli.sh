@@ -212,7 +212,7 @@ blk = re.search(r"^  aborted migrations by cause \(these add up to the (\d+) "
 assert blk and int(blk.group(1)) == b, "no aborts-by-cause heading for %d" % b
 causes = re.findall(r"^    (\S+) +(\d+)  ", blk.group(2), re.M)
 assert [c for c, _ in causes] == ["verify", "refused-v1",
-    "destination-rejected", "destination-killed"], causes
+    "destination-rejected", "destination-killed", "source-stalled"], causes
 assert sum(int(n) for _, n in causes) == b, causes
 fr = re.search(r"^  freeze modes: how each of the (\d+) attempted migrations "
                r"froze its guest \(succeeded or aborted alike: not a breakdown "
