@@ -43,6 +43,7 @@ expect_out() {
 . "$(dirname "$0")/tests-engine.sh"
 . "$(dirname "$0")/tests-clients.sh"
 . "$(dirname "$0")/tests-handoff.sh"
+. "$(dirname "$0")/tests-calloff.sh"
 . "$(dirname "$0")/tests-errors.sh"
 . "$(dirname "$0")/tests-stop.sh"
 . "$(dirname "$0")/tests-demo.sh"

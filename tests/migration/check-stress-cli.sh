@@ -4,8 +4,10 @@
 # reused, non-empty --workdir is refused with the reason; the seed is in
 # the text and JSON reports; the text report labels every number (the
 # aborts by cause add up to the aborted count, the freeze modes to the
-# attempted one, and say they are no breakdown of the aborts); SIGINT and SIGTERM stop every host and guest
-# it started and print the report so far (exit 128 + signal).
+# attempted one, and say they are no breakdown of the aborts); a source
+# whose handoff stalls is called off and keeps its guest; SIGINT and
+# SIGTERM stop every host and guest it started and print the report so
+# far (exit 128 + signal).
 #
 #   tests/migration/check-stress-cli.sh BUILD
 set -u
@@ -156,6 +158,38 @@ for skew in 1 -1; do
     fi
 done
 
+# A source whose handoff stalls with its guest frozen (fault 5, vmport-host
+# --test-stall-handoff) is asked to call it off (SIGUSR2) and does: the
+# run passes, the report counts each as a source-stalled abort and a fault
+# aborted cleanly, and the guest stayed on its source host (that guest's
+# next migration starts from the same hop, its checked RPCs gone on).
+"$S" "${RUN[@]}" --guests 2 --seconds 0 --migrations 10 --fault 5 \
+    --fault-pct 60 --convert-pct 0 --seed 4247 --workdir "$W/stall" \
+    --report "$W/stall-report" --json >"$W/out" 2>"$W/err"
+rc=$?
+if [ $rc = 0 ] && python3 - "$W/out" "$W/stall-report/report.json" <<'PY'
+import json, sys
+r = json.JSONDecoder().raw_decode(open(sys.argv[1]).read())[0]
+m = json.load(open(sys.argv[2]))["migrations"]
+n, f = r["aborted_by_reason"]["source-stalled"], r["faults"]["source-stall"]
+assert n >= 1 and f["injected"] == n and f["aborted_cleanly"] == n, (n, f)
+assert r["lost_guests"] == 0 and r["host_errors"] == 0, r
+assert r["verification_failures"] == 0, r
+for i, x in enumerate(m):
+    if x["outcome"] != "source-stalled":
+        continue
+    assert x["fault"] == "source-stall" and x["fault_aborted_cleanly"], x
+    later = [y for y in m[i + 1:] if y["guest"] == x["guest"]]
+    if later:
+        assert later[0]["hop"] == x["hop"], (x, later[0])
+        assert later[0]["guest_rpcs"] >= x["guest_rpcs"], (x, later[0])
+PY
+then
+    ok source_stall_called_off_guest_stays_on_source
+else
+    ko source_stall_called_off_guest_stays_on_source "exit $rc, $(grep -v 's  migrations' "$W/err" | tail -3 | head -c 400)"
+fi
+
 # stop_run SIGNAL JSON [ARGS]: the run is stopped, its report printed,
 # nothing left.
 stop_run() {
@@ -212,7 +246,7 @@ blk = re.search(r"^  aborted migrations by cause \(these add up to the (\d+) "
 assert blk and int(blk.group(1)) == b, "no aborts-by-cause heading for %d" % b
 causes = re.findall(r"^    (\S+) +(\d+)  ", blk.group(2), re.M)
 assert [c for c, _ in causes] == ["verify", "refused-v1",
-    "destination-rejected", "destination-killed"], causes
+    "destination-rejected", "destination-killed", "source-stalled"], causes
 assert sum(int(n) for _, n in causes) == b, causes
 fr = re.search(r"^  freeze modes: how each of the (\d+) attempted migrations "
                r"froze its guest \(succeeded or aborted alike: not a breakdown "

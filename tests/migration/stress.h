@@ -21,6 +21,7 @@ enum fault {
     FI_TRUNCATE = 2,        /* cut the stream short */
     FI_KILL_DEST = 3,       /* SIGKILL the destination before it adopts */
     FI_BAD_RECORD = 4,      /* record version the destination refuses */
+    FI_SOURCE_STALL = 5,    /* the source's handoff stalls: called off */
     FI_NR
 };
 
@@ -30,6 +31,7 @@ enum abort_reason {
     AB_REFUSED_V1,          /* convert --policy refuse: does not fit v1 */
     AB_DEST_REJECTED,       /* destination host exited without adopting */
     AB_DEST_KILLED,         /* FI_KILL_DEST */
+    AB_SOURCE_STALLED,      /* no handoff in time: called off (SIGUSR2) */
     AB_NR
 };
 
@@ -151,6 +153,10 @@ int wait_host_reading(pid_t pid, unsigned int timeout_ms, int *rc, int fd,
 int run_tool(char *const argv[], const char *in_path, const char *out_path,
              unsigned int ms);
 bool file_has(const char *path, const char *needle);
+/* ... past its first @from bytes. */
+bool file_has_from(const char *path, long from, const char *needle);
+/* Its size, 0 if it has none. */
+long file_size(const char *path);
 enum trace_point { TR_FREEZE, TR_HANDOFF, TR_ADOPTED, TR_END };
 long long trace_ns(const char *path, enum trace_point p);
 int trace_line(const char *path, enum trace_point p, char *line, size_t len);

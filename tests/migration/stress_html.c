@@ -31,7 +31,7 @@ struct chart {
 
 static const char *const outcome_names[] = {
     "migrated", "verify", "refused-v1", "destination-rejected",
-    "destination-killed",
+    "destination-killed", "source-stalled",
 };
 #define NR_OUTCOMES (sizeof(outcome_names) / sizeof(outcome_names[0]))
 

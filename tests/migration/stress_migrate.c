@@ -32,6 +32,8 @@
 #define ADOPT_WAIT_MS   30000
 #define CANCEL_WAIT_MS  60000
 #define TOOL_MS         30000
+/* FI_SOURCE_STALL: the wait before the call-off, HOST_WAIT_MS's stand-in. */
+#define STALL_WAIT_MS   1000
 
 const char *const pers_name[2] = { "intel", "amd" };
 static unsigned long fault_turn;
@@ -58,6 +60,12 @@ static void path_of(char *buf, size_t len, const struct guest *g,
     snprintf(buf, len, "%s/%s.%u", g->dir, what, hop);
 }
 
+/* The file whose existence stalls a host's handoff (FI_SOURCE_STALL). */
+static void stall_path(char *buf, size_t len, const struct guest *g)
+{
+    snprintf(buf, len, "%s/stall", g->dir);
+}
+
 /* The trace of the host of hop @hop, once read: FILE and FILE.old. */
 static void unlink_trace(const struct guest *g, unsigned int hop)
 {
@@ -80,7 +88,7 @@ static pid_t start_host(struct guest *g, bool attach, int *in_wr)
 {
     char host[300], tr[300], err[300], pidf[300], hoff[16];
     char pidarg[16], id[16], chans[16], stop[300], script[1024], skew[16];
-    char trmax[24], tclo[16];
+    char trmax[24], tclo[16], stall[300];
     char *argv[40];
     int n = 0, state[2], in[2] = { -1, -1 };
     pid_t pid;
@@ -98,6 +106,7 @@ static pid_t start_host(struct guest *g, bool attach, int *in_wr)
     path_of(err, sizeof(err), g, "err", g->hop);
     snprintf(pidf, sizeof(pidf), "%s/pid", g->dir);
     snprintf(stop, sizeof(stop), "%s/stop", g->dir);
+    stall_path(stall, sizeof(stall), g);
     argv[n++] = host;
     argv[n++] = "--personality";
     argv[n++] = (char *)pers_name[g->pers];
@@ -108,6 +117,9 @@ static pid_t start_host(struct guest *g, bool attach, int *in_wr)
     snprintf(trmax, sizeof(trmax), "%llu", STRESS_TRACE_MAX);
     argv[n++] = "--trace-max-bytes";
     argv[n++] = trmax;
+    /* FI_SOURCE_STALL's fault point, in place while the file exists. */
+    argv[n++] = "--test-stall-handoff";
+    argv[n++] = stall;
     /*
      * Each personality's wall clock is skewed its own way for the run.  A
      * version 1 record carries no TIME section (docs/vmport-record.md:
@@ -247,25 +259,27 @@ static int proc_state(pid_t pid, char *state, int *tracer)
 }
 
 /*
- * Is the process tree at @pid parked as a handoff leaves it: every process
- * stopped (T) with no tracer, or ended (a zombie its stopped parent has
- * not reaped)?  *seen: what was not (+ traced, - gone).
+ * Is the process tree at @pid where it should be: with @host 0, parked as
+ * a handoff leaves it, every process stopped (T) with no tracer; else
+ * served by @host, every process traced by it, whatever its state.  A
+ * zombie its parent has not reaped counts as either.  *seen: what was
+ * not (+ traced by another, 0 by none, - gone, or the state).
  */
-static bool tree_parked(pid_t pid, char *seen, int depth)
+static bool tree_held(pid_t pid, pid_t host, char *seen, int depth)
 {
     char path[80], state;
     int tracer = -1, child;
     bool ok = true;
     FILE *f;
 
-    if ( depth > 16 || proc_state(pid, &state, &tracer) || tracer )
+    if ( depth > 16 || proc_state(pid, &state, &tracer) || tracer != host )
     {
-        *seen = tracer > 0 ? '+' : '-';
+        *seen = tracer > 0 ? '+' : tracer ? '-' : '0';
         return false;
     }
     if ( state == 'Z' && depth )
         return true;
-    if ( state != 'T' )
+    if ( !host && state != 'T' )
     {
         *seen = state;
         return false;
@@ -274,7 +288,7 @@ static bool tree_parked(pid_t pid, char *seen, int depth)
              (int)pid);
     f = fopen(path, "re");
     while ( f && ok && fscanf(f, "%d", &child) == 1 )
-        ok = tree_parked(child, seen, depth + 1);
+        ok = tree_held(child, host, seen, depth + 1);
     if ( f )
         fclose(f);
     return ok;
@@ -316,7 +330,7 @@ static bool guest_parked(pid_t pid, char *seen)
     double end = now_ms() + 500;
 
     do {
-        if ( tree_parked(pid, seen, 0) )
+        if ( tree_held(pid, 0, seen, 0) )
             return true;
         stress_sleep_us(1000);
     } while ( now_ms() < end );
@@ -749,9 +763,131 @@ static int move(struct guest *g, const struct sbuf *s,
 }
 
 /*
+ * FI_SOURCE_STALL on (@on) or off: a handoff this guest's host begins
+ * meanwhile stalls, the guest frozen, before its point of no return
+ * (vmport-host --test-stall-handoff).  False if it could not be set.
+ */
+static bool stall_source(const struct guest *g, bool on)
+{
+    char path[300];
+    FILE *f;
+
+    stall_path(path, sizeof(path), g);
+    if ( !on )
+        return !unlink(path);
+    f = fopen(path, "we");
+    return f && !fclose(f);
+}
+
+/*
+ * Wait up to @ms for g's host to hand off or end, reading its stream; a
+ * third of the way, what the host and guest wait in goes to stuck.HOP.early
+ * (not for a stall of our own making, @quiet).  0 once it ended, -1 if not.
+ */
+static int wait_source(struct guest *g, unsigned int ms, bool quiet, int *rc,
+                       struct sbuf *s)
+{
+    if ( !wait_host_reading(g->host, ms / 3, rc, g->state_fd, s) )
+        return 0;
+    if ( !quiet )
+        report_stuck(g, ".early");
+    return wait_host_reading(g->host, ms - ms / 3, rc, g->state_fd, s);
+}
+
+/*
+ * A source that neither handed off nor ended in time is not killed: its
+ * guest would die with it (PTRACE_O_EXITKILL).  It is asked to call the
+ * handoff off (SIGUSR2).  Before its point of no return, the first byte
+ * of its stream, it says "handoff called off" on stderr and serves the
+ * guest on; past it, it completes the handoff.  1 called off, 0 it handed
+ * off or ended after all (which counts), -1 neither in CANCEL_WAIT_MS.
+ */
+static int call_off_source(struct guest *g, bool quiet, int *rc,
+                           struct sbuf *s)
+{
+    char err[300];
+    double end = now_ms() + CANCEL_WAIT_MS;
+    long from;
+
+    path_of(err, sizeof(err), g, "err", g->hop);
+    from = file_size(err);
+    if ( !quiet )
+    {
+        fprintf(stderr, "vmport-stress: guest %u: host %d did not hand off "
+                "or end in %d s; asking it to call the handoff off "
+                "(SIGUSR2)\n", g->idx, (int)g->host, HOST_WAIT_MS / 1000);
+        report_stuck(g, "");
+    }
+    kill(g->host, SIGUSR2);
+    while ( now_ms() < end )
+    {
+        if ( !wait_host_reading(g->host, 20, rc, g->state_fd, s) )
+            return 0;
+        if ( file_has_from(err, from, "handoff called off") )
+            return 1;
+    }
+    return -1;
+}
+
+/*
+ * The handoff was called off: the guest runs on under its source, which
+ * keeps its hop, trace and state pipe.  With a handoff asked, an aborted
+ * migration (source-stalled), checked as the others are: nothing of the
+ * stream written (the call-off came before the point of no return) and
+ * every process of the guest still traced by its source, whose guest's
+ * transcript goes on being checked.  Its --handoff-after is spent: the
+ * next migration asks with SIGUSR1.
+ */
+static void source_kept(struct guest *g, const struct sbuf *s, enum fault f,
+                        bool asked, bool by_signal)
+{
+    struct mig_record *r;
+    char seen = '?';
+    bool ok;
+
+    g->handoff_after = false;
+    out_consume(g, false);
+    /* A stream's fault was not injected: there is no stream. */
+    if ( f != FI_SOURCE_STALL )
+        f = FI_NONE;
+    ok = !s->len && tree_held(g->pid, g->host, &seen, 0);
+    if ( !ok )
+    {
+        fprintf(stderr, "vmport-stress: guest %u: its handoff called off, "
+                "expected no stream and every process traced by host %d, "
+                "seen %zu bytes, %c (+ another tracer, 0 none, - gone)\n",
+                g->idx, (int)g->host, s->len, seen);
+        stats.host_errors++;
+    }
+    if ( f != FI_NONE )
+    {
+        stats.fault_injected[f]++;
+        stats.fault_clean[f] += ok;
+    }
+    if ( !asked )
+        return;
+    stats.attempted++;
+    stats.by_mode[by_signal]++;
+    stats.aborted[AB_SOURCE_STALLED]++;
+    r = record_new(g);
+    if ( r )
+    {
+        r->rpcs = g->out.rpcs_so_far;
+        r->by_signal = by_signal;
+        r->outcome = abort_name(AB_SOURCE_STALLED);
+        r->fault = f;
+        r->fault_clean = f != FI_NONE && ok;
+    }
+    log_migration(g, "source stalled: handoff called off, the guest runs "
+                  "on there");
+}
+
+/*
  * One migration of @g: freeze it on its current host (by SIGUSR1, or by
- * the host's own --handoff-after), then move it.  Returns -1 on a harness
- * or host error, 0 otherwise (also when the guest simply ended).
+ * the host's own --handoff-after), then move it.  A host that does not
+ * hand off in time is asked to call it off and keeps its guest.  Returns
+ * -1 on a harness or host error, 0 otherwise (also when the guest simply
+ * ended or stayed on its source).
  */
 int migrate_guest(struct guest *g)
 {
@@ -761,51 +897,62 @@ int migrate_guest(struct guest *g)
     struct sbuf s = { 0 };
     struct host_mem held;
     bool by_signal = !stress_ending;
+    bool asked = !stress_ending || g->handoff_after;
     long long signal_ns = -1, handoff_ns;
     double exit_ms;
     struct mig_record *r;
-    enum fault f;
-    int rc = 0, waited;
+    enum fault f = stress_ending ? FI_NONE : pick_fault();
+    int rc = 0, waited = 0;
 
     path_of(err, sizeof(err), g, "err", g->hop);
     path_of(tr, sizeof(tr), g, "trace", g->hop);
-    if ( stress_ending )
-        ;   /* the guest was told to stop: let it end by itself */
-    else if ( !g->handoff_after ||
-              wait_host_reading(g->host, 2000, &rc, g->state_fd, &s) )
-    {
-        stress_sleep_us(10000 + rnd(150000));
-        signal_ns = now_ms() * 1e6;
-        kill(g->host, SIGUSR1);
-    }
+    if ( f == FI_SOURCE_STALL && !stall_source(g, true) )
+        f = FI_NONE;
+    if ( !stress_ending && g->handoff_after &&
+         !wait_host_reading(g->host, 2000, &rc, g->state_fd, &s) )
+        by_signal = false;      /* it handed off (or ended) by itself */
     else
     {
-        by_signal = false;
-        goto exited;
+        /* A guest told to stop (stress_ending) is let end by itself. */
+        if ( !stress_ending )
+        {
+            stress_sleep_us(10000 + rnd(150000));
+            signal_ns = now_ms() * 1e6;
+            kill(g->host, SIGUSR1);
+        }
+        waited = wait_source(g, f == FI_SOURCE_STALL ? STALL_WAIT_MS
+                                                     : HOST_WAIT_MS,
+                             f == FI_SOURCE_STALL, &rc, &s);
+        if ( waited )
+            waited = call_off_source(g, f == FI_SOURCE_STALL, &rc, &s);
     }
-    /* A third of the way, what the host and guest wait in, for the log. */
-    waited = wait_host_reading(g->host, HOST_WAIT_MS / 3, &rc, g->state_fd,
-                               &s);
-    if ( waited )
+    /* Never left for the next migration, nor for the destination. */
+    if ( f == FI_SOURCE_STALL )
+        stall_source(g, false);
+    if ( waited > 0 )
     {
-        report_stuck(g, ".early");
-        waited = wait_host_reading(g->host, 2 * HOST_WAIT_MS / 3, &rc,
-                                   g->state_fd, &s);
+        source_kept(g, &s, f, asked, by_signal);
+        sbuf_free(&s);
+        return 0;
     }
-    if ( waited )
+    if ( waited < 0 )
     {
-        fprintf(stderr, "vmport-stress: guest %u: host %d did not hand off "
-                "or end in time\n", g->idx, (int)g->host);
+        fprintf(stderr, "vmport-stress: guest %u: host %d did not hand off, "
+                "call it off or end in time: killed, and its guest with "
+                "it\n", g->idx, (int)g->host);
         report_stuck(g, "");
         kill(g->host, SIGKILL);
         wait_host(g->host, 5000, &rc);
         stats.host_errors++;
+        stats.lost_guests++;
         g->done = true;
         g->exit_rc = -1;
         sbuf_free(&s);
         return -1;
     }
- exited:
+    /* It handed off or ended without stalling: nothing was injected. */
+    if ( f == FI_SOURCE_STALL )
+        f = FI_NONE;
     exit_ms = now_ms();
     g->host = 0;
     /* The host is gone: the rest of its stream is in the pipe. */
@@ -846,7 +993,6 @@ int migrate_guest(struct guest *g)
     handoff_ns = trace_ns(tr, TR_HANDOFF);
     if ( by_signal && signal_ns > freeze_ns )
         freeze_ns = signal_ns;
-    f = stress_ending ? FI_NONE : pick_fault();
     if ( f != FI_NONE )
         stats.fault_injected[f]++;
     rc = move(g, &s, &held, f, freeze_ns, handoff_ns / 1e6, exit_ms, r);

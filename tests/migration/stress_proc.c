@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -141,16 +142,33 @@ int run_tool(char *const argv[], const char *in_path, const char *out_path,
 
 bool file_has(const char *path, const char *needle)
 {
+    return file_has_from(path, 0, needle);
+}
+
+bool file_has_from(const char *path, long from, const char *needle)
+{
     char line[512];
     bool found = false;
     FILE *f = fopen(path, "re");
 
     if ( !f )
         return false;
+    if ( from && fseek(f, from, SEEK_SET) )
+    {
+        fclose(f);
+        return false;
+    }
     while ( !found && fgets(line, sizeof(line), f) )
         found = strstr(line, needle) != NULL;
     fclose(f);
     return found;
+}
+
+long file_size(const char *path)
+{
+    struct stat st;
+
+    return stat(path, &st) ? 0 : (long)st.st_size;
 }
 
 /*

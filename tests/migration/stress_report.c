@@ -13,6 +13,7 @@ static const char *const fault_names[FI_NR] = {
     [FI_TRUNCATE] = "truncate",
     [FI_KILL_DEST] = "kill-destination",
     [FI_BAD_RECORD] = "bad-record",
+    [FI_SOURCE_STALL] = "source-stall",
 };
 
 static const char *const abort_names[AB_NR] = {
@@ -20,6 +21,7 @@ static const char *const abort_names[AB_NR] = {
     [AB_REFUSED_V1] = "refused-v1",
     [AB_DEST_REJECTED] = "destination-rejected",
     [AB_DEST_KILLED] = "destination-killed",
+    [AB_SOURCE_STALLED] = "source-stalled",
 };
 
 const char *abort_name(enum abort_reason r)
@@ -91,6 +93,8 @@ static const char *const abort_whys[AB_NR] = {
     [AB_REFUSED_V1] = "convert --policy refuse: the state did not fit v1",
     [AB_DEST_REJECTED] = "the destination exited without adopting the guest",
     [AB_DEST_KILLED] = "fault 3 killed the destination before it adopted",
+    [AB_SOURCE_STALLED] = "the source did not hand off in time and called "
+                          "it off (SIGUSR2): the guest runs on there",
 };
 
 /*

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cpuid_bp.h"
@@ -52,14 +51,6 @@ static pid_t parent_of(pid_t pid, bool *ended)
     return ppid;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /*
  * Wait, bounded, for the stop PTRACE_INTERRUPT asked of @tid.  A task in
  * the kernel's vfork wait cannot stop until its child execs; a handoff
@@ -70,7 +61,7 @@ static long long now_ms(void)
  */
 static bool stopped_in_time(pid_t tid)
 {
-    long long end = now_ms() + SEIZE_STOP_MS;
+    long long end = host_now_ms() + SEIZE_STOP_MS;
     int status;
 
     do {
@@ -81,7 +72,7 @@ static bool stopped_in_time(pid_t tid)
         if ( r < 0 && errno != EINTR )
             return false;
         usleep(200);
-    } while ( now_ms() < end );
+    } while ( host_now_ms() < end );
     return false;
 }
 
@@ -220,9 +211,9 @@ int handoff_adopt(struct host *h, pid_t pid)
     if ( family(pid, &fam, &nr) )
         rc = -1;
     h->main_pid = pid;
-    for ( i = 0; !rc && i < nr && !host_adopt_cancel; i++ )
+    for ( i = 0; !rc && i < nr && !host_call_off; i++ )
         rc = adopt_process(h, fam[i]);
-    if ( host_adopt_cancel )
+    if ( host_call_off )
     {
         fprintf(stderr, "vmport-host: --attach %d: adoption called off "
                 "(SIGUSR2) after %zu of %zu processes; the guest is left "

@@ -18,6 +18,7 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "cpuid_bp.h"
 #include "host.h"
@@ -30,8 +31,7 @@ static void resume(pid_t pid, int sig)
                 strerror(errno));
 }
 
-/* Scan @t's space now that it may hold new code; complain, don't fail. */
-static void rescan(struct host *h, struct task *t)
+void engine_rescan(struct host *h, struct task *t)
 {
     int n = cpuid_bp_scan(t->space, t->pid);
 
@@ -128,7 +128,7 @@ void engine_exec_done(struct host *h, struct task *t)
     t->vfork_child = false;
     trace_event(h, t->pid, "exec");
     if ( !h->freezing )
-        rescan(h, t);
+        engine_rescan(h, t);
 }
 
 bool engine_seccomp_answer(struct host *h, struct task *t)
@@ -254,7 +254,7 @@ void engine_dispatch(struct host *h, pid_t pid, int status)
         if ( t->exec_map_pending )
         {
             t->exec_map_pending = false;
-            rescan(h, t);
+            engine_rescan(h, t);
         }
         resume(pid, 0);
     }
@@ -262,6 +262,27 @@ void engine_dispatch(struct host *h, pid_t pid, int status)
         event_stop(h, t, event, sig);
     else
         signal_stop(h, t, sig);
+}
+
+/*
+ * The next wait status of any task.  While a handoff waits for its exit
+ * boundary this polls (an empty poll is EINTR, for the caller to look at
+ * the flags again): a SIGUSR2 that came between the caller's look and a
+ * blocking waitpid would not be answered until the guest's next event,
+ * which an idle guest may never have.
+ */
+static pid_t wait_any(int *status)
+{
+    pid_t pid;
+
+    if ( !host_handoff_requested )
+        return waitpid(-1, status, __WALL);
+    pid = waitpid(-1, status, __WALL | WNOHANG);
+    if ( pid )
+        return pid;
+    usleep(500);
+    errno = EINTR;
+    return -1;
 }
 
 int engine_run(struct host *h)
@@ -273,7 +294,11 @@ int engine_run(struct host *h)
 
         if ( host_stop_signal )
             return handoff_stop_now(h) ? -1 : 0;
-        pid = waitpid(-1, &status, __WALL);
+        /* A handoff requested but not begun (calloff.c), or none. */
+        if ( call_off_wanted() )
+            handoff_called_off(h, host_handoff_requested ?
+                               "before its freeze" : "with none under way");
+        pid = wait_any(&status);
 
         if ( pid < 0 )
         {

@@ -123,9 +123,12 @@ static void finish_exit(struct host *h, struct task *t)
     triggers_exit(h);
     if ( handoff_due(h) )
     {
-        if ( handoff_freeze(h, t->pid) == 0 )
+        int rc = handoff_freeze(h, t->pid);
+
+        if ( rc == 0 )
             return;
-        fprintf(stderr, "vmport-host: handoff failed, continuing\n");
+        if ( rc < 0 )
+            fprintf(stderr, "vmport-host: handoff failed, continuing\n");
     }
     if ( ptrace(PTRACE_CONT, t->pid, 0, 0) && errno != ESRCH )
         perror("vmport-host: PTRACE_CONT");

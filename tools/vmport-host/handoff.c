@@ -8,6 +8,10 @@
  * own, so the whole guest stays stopped until the next host adopts it
  * (adopt.c).
  *
+ * Until the state is written the handoff can still be called off
+ * (calloff.c): the freeze is then undone, every task resumed as the
+ * engine would have resumed it.
+ *
  * A forking guest (a shell running vmware-rpctool) is what makes this
  * delicate: tasks stop in fork, vfork and exec events, a vfork parent
  * cannot stop at all until its child execs, and a task detached from
@@ -32,7 +36,6 @@
 
 volatile sig_atomic_t host_handoff_requested;
 volatile sig_atomic_t host_stop_signal;
-volatile sig_atomic_t host_adopt_cancel;
 
 bool handoff_due(const struct host *h)
 {
@@ -82,7 +85,7 @@ static void rewind_cpuid(struct task *t)
 /* How long the tasks get to reach a stop before the handoff gives up. */
 #define FREEZE_MS 20000
 
-static long long now_ms(void)
+long long host_now_ms(void)
 {
     struct timespec ts;
 
@@ -108,7 +111,8 @@ static bool all_frozen(const struct host *h)
  * the shell's code between the two, never the backdoor).  A task that
  * stops with a signal of its own instead of our interrupt keeps it: faults
  * (SIGSEGV, SIGTRAP) happen again when the instruction is retried,
- * anything else is sent back to the thread.
+ * anything else is sent back to the thread.  What thaw_task() needs to
+ * resume it as the engine would is noted in the task.
  */
 static void freeze_status(struct host *h, pid_t pid, int status)
 {
@@ -119,6 +123,9 @@ static void freeze_status(struct host *h, pid_t pid, int status)
         return;     /* ended, or held (stopped: frozen) */
     sig = WSTOPSIG(status);
     event = status >> 16;
+    /* The engine's test (event_stop()): not our interrupt, nor a start. */
+    t->group_stop = event == PTRACE_EVENT_STOP && !t->fresh &&
+                    sig != SIGTRAP;
     t->fresh = false;
     if ( event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
          event == PTRACE_EVENT_CLONE )
@@ -134,7 +141,10 @@ static void freeze_status(struct host *h, pid_t pid, int status)
     }
     else if ( event == PTRACE_EVENT_SECCOMP )
         /* Frozen at the syscall's entry, answered as the engine would. */
-        engine_seccomp_answer(h, t);
+        t->exec_map_pending = engine_seccomp_answer(h, t);
+    else if ( sig == (SIGTRAP | 0x80) )
+        /* The mapping exists now: scanned by a thaw or the next host. */
+        t->exec_map_pending = false;
     else if ( t->vfork_child )
     {
         /* Not frozen before its exec: see above. */
@@ -159,7 +169,7 @@ static void freeze_status(struct host *h, pid_t pid, int status)
  */
 static int freeze_all(struct host *h, pid_t at_boundary)
 {
-    long long end = now_ms() + FREEZE_MS;
+    long long end = host_now_ms() + FREEZE_MS;
     size_t i;
 
     h->freezing = true;
@@ -172,7 +182,7 @@ static int freeze_all(struct host *h, pid_t at_boundary)
              ptrace(PTRACE_INTERRUPT, t->pid, 0, 0) && errno != ESRCH )
             perror("vmport-host: PTRACE_INTERRUPT");
     }
-    while ( !all_frozen(h) && now_ms() < end )
+    while ( !all_frozen(h) && host_now_ms() < end && !call_off_wanted() )
     {
         int status;
         pid_t pid = waitpid(-1, &status, __WALL | WNOHANG);
@@ -185,6 +195,8 @@ static int freeze_all(struct host *h, pid_t at_boundary)
             usleep(200);
     }
     h->freezing = false;
+    if ( call_off_wanted() )
+        return -1;      /* the caller thaws what stopped */
     if ( all_frozen(h) )
         return 0;
     for ( i = 0; i < h->tasks.nr; i++ )
@@ -194,19 +206,68 @@ static int freeze_all(struct host *h, pid_t at_boundary)
     return -1;
 }
 
-/* A freeze that failed: every task it stopped runs on under this host. */
+/*
+ * A frozen task resumed as the engine resumes the stop it was frozen in:
+ * a group-stop is left to its SIGCONT, the entry of an executable mmap
+ * runs to the syscall's exit (scanned there), anything else continues.  A
+ * task that had not stopped yet reports our interrupt to the engine,
+ * which resumes it.
+ */
+static void thaw_task(struct task *t)
+{
+    long r;
+
+    if ( t->group_stop )
+        r = ptrace(PTRACE_LISTEN, t->pid, 0, 0);
+    else if ( t->exec_map_pending )
+        r = ptrace(PTRACE_SYSCALL, t->pid, 0, 0);
+    else
+        r = ptrace(PTRACE_CONT, t->pid, 0, 0);
+    if ( r && errno != ESRCH )
+        perror("vmport-host: resuming a frozen task");
+}
+
+static bool stopped_by_freeze(const struct task *t)
+{
+    return t->frozen && !t->held;
+}
+
+/* Is task @i the first the freeze stopped in its address space? */
+static bool first_stopped_of_space(const struct host *h, size_t i)
+{
+    const struct task *t = &h->tasks.tasks[i];
+    size_t j;
+
+    if ( !t->space || !stopped_by_freeze(t) )
+        return false;
+    for ( j = 0; j < i; j++ )
+        if ( h->tasks.tasks[j].space == t->space &&
+             stopped_by_freeze(&h->tasks.tasks[j]) )
+            return false;
+    return true;
+}
+
+/*
+ * A freeze that failed or was called off: every task it stopped runs on
+ * under this host.  Code an exec or mmap brought in meanwhile was not
+ * scanned (the freeze leaves that to the next host): it is now, once per
+ * address space, through a task that is stopped.
+ */
 static void thaw_all(struct host *h, pid_t at_boundary)
 {
     size_t i;
 
     for ( i = 0; i < h->tasks.nr; i++ )
+        if ( first_stopped_of_space(h, i) )
+            engine_rescan(h, &h->tasks.tasks[i]);
+    for ( i = 0; i < h->tasks.nr; i++ )
     {
         struct task *t = &h->tasks.tasks[i];
 
-        if ( t->frozen && t->pid != at_boundary && !t->held &&
-             ptrace(PTRACE_CONT, t->pid, 0, 0) && errno != ESRCH )
-            perror("vmport-host: PTRACE_CONT");
+        if ( stopped_by_freeze(t) && t->pid != at_boundary )
+            thaw_task(t);
         t->frozen = false;
+        t->group_stop = false;
     }
 }
 
@@ -247,7 +308,7 @@ static int remove_planted(struct host *h)
  */
 int handoff_stop_now(struct host *h)
 {
-    long long end = now_ms() + FREEZE_MS;
+    long long end = host_now_ms() + FREEZE_MS;
     size_t i;
 
     for ( i = 0; i < h->tasks.nr; i++ )
@@ -262,7 +323,7 @@ int handoff_stop_now(struct host *h)
 
         if ( pid == 0 || (pid < 0 && errno == EINTR) )
         {
-            if ( now_ms() >= end )
+            if ( host_now_ms() >= end )
                 return handoff_freeze(h, 0);
             usleep(200);
             continue;
@@ -312,14 +373,29 @@ void handoff_release(struct host *h)
     handoff_detach_all(h);
 }
 
+/*
+ * The boundary task is left stopped for the caller to resume, whatever
+ * happens (its exit's registers are written).
+ */
 int handoff_freeze(struct host *h, pid_t boundary)
 {
+    int rc;
+
+    if ( call_off_wanted() )
+        return handoff_called_off(h, "before its freeze");
     host_handoff_requested = 0;
-    if ( freeze_all(h, boundary) )
+    rc = freeze_all(h, boundary);
+    if ( !rc )
+        handoff_test_stall(h);
+    if ( rc || call_off_wanted() )
     {
         thaw_all(h, boundary);
-        return -1;
+        if ( !call_off_wanted() )
+            return -1;
+        return handoff_called_off(h, rc ? "while freezing"
+                                        : "with the guest frozen");
     }
+    /* The point of no return (calloff.c): SIGUSR2 is not answered now. */
     if ( state_out_wanted(h) && state_out_write(h) )
     {
         thaw_all(h, boundary);
@@ -333,6 +409,9 @@ int handoff_freeze(struct host *h, pid_t boundary)
                 "%s tclo=%lu", (unsigned long long)h->nr_exits,
                 (unsigned long long)h->last_exit_ns, host_mem_str(h),
                 h->tclo_queued);
+    if ( host_call_off )
+        fprintf(stderr, "vmport-host: SIGUSR2 came past the point of no "
+                "return (the state was being written): the handoff goes on\n");
     fprintf(stderr, "vmport-host: guest %d handed off after %llu exits\n",
             (int)h->main_pid, (unsigned long long)h->nr_exits);
     h->handed_off = true;

@@ -37,6 +37,7 @@ struct host_options {
     uint32_t tsc_khz;           /* --tsc-khz, 0: the personality's */
     int64_t clock_skew_ms;      /* --clock-skew-ms ... */
     bool clock_skew_set;        /* ... if given */
+    const char *test_stall;     /* --test-stall-handoff FILE (calloff.c) */
     char **argv;                /* the program to run */
     struct host_guestinfo *gi;
     size_t nr_gi;
@@ -69,10 +70,12 @@ extern volatile sig_atomic_t host_handoff_requested;
  */
 extern volatile sig_atomic_t host_stop_signal;
 /*
- * Set from the SIGUSR2 handler: an --attach not yet complete is called
- * off, the guest left parked as it was found (adopt.c).
+ * Set from the SIGUSR2 handler: call off the move under way if it has not
+ * passed its point of no return: an --attach not yet complete, the guest
+ * left parked as it was found (adopt.c), or a handoff whose state stream
+ * has not been written yet, the guest served on here (calloff.c).
  */
-extern volatile sig_atomic_t host_adopt_cancel;
+extern volatile sig_atomic_t host_call_off;
 
 /* The options the traced tasks get (fork/exec/seccomp/exit-kill). */
 #define HOST_PTRACE_OPTIONS                                             \
@@ -87,6 +90,8 @@ int engine_run(struct host *h);
  * the right address space (may move the task table).
  */
 void engine_track_child(struct host *h, struct task *parent, int event);
+/* Scan @t's space now that it may hold new code; complain, don't fail. */
+void engine_rescan(struct host *h, struct task *t);
 /* A PTRACE_EVENT_EXEC stop of @t: its new address space (scanned unless
  * the host is freezing). */
 void engine_exec_done(struct host *h, struct task *t);
@@ -115,17 +120,40 @@ void triggers_exit(struct host *h);
 
 /* handoff.c */
 bool handoff_due(const struct host *h);
+/*
+ * Hand off at exit boundary @boundary (0: none, a stop): 0 handed off,
+ * 1 called off (SIGUSR2: every task runs on here), -1 failed (likewise).
+ */
 int handoff_freeze(struct host *h, pid_t boundary);
 /* SIGTERM/SIGINT while every task runs: freeze at the next boundary. */
 int handoff_stop_now(struct host *h);
 int handoff_adopt(struct host *h, pid_t pid);
 /* Detach every (stopped) task, each process left stopped (SIGSTOP). */
 void handoff_detach_all(struct host *h);
+/* CLOCK_MONOTONIC in ms, for the bounded waits. */
+long long host_now_ms(void);
 /*
  * Give every (stopped) task back as a handoff does, without writing a
  * state: every INT3 and debug register taken back, then detached.
  */
 void handoff_release(struct host *h);
+
+/*
+ * calloff.c: SIGUSR2 calls a handoff off until the first byte of its
+ * state stream is written.
+ */
+/* Is a SIGUSR2 to be answered?  (Never for a SIGTERM/SIGINT stop.) */
+bool call_off_wanted(void);
+/*
+ * Drop the handoff requested (or none), say so, and return 1: the guest
+ * runs on here; @when says how far the handoff had come.
+ */
+int handoff_called_off(struct host *h, const char *when);
+/*
+ * --test-stall-handoff FILE: while FILE exists, a handoff that has frozen
+ * its guest waits here (bounded), as a source host stalled there would.
+ */
+void handoff_test_stall(struct host *h);
 
 /*
  * The device model's memory at this moment, as " charged=C blocks=N

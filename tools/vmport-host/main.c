@@ -21,16 +21,18 @@
 #include "options.h"
 #include "seccomp_filter.h"
 
+/* A new request outdates a call-off not yet seen (a stale SIGUSR2). */
 static void on_sigusr1(int sig)
 {
     (void)sig;
+    host_call_off = 0;
     host_handoff_requested = 1;
 }
 
 static void on_sigusr2(int sig)
 {
     (void)sig;
-    host_adopt_cancel = 1;
+    host_call_off = 1;
 }
 
 /* SIGTERM, SIGINT with --state-out: freeze, write the state, exit. */
@@ -130,11 +132,15 @@ static int setup(struct host *h)
     };
     struct sigaction sa = { .sa_handler = on_sigusr1 };
     struct sigaction stop = { .sa_handler = on_stop };
-    struct sigaction cancel = { .sa_handler = on_sigusr2,
-                                .sa_flags = SA_RESTART };
+    struct sigaction cancel = { .sa_handler = on_sigusr2 };
 
-    sigaction(SIGUSR1, &sa, NULL);      /* no SA_RESTART: wake waitpid */
-    sigaction(SIGUSR2, &cancel, NULL);  /* adopt.c: call an --attach off */
+    /*
+     * No SA_RESTART: each wakes the engine's waitpid.  SIGUSR2 calls off
+     * an --attach (adopt.c) or a handoff (calloff.c); the reads and writes
+     * of a state stream it may interrupt retry (libvmport-stream).
+     */
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGUSR2, &cancel, NULL);
     if ( state_out_wanted(h) )
     {
         if ( state_out_check(h) )

@@ -133,6 +133,7 @@ enum {
     OPT_NO_HB, OPT_STATE_IN, OPT_STATE_OUT, OPT_TRACE, OPT_HANDOFF_AFTER,
     OPT_ATTACH, OPT_PID_FILE, OPT_TSC_KHZ, OPT_CLOCK_SKEW, OPT_HELP,
     OPT_VERSION, OPT_TRACE_MAX, OPT_STATE_OUT_FD, OPT_TCLO_EVERY,
+    OPT_TEST_STALL,
 };
 
 static const struct option long_opts[] = {
@@ -152,6 +153,8 @@ static const struct option long_opts[] = {
     { "tsc-khz", required_argument, NULL, OPT_TSC_KHZ },
     { "clock-skew-ms", required_argument, NULL, OPT_CLOCK_SKEW },
     { "tclo-every", required_argument, NULL, OPT_TCLO_EVERY },
+    /* For tests only, so not in the usage (the manual says it). */
+    { "test-stall-handoff", required_argument, NULL, OPT_TEST_STALL },
     { "help", no_argument, NULL, OPT_HELP },
     { "version", no_argument, NULL, OPT_VERSION },
     { NULL, 0, NULL, 0 },
@@ -212,6 +215,9 @@ static int one_option(struct host_options *o, int c, const char *arg)
         return 0;
     case OPT_TRACE:
         o->trace_path = arg;
+        return 0;
+    case OPT_TEST_STALL:
+        o->test_stall = arg;
         return 0;
     case OPT_TRACE_MAX:
         if ( parse_u64("--trace-max-bytes", arg, UINT64_MAX, &v) )

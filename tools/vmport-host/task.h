@@ -59,6 +59,7 @@ struct task {
     bool exec_map_pending;      /* resumed to the exit of an exec mmap */
     bool vfork_child;           /* a vfork child that has not exec'd yet */
     bool frozen;                /* handoff: stopped and accounted for */
+    bool group_stop;            /* ... in a group-stop (thawed: LISTEN) */
 };
 
 struct task_table {
