@@ -26,7 +26,7 @@ WORD = re.compile(r"[A-Za-z0-9_%.\[\]]+")
 HEX = re.compile(r"^(0x)?[0-9a-f]+$")
 # Steps that need only Xen, never vmport-state: a run without them failed.
 XEN_STEPS = ("create-pvh", "xl-save", "restore-rewritten", "migrate-filter",
-             "xl-save-pv")
+             "xl-save-pv", "xl-save-hvm", "restore-hvm")
 # ... and in a series run (--series) also these.
 SERIES_STEPS = ("xlcfg-vmport", "xl-save-restore-vmport", "migrate-10",
                 "leak-check", "image-g2-no-vmport-param", "hostile-guest",

@@ -182,14 +182,28 @@ static int gen_irq_timer_records(struct vs_buf *b)
 
     memset(&pci, 0, sizeof(pci));
     memset(&isa, 0, sizeof(isa));
+    /*
+     * The PIT as an HVM Linux guest under 4.17 leaves it (tests/data's
+     * HVM image): channel 0 a rate generator, channel 2 programmed by the
+     * TSC calibration with its gate raised, and channel 1, which Linux
+     * never touches, still as pit_reset() made it: rw_mode 0, mode 0xff.
+     */
     memset(&pit, 0, sizeof(pit));
     for ( i = 0; i < 3; i++ )
     {
-        pit.channels[i].count = 0x10000;
+        pit.channels[i].count = i == 2 ? 0xffff : 0x10000;
+        pit.channels[i].gate = 1;
+        if ( i == 1 )
+        {
+            pit.channels[i].mode = 0xff;
+            continue;
+        }
+        pit.channels[i].read_state = 3;
+        pit.channels[i].write_state = 3;
         pit.channels[i].rw_mode = 3;
-        pit.channels[i].mode = i == 2 ? 0 : 3;
-        pit.channels[i].gate = i != 2;
+        pit.channels[i].mode = i == 2 ? 0 : 2;
     }
+    pit.channels[2].write_latch = 0xff;
     memcpy(rtc.cmos_data, "\x12\x00\x34\x00\x10\x00\x03\x25\x11\x26"
            "\x26\x02\x00\x80", RTC_CMOS_SIZE);
     memset(&hpet, 0, sizeof(hpet));

@@ -87,6 +87,10 @@ static void check_lapic(struct vs_stream *s, uint16_t inst,
                    inst, l.disabled);
 }
 
+/* The states hvm_hw_pit_channel's read_state, write_state and
+ * count_latched can hold: RW_STATE_LSB (1) to RW_STATE_WORD1 (4), or 0. */
+#define PIT_RW_STATE_NUM 5
+
 static void check_pit(struct vs_stream *s, uint16_t inst,
                       const uint8_t *body, uint32_t len, uint64_t off)
 {
@@ -94,22 +98,40 @@ static void check_pit(struct vs_stream *s, uint16_t inst,
     unsigned int i;
 
     (void)inst;
-    /* The bounds of 4.19's c53013da6f "x86/vPIT: check values loaded". */
+    /*
+     * Exactly the bounds of 4.19's pit_check() (c53013da6f "x86/vPIT:
+     * check values loaded from state save record"), no more: Xen's own
+     * images must pass.  A channel the guest never programmed is saved as
+     * pit_reset() left it, rw_mode 0 and mode 0xff (4.19 resets it to 7
+     * and masks mode on load), so neither rw_mode 0 nor any mode is
+     * refused; an HVM Linux guest leaves channel 1 so (tests/data).
+     */
+    if ( p.speaker_data_on > 1 || p.pad0 )
+        vs_problem(s, off + offsetof(struct hvm_hw_pit, speaker_data_on),
+                   "hvm: PIT speaker_data_on %u pad0 %u: "
+                   "expected 0 or 1, and 0", p.speaker_data_on, p.pad0);
     for ( i = 0; i < 3; i++ )
     {
         const struct hvm_hw_pit_channel *c = &p.channels[i];
-        uint64_t o = off + 16 * i;
+        uint64_t o = off + sizeof(*c) * i;
 
         if ( c->count > 0x10000 )
             vs_problem(s, o, "hvm: PIT channel %u count %#x > 0x10000", i,
                        c->count);
-        if ( c->rw_mode < 1 || c->rw_mode > 3 || c->mode > 5 ||
-             c->read_state > 4 || c->write_state > 4 || c->bcd > 1 ||
-             c->gate > 1 )
+        if ( c->count_latched >= PIT_RW_STATE_NUM ||
+             c->read_state >= PIT_RW_STATE_NUM ||
+             c->write_state >= PIT_RW_STATE_NUM || c->rw_mode > 3 ||
+             c->bcd > 1 || c->gate > 1 )
             vs_problem(s, o, "hvm: PIT channel %u state out of range "
-                       "(rw_mode %u mode %u read_state %u write_state %u)",
-                       i, c->rw_mode, c->mode, c->read_state,
-                       c->write_state);
+                       "(count_latched %u read_state %u write_state %u "
+                       "rw_mode %u bcd %u gate %u)", i, c->count_latched,
+                       c->read_state, c->write_state, c->rw_mode, c->bcd,
+                       c->gate);
+        /* Only the speaker's channel 2 has a gate the guest can close. */
+        if ( i != 2 && !c->gate )
+            vs_problem(s, o + offsetof(struct hvm_hw_pit_channel, gate),
+                       "hvm: PIT channel %u gate 0 (only "
+                       "channel 2's gate can be low)", i);
     }
 }
 
