@@ -83,12 +83,23 @@ qemu-new:
 
 # make bench-xen: xl save/restore/migrate of one guest with vmport off, on,
 # and on with full guestinfo, side by side in one boot of the series
-# (tests/xen/dom0-bench); not part of make check.
+# (tests/xen/dom0-bench, tests/xen/bench-xen-report); not part of make
+# check.  XEN_BENCH_ROUNDS (9) and XEN_BENCH_MEM (the guest's MiB, 96)
+# size it.  The emulated machine runs with QEMU's -icount
+# (XEN_BENCH_ICOUNT), its clocks counting its own instructions: timed by
+# the host's clock, the host's other jobs moved single operations by a
+# factor of two and more (tests/xen/README.md); XEN_BENCH_ICOUNT= times
+# by the host's clock.
+XEN_BENCH_ROUNDS ?=
+XEN_BENCH_MEM ?=
+XEN_BENCH_ICOUNT ?= shift=0,sleep=off
 bench-xen: $(XEN_VS)
 	@bash scripts/ensure-deps xen-series
 	@key=$$(bash tests/xen/build-xen-series $(XEN_SERIES_DIR)) && \
 	qemu=$(XEN_QEMU_BIN) && \
 	XEN_QEMU="$$qemu" XEN_BENCH=1 CHECK_XEN_TIMEOUT=$${CHECK_XEN_TIMEOUT:-3600} \
+	XEN_BENCH_ROUNDS='$(XEN_BENCH_ROUNDS)' XEN_BENCH_MEM='$(XEN_BENCH_MEM)' \
+	XEN_QEMU_ICOUNT='$(XEN_BENCH_ICOUNT)' \
 	XEN_SERIES="$$key" bash tests/xen/run-check-xen \
 	    $(BUILD)/xen-bench $(BIN)/vmport-state
 
