@@ -261,24 +261,36 @@ static int proc_state(pid_t pid, char *state, int *tracer)
 /*
  * Is the process tree at @pid where it should be: with @host 0, parked as
  * a handoff leaves it, every process stopped (T) with no tracer; else
- * served by @host, every process traced by it, whatever its state.  A
- * zombie its parent has not reaped counts as either.  *seen: what was
- * not (+ traced by another, 0 by none, - gone, or the state).
+ * served by @host, every process traced by it, whatever its state.  Below
+ * the top, a process that ended while the tree was read counts as either:
+ * a zombie its parent has not reaped (its tracer already took its exit,
+ * so it has none left) or one reaped and gone.  *seen: what was not (+
+ * traced by another, 0 by none, - gone, or the state).
  */
 static bool tree_held(pid_t pid, pid_t host, char *seen, int depth)
 {
-    char path[80], state;
+    char path[80], state = '?';
     int tracer = -1, child;
     bool ok = true;
     FILE *f;
 
-    if ( depth > 16 || proc_state(pid, &state, &tracer) || tracer != host )
+    if ( depth > 16 )
+    {
+        *seen = '-';
+        return false;
+    }
+    if ( proc_state(pid, &state, &tracer) )
+    {
+        *seen = '-';
+        return depth > 0;
+    }
+    if ( (state == 'Z' || state == 'X') && depth )
+        return true;
+    if ( tracer != host )
     {
         *seen = tracer > 0 ? '+' : tracer ? '-' : '0';
         return false;
     }
-    if ( state == 'Z' && depth )
-        return true;
     if ( !host && state != 'T' )
     {
         *seen = state;
