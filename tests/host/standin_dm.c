@@ -126,6 +126,12 @@ int host_dm_trigger(struct host_dm *dm, bool reboot)
     return -ENODEV;
 }
 
+unsigned int host_dm_trigger_state(struct host_dm *dm)
+{
+    (void)dm;
+    return 0;
+}
+
 void host_dm_mem(const struct host_dm *dm, struct host_dm_mem *m)
 {
     (void)dm;

@@ -123,3 +123,47 @@ test_tclo_every_only_for_test_guests() {
         ok tclo_every_only_for_test_guests
     fi
 }
+
+# A power command the guest does not fetch within the trigger timeout is
+# timed out and unqueued, never delivered late; the host that saw it go
+# counts it (tclo_expired=), so queued = taken + still queued + expired.
+# With a 1 s trigger timeout, guest_channels stops polling TCLO for 2.5 s
+# after its first command's statechange (its other channels go on): the
+# command it holds times out delivered (taken), the next one the host
+# queues (--tclo-every 1) times out unfetched about 1 s later.
+test_tclo_expired_unfetched_is_counted() {
+    local d=$WORK/tclo-expired q p e taken
+    mkdir -p "$d"
+    # Unbounded rounds until the stop file, 5 s on: past the pause however
+    # fast a round is; timeout(1) bounds a guest that would not stop.
+    ( sleep 5; touch "$d/stop" ) &
+    GUEST_CHANNELS_TCLO_PAUSE_MS=2500 timeout 60 \
+    "$HOST" --trace "$d/chan" --tclo-every 1 --trigger-timeout-ms 1000 -- \
+        "$BUILD/tests/migration/guest_channels" 1 2 0 "$d/stop" tclo \
+        >"$d/out" 2>"$d/err"
+    wait
+    q=$(tail -1 "$d/chan" | grep -o ' tclo=[0-9]*' | cut -d= -f2)
+    p=$(tail -1 "$d/chan" | grep -o ' tclo_pending=[0-9]*' | cut -d= -f2)
+    e=$(tail -1 "$d/chan" | grep -o ' tclo_expired=[0-9]*' | cut -d= -f2)
+    taken=$(grep -o ' tclo=[0-9]*$' "$d/out" | cut -d= -f2)
+    if [ "${e:-0}" -lt 1 ] ||
+       ! cat "$d/chan.old" "$d/chan" 2>/dev/null | grep -q 'tclo-expired n=1' ||
+       [ -z "$q" ] || [ -z "$taken" ] || [ "$q" != $((taken + p + e)) ] ||
+       [ "$taken" -lt 2 ]; then
+        ko tclo_expired_unfetched_is_counted "expected a command expired and queued = taken + still queued + expired, seen queued '$q', taken '$taken', still queued '$p', expired '$e' ($(tail -1 "$d/out"); $(tail -2 "$d/err" | tr '\n' ' '))"
+    else
+        ok tclo_expired_unfetched_is_counted
+    fi
+}
+
+# --trigger-timeout-ms is held to the device model's range.
+test_trigger_timeout_out_of_range_refused() {
+    local out rc
+    out=$("$HOST" --trigger-timeout-ms 999 -- /bin/true 2>&1)
+    rc=$?
+    if [ $rc = 2 ] && [[ $out == *"--trigger-timeout-ms: 999 is out of range (1000..86400000)"* ]]; then
+        ok trigger_timeout_out_of_range_refused
+    else
+        ko trigger_timeout_out_of_range_refused "expected exit 2 naming the range, seen exit $rc: $out"
+    fi
+}

@@ -134,7 +134,7 @@ import json, sys
 r = json.JSONDecoder().raw_decode(open(sys.argv[1]).read())[0]
 t, m = r["tclo"], r["host_memory"]
 assert t["guests"] >= 1 and t["taken"] > 0, t
-assert t["queued"] == t["taken"] + t["still_queued"], t
+assert t["queued"] == t["taken"] + t["still_queued"] + t["expired"], t
 assert t["mismatches"] == 0, t
 assert m["hosts_checked"] > 0 and m["hosts_leaked"] == 0, m
 assert m["adoptions_compared"] > 0 and m["adoptions_differed"] == 0, m

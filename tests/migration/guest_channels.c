@@ -24,7 +24,11 @@
  * line's tclo= is the count, which vmport-stress holds to what its hosts
  * queued.  It sets guestinfo.vmport-stress.tclo=1 first: vmport-host
  * --tclo-every queues nothing for a guest that did not (vmtoolsd never
- * does: it would halt the machine).  GUEST_CHANNELS_TCLO_SKEW=N (a test of
+ * does: it would halt the machine).  GUEST_CHANNELS_TCLO_PAUSE_MS=N (a
+ * test of commands that time out unfetched) stops its TCLO polls for N ms
+ * once, after its first power command's statechange, as a tools daemon
+ * that stalls would; its other channels go on.  GUEST_CHANNELS_TCLO_SKEW=N
+ * (a test of
  * that check) adds N to the count it reports.
  */
 
@@ -33,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "guest_clock.h"
@@ -381,6 +386,41 @@ static bool is_cmd(const struct chan *t, const char *cmd)
 }
 
 /*
+ * GUEST_CHANNELS_TCLO_PAUSE_MS: the one pause of the TCLO polls, from the
+ * first power command's statechange (tclo_pause_start()) for N ms.
+ */
+static struct timespec tclo_pause_end;
+static bool tclo_pause_started;
+
+static void tclo_pause_start(void)
+{
+    const char *ms = getenv("GUEST_CHANNELS_TCLO_PAUSE_MS");
+    unsigned long n;
+
+    if ( tclo_pause_started || !ms )
+        return;
+    tclo_pause_started = true;
+    n = strtoul(ms, NULL, 0);
+    clock_gettime(CLOCK_MONOTONIC, &tclo_pause_end);
+    tclo_pause_end.tv_sec += n / 1000 +
+        (tclo_pause_end.tv_nsec + (n % 1000) * 1000000L) / 1000000000L;
+    tclo_pause_end.tv_nsec =
+        (tclo_pause_end.tv_nsec + (n % 1000) * 1000000L) % 1000000000L;
+}
+
+static bool tclo_paused(void)
+{
+    struct timespec now;
+
+    if ( !tclo_pause_started )
+        return false;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec < tclo_pause_end.tv_sec ||
+           (now.tv_sec == tclo_pause_end.tv_sec &&
+            now.tv_nsec < tclo_pause_end.tv_nsec);
+}
+
+/*
  * A round of the TCLO channel @t: send the last command's answer (or ""),
  * take the next command, until none waits (at most four).  A power
  * command's statechange goes on channel 0 once its "OK " went.
@@ -391,7 +431,7 @@ static void tclo_round(struct chan *t, struct chan *chs)
     static unsigned int state;          /* statechange due: 1 halt, 2 reboot */
     unsigned int i;
 
-    for ( i = 0; i < 4; i++ )
+    for ( i = 0; i < 4 && !tclo_paused(); i++ )
     {
         t->req_len = snprintf(t->req, sizeof(t->req), "%s", answer);
         exchange(t, 1);
@@ -404,6 +444,7 @@ static void tclo_round(struct chan *t, struct chan *chs)
                      state);
             rpc_ok(chs, req, "statechange");
             state = 0;
+            tclo_pause_start();
         }
         if ( !t->rep_len )
             break;

@@ -72,6 +72,7 @@ struct guest {
     unsigned int pruned_hop;    /* err.HOP below this are removed */
     /* TCLO power commands: queued by its hosts, left at its end */
     unsigned long tclo_queued, tclo_pending;
+    unsigned long tclo_expired;  /* timed out before the guest fetched them */
     bool tclo_end_seen;         /* its last host's end event was read */
 };
 
@@ -108,6 +109,7 @@ struct stress_stats {
     bool low_space;                 /* stopped: work directory full */
     /* TCLO exactly once, and host memory (stress_inv.c) */
     unsigned long tclo_queued, tclo_taken, tclo_pending, tclo_guests;
+    unsigned long tclo_expired;
     unsigned long tclo_mismatch;
     unsigned long mem_hosts, mem_leaks, mem_pairs, mem_differ;
     double *downtime_ms;

@@ -247,8 +247,9 @@ static void summary(FILE *f)
     if ( !opts.backend_xl )
     {
         row(f, "TCLO commands", "%lu queued = %lu taken once + %lu still "
-            "queued (%lu guests did not add up)", stats.tclo_queued,
-            stats.tclo_taken, stats.tclo_pending, stats.tclo_mismatch);
+            "queued + %lu timed out unfetched (%lu guests did not add up)",
+            stats.tclo_queued, stats.tclo_taken, stats.tclo_pending,
+            stats.tclo_expired, stats.tclo_mismatch);
         row(f, "host memory", "%lu hosts ended holding nothing, %lu "
             "leaked; %lu adoptions held what their source held, %lu did "
             "not", stats.mem_hosts - stats.mem_leaks, stats.mem_leaks,

@@ -19,10 +19,13 @@
  * queued (tclo=), and a guest's last host how many are still queued when
  * the guest ends (tclo_pending=).  The guest counts every command it took
  * (its final line's tclo=, counted when RECVSTATUS succeeded, which is
- * when the device model dequeues it).  Queued = taken + still queued, or
- * a command was lost or delivered twice on the way - through handoffs,
- * aborted migrations (the source takes its guest back from its own state)
- * and version 1 conversions.
+ * when the device model dequeues it).  Queued = taken + still queued +
+ * expired, or a command was lost or delivered twice on the way - through
+ * handoffs, aborted migrations (the source takes its guest back from its
+ * own state) and version 1 conversions.  Expired: a command the guest did
+ * not fetch within the trigger timeout is timed out, never delivered late
+ * (a source frozen that long before its handoff was called off); the
+ * host that saw it go counts it (tclo_expired=, vmport-host's triggers.c).
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +37,18 @@ static void mem_of(const char *line, struct host_mem *m)
     m->charged = trace_field(line, "charged");
     m->blocks = trace_field(line, "blocks");
     m->bytes = trace_field(line, "bytes");
+}
+
+/* A host's tclo= and tclo_expired=, added to its guest's. */
+static void add_tclo(struct guest *g, const char *line)
+{
+    long long q = trace_field(line, "tclo");
+    long long e = trace_field(line, "tclo_expired");
+
+    if ( q > 0 )
+        g->tclo_queued += q;
+    if ( e > 0 )
+        g->tclo_expired += e;
 }
 
 /* A host's end event: it must hold nothing once its domain is destroyed. */
@@ -57,15 +72,12 @@ static void check_end(const struct guest *g, const char *trace,
 int inv_source(struct guest *g, const char *trace, struct host_mem *held)
 {
     char line[1024];
-    long long q;
 
     held->charged = held->blocks = held->bytes = -1;
     if ( trace_line(trace, TR_HANDOFF, line, sizeof(line)) )
         return -1;
     mem_of(line, held);
-    q = trace_field(line, "tclo");
-    if ( q > 0 )
-        g->tclo_queued += q;
+    add_tclo(g, line);
     if ( !trace_line(trace, TR_END, line, sizeof(line)) )
         check_end(g, trace, line);
     return 0;
@@ -109,7 +121,7 @@ void inv_ended(struct guest *g, const char *trace, bool last)
     p = trace_field(line, "tclo_pending");
     if ( q < 0 || p < 0 )
         return;
-    g->tclo_queued += q;
+    add_tclo(g, line);
     g->tclo_pending = p;
     g->tclo_end_seen = true;
 }
@@ -123,11 +135,14 @@ void inv_guest_end(struct guest *g)
     stats.tclo_queued += g->tclo_queued;
     stats.tclo_taken += g->out.tclo_taken;
     stats.tclo_pending += g->tclo_pending;
-    if ( g->tclo_queued == g->out.tclo_taken + g->tclo_pending )
+    stats.tclo_expired += g->tclo_expired;
+    if ( g->tclo_queued ==
+         g->out.tclo_taken + g->tclo_pending + g->tclo_expired )
         return;
     stats.tclo_mismatch++;
     fprintf(stderr, "vmport-stress: guest %u: expected every TCLO command "
-            "its hosts queued (%lu) taken once or still queued (%lu), seen "
-            "%ld taken\n", g->idx, g->tclo_queued, g->tclo_pending,
+            "its hosts queued (%lu) taken once, still queued (%lu) or "
+            "expired unfetched (%lu), seen %ld taken\n", g->idx,
+            g->tclo_queued, g->tclo_pending, g->tclo_expired,
             g->out.tclo_taken);
 }

@@ -155,10 +155,11 @@ static void print_text(void)
     {
         printf("  TCLO power commands (OS_Halt, OS_Reboot) of %lu guests: "
                "%lu queued by their hosts = %lu taken by the guests + %lu "
-               "still queued at their end; guests for which that did not "
-               "add up (a command lost or taken twice): %lu\n",
+               "still queued at their end + %lu timed out unfetched (a "
+               "guest frozen past the trigger timeout); guests for which "
+               "that did not add up (a command lost or taken twice): %lu\n",
                stats.tclo_guests, stats.tclo_queued, stats.tclo_taken,
-               stats.tclo_pending, stats.tclo_mismatch);
+               stats.tclo_pending, stats.tclo_expired, stats.tclo_mismatch);
         printf("  host memory: %lu hosts ended holding nothing, %lu did "
                "not (leaked); %lu adoptions held what their source held "
                "for the same state, %lu did not\n",
@@ -239,6 +240,7 @@ json_object *report_json(void)
         add_u(t, "queued", stats.tclo_queued);
         add_u(t, "taken", stats.tclo_taken);
         add_u(t, "still_queued", stats.tclo_pending);
+        add_u(t, "expired", stats.tclo_expired);
         add_u(t, "mismatches", stats.tclo_mismatch);
         json_object_object_add(o, "tclo", t);
         add_u(m, "hosts_checked", stats.mem_hosts);

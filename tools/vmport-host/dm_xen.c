@@ -122,6 +122,8 @@ struct host_dm *host_dm_create(const struct host_dm_config *cfg)
     shim_set_current(dm->v);
     shim_set_guest_mem(dm->d, &process_mem, dm);
     vmport_limits_default(&limits);
+    if ( cfg->trigger_timeout_ms )
+        limits.trigger_timeout_ms = cfg->trigger_timeout_ms;
     rc = vmport_enable(dm->d, cfg->hwver, &limits);
     if ( !rc )
         rc = vmport_set_hb(dm->d, cfg->hb);
@@ -244,6 +246,16 @@ int host_dm_trigger(struct host_dm *dm, bool reboot)
     shim_clock_set_now(host_monotonic_ns());
     return vmport_trigger(dm->d, reboot ? VMPORT_TRIGGER_REBOOT
                                         : VMPORT_TRIGGER_HALT);
+}
+
+unsigned int host_dm_trigger_state(struct host_dm *dm)
+{
+    struct vmport_trigger_status st;
+
+    shim_clock_set_now(host_monotonic_ns());
+    if ( vmport_trigger_status(dm->d, &st) )
+        return VMPORT_TRIGGER_IDLE;
+    return st.state;
 }
 
 uint32_t host_dm_tsc_khz(const struct host_dm *dm)

@@ -406,9 +406,9 @@ int handoff_freeze(struct host *h, pid_t boundary)
     handoff_detach_all(h);
     /* Where the guest froze, for a reader of the trace's last line. */
     trace_event(h, h->main_pid, "handoff after %llu exits last_exit_ns=%llu "
-                "%s tclo=%lu", (unsigned long long)h->nr_exits,
+                "%s tclo=%lu tclo_expired=%lu", (unsigned long long)h->nr_exits,
                 (unsigned long long)h->last_exit_ns, host_mem_str(h),
-                h->tclo_queued);
+                h->tclo_queued, h->tclo_expired);
     if ( host_call_off )
         fprintf(stderr, "vmport-host: SIGUSR2 came past the point of no "
                 "return (the state was being written): the handoff goes on\n");

@@ -31,6 +31,7 @@ struct host_options {
     const char *trace_path;
     uint64_t trace_max;         /* --trace-max-bytes: FILE + FILE.old */
     uint64_t tclo_every;        /* --tclo-every: exits between triggers */
+    uint32_t trigger_timeout_ms; /* --trigger-timeout-ms, 0: the default */
     const char *pid_file;
     uint64_t handoff_after;     /* backdoor exits before handoff; 0 never */
     pid_t attach_pid;           /* --attach: adopt this stopped guest */
@@ -51,6 +52,8 @@ struct host {
     uint64_t trace_rotations;
     uint64_t last_exit_ns;      /* CLOCK_MONOTONIC of the last exit */
     unsigned long tclo_queued;  /* power commands this host queued */
+    unsigned long tclo_expired; /* ... that timed out still queued here */
+    unsigned int trigger_seen;  /* the trigger's state at the last look */
     struct task_table tasks;
     pid_t main_pid;
     int main_status;            /* wait status of main_pid, once it ends */
@@ -117,6 +120,8 @@ bool exit_cpuid_bp(struct host *h, struct task *t);
 
 /* triggers.c: --tclo-every, at the end of every backdoor exit. */
 void triggers_exit(struct host *h);
+/* The trigger's state in the record just loaded, before any look. */
+void triggers_adopted(struct host *h, unsigned int state);
 
 /* handoff.c */
 bool handoff_due(const struct host *h);

@@ -22,6 +22,7 @@ struct host_dm_config {
     unsigned int hwver;
     bool hb;                                /* advertise the HB port */
     const struct host_personality *pers;    /* this host's clocks */
+    uint32_t trigger_timeout_ms;            /* 0: the device model's */
 };
 
 /* The vCPU mode the #GP was taken in (CS default size, CPL, IOPL). */
@@ -65,6 +66,14 @@ int host_dm_guestinfo_get(struct host_dm *dm, const char *key, void *val,
  * delivered without an outcome, or another negative errno.
  */
 int host_dm_trigger(struct host_dm *dm, bool reboot);
+
+/*
+ * The power command's state, numbered as the record's TRIGGER section
+ * numbers it (1 queued .. 6 timed out), read as the toolstack reads it: a
+ * command that waited past the trigger timeout is timed out first, and
+ * unqueued if the guest never fetched it.
+ */
+unsigned int host_dm_trigger_state(struct host_dm *dm);
 
 /*
  * The domain's vmport state as a VMPORT save record body (malloc()ed), and

@@ -129,6 +129,7 @@ static int setup(struct host *h)
 {
     struct host_dm_config cfg = {
         .hwver = h->opt.hwver, .hb = h->opt.hb, .pers = &h->opt.pers,
+        .trigger_timeout_ms = h->opt.trigger_timeout_ms,
     };
     struct sigaction sa = { .sa_handler = on_sigusr1 };
     struct sigaction stop = { .sa_handler = on_stop };
@@ -172,8 +173,8 @@ static int host_end(struct host *h, int rc)
     h->dm = NULL;
     host_dm_mem(NULL, &m);
     trace_event(h, h->main_pid, "end status=%d blocks=%lu bytes=%lu tclo=%lu "
-                "tclo_pending=%lu", rc, m.live_blocks, m.live_bytes,
-                h->tclo_queued, pending);
+                "tclo_pending=%lu tclo_expired=%lu", rc, m.live_blocks,
+                m.live_bytes, h->tclo_queued, pending, h->tclo_expired);
     if ( h->trace )
         fclose(h->trace);
     if ( !m.live_blocks )

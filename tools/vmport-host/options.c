@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <vmport-record.h>
 
 #include "options.h"
 
@@ -35,6 +36,8 @@ static const char usage_text[] =
 "  --tclo-every N            queue OS_Halt/OS_Reboot in turn every N exits\n"
 "                            for a test guest that asked for them (never\n"
 "                            one that would act on them: see the manual)\n"
+"  --trigger-timeout-ms N     the domain's power command timeout (1000..\n"
+"                            86400000; default the device model's, 60 s)\n"
 "  -h, --help, --version\n"
 "With --state-out(-fd), SIGTERM or SIGINT freezes the guest at an exit\n"
 "boundary, writes its state and leaves it stopped for --attach (exit\n"
@@ -133,6 +136,7 @@ enum {
     OPT_NO_HB, OPT_STATE_IN, OPT_STATE_OUT, OPT_TRACE, OPT_HANDOFF_AFTER,
     OPT_ATTACH, OPT_PID_FILE, OPT_TSC_KHZ, OPT_CLOCK_SKEW, OPT_HELP,
     OPT_VERSION, OPT_TRACE_MAX, OPT_STATE_OUT_FD, OPT_TCLO_EVERY,
+    OPT_TRIGGER_TIMEOUT,
     OPT_TEST_STALL,
 };
 
@@ -153,6 +157,7 @@ static const struct option long_opts[] = {
     { "tsc-khz", required_argument, NULL, OPT_TSC_KHZ },
     { "clock-skew-ms", required_argument, NULL, OPT_CLOCK_SKEW },
     { "tclo-every", required_argument, NULL, OPT_TCLO_EVERY },
+    { "trigger-timeout-ms", required_argument, NULL, OPT_TRIGGER_TIMEOUT },
     /* For tests only, so not in the usage (the manual says it). */
     { "test-stall-handoff", required_argument, NULL, OPT_TEST_STALL },
     { "help", no_argument, NULL, OPT_HELP },
@@ -207,6 +212,18 @@ static int one_option(struct host_options *o, int c, const char *arg)
             return -1;
         }
         o->tclo_every = v;
+        return 0;
+    case OPT_TRIGGER_TIMEOUT:
+        if ( parse_u64("--trigger-timeout-ms", arg, UINT32_MAX, &v) )
+            return -1;
+        if ( v < HVM_VMPORT_TIMEOUT_MIN_MS || v > HVM_VMPORT_TIMEOUT_MAX_MS )
+        {
+            fprintf(stderr, "vmport-host: --trigger-timeout-ms: %" PRIu64
+                    " is out of range (%u..%u)\n", v,
+                    HVM_VMPORT_TIMEOUT_MIN_MS, HVM_VMPORT_TIMEOUT_MAX_MS);
+            return -1;
+        }
+        o->trigger_timeout_ms = v;
         return 0;
     case OPT_STATE_OUT_FD:
         if ( parse_u64("--state-out-fd", arg, INT32_MAX, &v) )

@@ -212,6 +212,20 @@ static void rec_problem(void *opaque, uint32_t offset, const char *field,
 }
 
 /* Every problem of the record, named; then the device model's own check. */
+/* The trigger's state as the record carries it, 0 if none. */
+static unsigned int record_trigger_state(const uint8_t *body, uint32_t blen)
+{
+    unsigned int state = 0;
+    struct vrec r;
+
+    if ( vrec_parse(body, blen, &r, NULL, NULL) )
+        return 0;
+    if ( r.has_trigger )
+        state = r.trigger.state;
+    vrec_free(&r);
+    return state;
+}
+
 static int load_vmport(struct host *h, const char *path, uint32_t off,
                        const uint8_t *body, uint32_t blen)
 {
@@ -225,6 +239,7 @@ static int load_vmport(struct host *h, const char *path, uint32_t off,
                 "HVM blob offset %u does not fit this domain\n", path, off);
         return -1;
     }
+    triggers_adopted(h, record_trigger_state(body, blen));
     return 0;
 }
 
