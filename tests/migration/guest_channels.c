@@ -389,35 +389,28 @@ static bool is_cmd(const struct chan *t, const char *cmd)
  * GUEST_CHANNELS_TCLO_PAUSE_MS: the one pause of the TCLO polls, from the
  * first power command's statechange (tclo_pause_start()) for N ms.
  */
-static struct timespec tclo_pause_end;
-static bool tclo_pause_started;
+static uint64_t tclo_pause_end_ns;     /* 0: no pause started */
+
+static uint64_t monotonic_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 static void tclo_pause_start(void)
 {
     const char *ms = getenv("GUEST_CHANNELS_TCLO_PAUSE_MS");
-    unsigned long n;
 
-    if ( tclo_pause_started || !ms )
+    if ( tclo_pause_end_ns || !ms )
         return;
-    tclo_pause_started = true;
-    n = strtoul(ms, NULL, 0);
-    clock_gettime(CLOCK_MONOTONIC, &tclo_pause_end);
-    tclo_pause_end.tv_sec += n / 1000 +
-        (tclo_pause_end.tv_nsec + (n % 1000) * 1000000L) / 1000000000L;
-    tclo_pause_end.tv_nsec =
-        (tclo_pause_end.tv_nsec + (n % 1000) * 1000000L) % 1000000000L;
+    tclo_pause_end_ns = monotonic_ns() + strtoull(ms, NULL, 0) * 1000000ULL;
 }
 
 static bool tclo_paused(void)
 {
-    struct timespec now;
-
-    if ( !tclo_pause_started )
-        return false;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return now.tv_sec < tclo_pause_end.tv_sec ||
-           (now.tv_sec == tclo_pause_end.tv_sec &&
-            now.tv_nsec < tclo_pause_end.tv_nsec);
+    return tclo_pause_end_ns && monotonic_ns() < tclo_pause_end_ns;
 }
 
 /*

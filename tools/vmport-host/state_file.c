@@ -239,7 +239,9 @@ static int load_vmport(struct host *h, const char *path, uint32_t off,
                 "HVM blob offset %u does not fit this domain\n", path, off);
         return -1;
     }
-    triggers_adopted(h, record_trigger_state(body, blen));
+    /* Parsed again only for --tclo-every: adoption is the guest's downtime. */
+    if ( h->opt.tclo_every )
+        triggers_adopted(h, record_trigger_state(body, blen));
     return 0;
 }
 
